@@ -1,0 +1,34 @@
+#pragma once
+// Option groups that several subcommands share, declared once here.
+#include <string>
+#include <vector>
+
+#include "cmd/OptionTable.h"
+#include "geo/RasterWriter.h"
+#include "lib/BandSelection.h"
+
+namespace hsifuse {
+
+struct BandFilterOptions {
+  std::string bands;            // --bands
+  std::string dropBands;        // --drop-bands
+  std::string dropWavelengths;  // --drop-wavelengths
+  bool useBbl = false;          // --use-bbl
+  std::string preset;           // --preset
+  std::string wavelengths;      // --wavelengths CSV
+
+  void declare(OptionTable& table);
+  BandFilter toFilter() const;  // throws InputError on bad syntax
+};
+
+struct OutputOptions {
+  std::string format = "GTiff";      // --of
+  std::vector<std::string> co;       // --co
+  std::string outputType;            // --ot ("" = the command's default)
+  bool overwrite = false;            // --overwrite
+
+  void declare(OptionTable& table, const std::string& typeDefault);
+  WriteOptions toWriteOptions(const std::string& defaultType) const;
+};
+
+}  // namespace hsifuse

@@ -1,0 +1,57 @@
+#include "geo/GdalEnvironment.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <proj.h>
+
+#include <iostream>
+#include <mutex>
+
+namespace hsifuse {
+namespace {
+
+std::function<void(const std::string&)>& warningSink() {
+  static std::function<void(const std::string&)> sink = [](const std::string& m) {
+    std::cerr << "Warning: " << m << "\n";
+  };
+  return sink;
+}
+
+thread_local std::string lastError;
+
+void CPL_STDCALL errorHandler(CPLErr level, CPLErrorNum, const char* msg) {
+  if (level == CE_Warning) {
+    if (warningSink()) warningSink()(msg ? msg : "");
+  } else if (level >= CE_Failure) {
+    lastError = msg ? msg : "";
+  }
+}
+
+}  // namespace
+
+void initGdal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    CPLSetErrorHandler(errorHandler);
+  });
+}
+
+void setGdalWarningSink(std::function<void(const std::string&)> sink) { warningSink() = std::move(sink); }
+
+std::string takeGdalError() {
+  std::string m = std::move(lastError);
+  lastError.clear();
+  return m;
+}
+
+void setGdalConfigOption(const std::string& key, const std::string& value) {
+  CPLSetConfigOption(key.c_str(), value.c_str());
+}
+
+std::string gdalVersion() { return GDALVersionInfo("RELEASE_NAME"); }
+
+std::string projVersion() { return proj_info().version; }
+
+}  // namespace hsifuse

@@ -1,0 +1,19 @@
+#pragma once
+// One place that sets GDAL up: drivers registered once, errors captured instead of printed (they
+// become the messages of our exceptions), warnings forwarded to a sink that the CLI points at stderr.
+#include <functional>
+#include <string>
+
+namespace hsifuse {
+
+void initGdal();
+// Where GDAL warnings go; the default prints "Warning: <msg>" on stderr. Pass {} to silence.
+void setGdalWarningSink(std::function<void(const std::string&)> sink);
+// The message of the last GDAL error on this thread, or "" (then resets it).
+std::string takeGdalError();
+// --config KEY=VALUE
+void setGdalConfigOption(const std::string& key, const std::string& value);
+std::string gdalVersion();
+std::string projVersion();
+
+}  // namespace hsifuse

@@ -1,0 +1,142 @@
+#include "geo/RasterDataset.h"
+
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <filesystem>
+
+#include "geo/GdalEnvironment.h"
+#include "geo/SpectralMetadata.h"
+#include "lib/Error.h"
+
+namespace hsifuse {
+namespace {
+
+// Domains that describe the file's encoding or its sub-files rather than the data: not reported
+// as metadata and not copied to outputs.
+bool isStructuralDomain(const std::string& d) {
+  return d == "IMAGE_STRUCTURE" || d == "DERIVED_SUBDATASETS" || d == "SUBDATASETS" || d.rfind("xml:", 0) == 0 ||
+         d == "COLOR_PROFILE" || d == "TILING_SCHEME";
+}
+
+std::map<std::string, MetadataList> readMetadata(GDALMajorObject& o) {
+  std::map<std::string, MetadataList> out;
+  std::vector<std::string> domains{""};
+  if (char** list = o.GetMetadataDomainList()) {
+    for (char** d = list; *d; ++d)
+      if (**d) domains.emplace_back(*d);
+    CSLDestroy(list);
+  }
+  for (const auto& domain : domains) {
+    if (isStructuralDomain(domain)) continue;
+    char** md = o.GetMetadata(domain.c_str());
+    for (char** p = md; p && *p; ++p) {
+      char* key = nullptr;
+      const char* value = CPLParseNameValue(*p, &key);
+      if (key && value && !isSpectralMetadataKey(domain, key)) out[domain].emplace_back(key, value);
+      CPLFree(key);
+    }
+  }
+  return out;
+}
+
+RasterInfo describe(GDALDataset& ds, const std::string& path) {
+  RasterInfo info;
+  info.path = path;
+  info.driver = ds.GetDriver() ? ds.GetDriver()->GetDescription() : "";
+  info.width = ds.GetRasterXSize();
+  info.height = ds.GetRasterYSize();
+  if (const OGRSpatialReference* srs = ds.GetSpatialRef()) {
+    char* wkt = nullptr;
+    const char* options[] = {"FORMAT=WKT2_2018", "MULTILINE=NO", nullptr};
+    srs->exportToWkt(&wkt, options);
+    info.crsWkt = wkt ? wkt : "";
+    CPLFree(wkt);
+    info.crsName = srs->GetName() ? srs->GetName() : "";
+    OGRSpatialReference copy(*srs);
+    const char* auth = copy.GetAuthorityName(nullptr);
+    if (!(auth && EQUAL(auth, "EPSG"))) {
+      copy.AutoIdentifyEPSG();
+      auth = copy.GetAuthorityName(nullptr);
+    }
+    if (auth && EQUAL(auth, "EPSG") && copy.GetAuthorityCode(nullptr)) info.epsg = std::atoi(copy.GetAuthorityCode(nullptr));
+  }
+  std::array<double, 6> gt{};
+  if (ds.GetGeoTransform(gt.data()) == CE_None) info.geotransform = gt;
+  takeGdalError();  // "no geotransform" is not an error for plain pixel grids
+  for (int b = 1; b <= ds.GetRasterCount(); ++b) {
+    GDALRasterBand& band = *ds.GetRasterBand(b);
+    BandInfo bi;
+    bi.description = band.GetDescription();
+    bi.dataType = GDALGetDataTypeName(band.GetRasterDataType());
+    int has = 0;
+    double nd = band.GetNoDataValue(&has);
+    if (has) bi.nodata = nd;
+    bi.scale = band.GetScale(&has);
+    if (!has) bi.scale = 1.0;
+    bi.offset = band.GetOffset(&has);
+    if (!has) bi.offset = 0.0;
+    bi.metadata = readMetadata(band);
+    info.bands.push_back(std::move(bi));
+  }
+  info.metadata = readMetadata(ds);
+  readSpectralMetadata(ds, info);
+  return info;
+}
+
+}  // namespace
+
+void RasterDataset::Closer::operator()(GDALDataset* ds) const { GDALClose(ds); }
+
+RasterDataset::RasterDataset(RasterDataset&&) noexcept = default;
+RasterDataset& RasterDataset::operator=(RasterDataset&&) noexcept = default;
+RasterDataset::~RasterDataset() = default;
+
+RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& options) {
+  initGdal();
+  std::error_code ec;
+  const bool virtualPath = path.rfind("/vsi", 0) == 0;
+  if (!virtualPath && !std::filesystem::exists(path, ec))
+    throw InputError(path + ": no such file (check the path)");
+  takeGdalError();
+  GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  if (!raw) {
+    std::string why = takeGdalError();
+    throw InputError(path + ": not a raster GDAL can read" + (why.empty() ? "" : " (" + why + ")"));
+  }
+  RasterDataset r;
+  r.ds_.reset(raw);
+  if (raw->GetRasterCount() == 0) throw InputError(path + ": the file has no raster bands");
+  r.info_ = describe(*raw, path);
+  if (!options.wavelengthTable.empty()) applyWavelengthTable(options.wavelengthTable, r.info_);
+  return r;
+}
+
+Cube RasterDataset::read() const { return readWindow({0, 0, info_.width, info_.height}); }
+
+Cube RasterDataset::readWindow(const Window& w, const std::vector<int>& bands) const {
+  if (w.empty() || w.col < 0 || w.row < 0 || w.col + w.width > info_.width || w.row + w.height > info_.height)
+    throw InputError(fmt::format("{}: window {}x{}+{}+{} lies outside the {}x{} raster", info_.path, w.width, w.height,
+                                 w.col, w.row, info_.width, info_.height));
+  std::vector<int> bandMap;
+  if (bands.empty())
+    for (int b = 1; b <= info_.bandCount(); ++b) bandMap.push_back(b);
+  for (int b : bands) {
+    if (b < 0 || b >= info_.bandCount())
+      throw InputError(fmt::format("{}: band {} does not exist (the file has {})", info_.path, b + 1, info_.bandCount()));
+    bandMap.push_back(b + 1);
+  }
+  Cube cube(static_cast<int>(bandMap.size()), w.height, w.width);
+  const GSpacing pixel = sizeof(float), line = pixel * w.width, band = line * w.height;
+  CPLErr err = ds_->RasterIO(GF_Read, w.col, w.row, w.width, w.height, cube.data.data(), w.width, w.height,
+                             GDT_Float32, static_cast<int>(bandMap.size()), bandMap.data(), pixel, line, band, nullptr);
+  if (err != CE_None) throw Error(info_.path + ": read failed (" + takeGdalError() + ")");
+  return cube;
+}
+
+RasterInfo readRasterInfo(const std::string& path, const OpenOptions& options) {
+  return RasterDataset::open(path, options).info();
+}
+
+}  // namespace hsifuse

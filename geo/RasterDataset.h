@@ -1,0 +1,47 @@
+#pragma once
+// An open GDAL raster, read as band-major float32: all of it, or a window of chosen bands, so later
+// stages can stream scenes larger than memory.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geo/RasterInfo.h"
+#include "lib/Cube.h"
+#include "lib/Window.h"
+
+class GDALDataset;
+
+namespace hsifuse {
+
+struct OpenOptions {
+  std::string wavelengthTable;  // --wavelengths CSV: overrides the file's wavelengths
+};
+
+class RasterDataset {
+ public:
+  // Throws InputError naming the file when it does not exist or GDAL cannot read it as a raster.
+  static RasterDataset open(const std::string& path, const OpenOptions& options = {});
+  RasterDataset(RasterDataset&&) noexcept;
+  RasterDataset& operator=(RasterDataset&&) noexcept;
+  ~RasterDataset();
+
+  const RasterInfo& info() const { return info_; }
+  // All bands, whole raster.
+  Cube read() const;
+  // The given 0-based bands (all when empty) over `window`. Throws InputError when the window
+  // leaves the raster, Error when GDAL fails to read.
+  Cube readWindow(const Window& window, const std::vector<int>& bands = {}) const;
+
+ private:
+  RasterDataset() = default;
+  struct Closer {
+    void operator()(GDALDataset* ds) const;
+  };
+  std::unique_ptr<GDALDataset, Closer> ds_;
+  RasterInfo info_;
+};
+
+// Reads only the description of a raster (same errors as RasterDataset::open).
+RasterInfo readRasterInfo(const std::string& path, const OpenOptions& options = {});
+
+}  // namespace hsifuse

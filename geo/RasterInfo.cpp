@@ -1,0 +1,66 @@
+#include "geo/RasterInfo.h"
+
+#include <cmath>
+
+#include "lib/Error.h"
+#include "lib/Text.h"
+
+namespace hsifuse {
+namespace {
+
+// Splits a per-band list value; empty when the value is not a list of exactly `n` items.
+std::vector<std::string> perBandItems(const std::string& value, std::size_t n) {
+  std::string t = trim(value);
+  bool braces = t.size() >= 2 && t.front() == '{' && t.back() == '}';
+  if (braces) t = t.substr(1, t.size() - 2);
+  if (n < 2 || t.find(',') == std::string::npos) return {};
+  auto items = split(t, ',');
+  if (items.size() != n) return {};
+  for (auto& s : items) s = trim(s);
+  return items;
+}
+
+}  // namespace
+
+std::vector<SpectralBand> RasterInfo::spectralBands() const {
+  std::vector<SpectralBand> out;
+  for (const auto& b : bands) out.push_back(b.spectral);
+  return out;
+}
+
+std::pair<double, double> RasterInfo::pixelSize() const {
+  if (!geotransform) return {1.0, 1.0};
+  const auto& g = *geotransform;
+  return {std::hypot(g[1], g[4]), std::hypot(g[2], g[5])};
+}
+
+RasterInfo RasterInfo::selectBands(const std::vector<int>& indices) const {
+  RasterInfo out = *this;
+  out.bands.clear();
+  for (int i : indices) out.bands.push_back(bands.at(i));
+  if (!badBandList.empty()) {
+    out.badBandList.clear();
+    for (int i : indices) out.badBandList.push_back(badBandList.at(i));
+  }
+  for (auto& [domain, items] : out.metadata) {
+    for (auto& [key, value] : items) {
+      auto list = perBandItems(value, bands.size());
+      if (list.empty()) continue;
+      const bool braces = !trim(value).empty() && trim(value).front() == '{';
+      std::string joined;
+      for (std::size_t k = 0; k < indices.size(); ++k) joined += (k ? (braces ? ", " : ",") : "") + list[indices[k]];
+      value = braces ? "{" + joined + "}" : joined;
+    }
+  }
+  return out;
+}
+
+void RasterInfo::requireWavelengths(const std::string& purpose) const {
+  for (int i = 0; i < bandCount(); ++i)
+    if (!bands[i].spectral.hasWavelength())
+      throw InputError(path + ": band " + std::to_string(i + 1) + " has no wavelength, which " + purpose +
+                       " needs; add per-band 'wavelength' and 'wavelength_units' metadata, an ENVI "
+                       "'wavelength = {...}' list, or pass --wavelengths CSV (one row per band: wavelength_nm[,fwhm_nm])");
+}
+
+}  // namespace hsifuse

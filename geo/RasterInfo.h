@@ -1,0 +1,56 @@
+#pragma once
+// Everything hsi-fuse knows about a raster besides its pixels: shape, georeferencing, per-band
+// nodata/description/scale/offset/wavelength, and the dataset's metadata by domain. It is both what
+// `info` reports and the layout a RasterWriter creates, so a read-modify-write keeps every item.
+#include <array>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lib/SpectralBand.h"
+
+namespace hsifuse {
+
+using MetadataList = std::vector<std::pair<std::string, std::string>>;  // key, value in file order
+
+struct BandInfo {
+  std::string description;
+  std::string dataType;  // GDAL name: Byte, UInt16, Float32, ...
+  std::optional<double> nodata;
+  double scale = 1.0;
+  double offset = 0.0;
+  SpectralBand spectral;
+  std::map<std::string, MetadataList> metadata;  // by domain ("" = default); wavelength items excluded
+};
+
+struct RasterInfo {
+  std::string path;
+  std::string driver;
+  int width = 0;
+  int height = 0;
+  std::string crsWkt;               // empty when the raster has no CRS
+  std::optional<int> epsg;          // when the CRS has an EPSG code
+  std::string crsName;
+  std::optional<std::array<double, 6>> geotransform;  // GDAL order; absent for plain pixel grids
+  std::vector<BandInfo> bands;
+  // Dataset metadata by domain ("" = default), without the wavelength/fwhm/bbl lists, which are
+  // represented by the bands' spectral fields and badBandList and written back from them.
+  std::map<std::string, MetadataList> metadata;
+  std::vector<int> badBandList;  // ENVI bbl (1 good, 0 bad); empty when the file has none
+  std::string wavelengthSource;  // where the wavelengths came from, for reports; empty: none
+
+  int bandCount() const { return static_cast<int>(bands.size()); }
+  std::vector<SpectralBand> spectralBands() const;
+  bool hasWavelengths() const { return allHaveWavelengths(spectralBands()); }
+  // Pixel size (x, y > 0) in CRS units; (1, 1) without geotransform.
+  std::pair<double, double> pixelSize() const;
+  // A copy that describes only the given 0-based bands, in that order. Dataset metadata values
+  // that are per-band lists ("{a, b, ...}" or "a,b,..." with one entry per band) are subset too.
+  RasterInfo selectBands(const std::vector<int>& indices) const;
+  // Throws InputError, naming the file and how to supply them, when a band has no wavelength.
+  void requireWavelengths(const std::string& purpose) const;
+};
+
+}  // namespace hsifuse

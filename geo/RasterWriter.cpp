@@ -1,0 +1,226 @@
+#include "geo/RasterWriter.h"
+
+#include <cpl_string.h>
+#include <fmt/format.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "geo/GdalEnvironment.h"
+#include "geo/SpectralMetadata.h"
+#include "lib/AtomicOutput.h"
+#include "lib/Error.h"
+#include "lib/Text.h"
+
+namespace fs = std::filesystem;
+
+namespace hsifuse {
+namespace {
+
+GDALDriver* findDriver(const std::string& format) {
+  initGdal();
+  GDALDriver* d = GetGDALDriverManager()->GetDriverByName(format.c_str());
+  if (!d || !d->GetMetadataItem(GDAL_DCAP_RASTER))
+    throw InputError("--of: '" + format + "' is not a GDAL raster driver here (see gdalinfo --formats)");
+  if (!d->GetMetadataItem(GDAL_DCAP_CREATE) && !d->GetMetadataItem(GDAL_DCAP_CREATECOPY))
+    throw InputError("--of: the " + format + " driver cannot write files");
+  return d;
+}
+
+GDALDataType findType(const std::string& name) {
+  GDALDataType t = GDALGetDataTypeByName(name.c_str());
+  if (t == GDT_Unknown || GDALDataTypeIsComplex(t))
+    throw InputError("--ot: '" + name + "' is not a GDAL data type (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64)");
+  return t;
+}
+
+struct StringList {
+  char** list = nullptr;
+  ~StringList() { CSLDestroy(list); }
+  void set(const std::string& k, const std::string& v) { list = CSLSetNameValue(list, k.c_str(), v.c_str()); }
+};
+
+void removeDatasetFiles(const std::string& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  fs::remove(path + ".aux.xml", ec);
+  // Sidecars of multi-file formats share the stem (ENVI .hdr, EHdr .hdr/.prj, ...).
+  fs::path p(path);
+  if (fs::is_directory(p.parent_path().empty() ? "." : p.parent_path(), ec))
+    for (const auto& e : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec))
+      if (e.path().stem() == p.stem() && e.path() != p && e.path().filename().string().rfind(".", 0) == 0)
+        fs::remove(e.path(), ec);
+}
+
+void applyLayout(const RasterInfo& info, GDALDataset& ds) {
+  if (info.geotransform) {
+    auto gt = *info.geotransform;
+    ds.SetGeoTransform(gt.data());
+  }
+  if (!info.crsWkt.empty()) {
+    OGRSpatialReference srs;
+    if (srs.importFromWkt(info.crsWkt.c_str()) == OGRERR_NONE) {
+      srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+      ds.SetSpatialRef(&srs);
+    }
+  }
+  for (const auto& [domain, items] : info.metadata)
+    for (const auto& [k, v] : items) ds.SetMetadataItem(k.c_str(), v.c_str(), domain.c_str());
+  for (int b = 0; b < info.bandCount(); ++b) {
+    const BandInfo& bi = info.bands[b];
+    GDALRasterBand& band = *ds.GetRasterBand(b + 1);
+    if (!bi.description.empty()) band.SetDescription(bi.description.c_str());
+    if (bi.nodata) band.SetNoDataValue(*bi.nodata);
+    if (bi.scale != 1.0) band.SetScale(bi.scale);
+    if (bi.offset != 0.0) band.SetOffset(bi.offset);
+    for (const auto& [domain, items] : bi.metadata)
+      for (const auto& [k, v] : items) band.SetMetadataItem(k.c_str(), v.c_str(), domain.c_str());
+  }
+  writeSpectralMetadata(info, ds);
+}
+
+}  // namespace
+
+void validateWriteOptions(const WriteOptions& options) {
+  findDriver(options.format);
+  findType(options.outputType);
+  for (const auto& co : options.creationOptions) splitKeyValue(co, "--co");
+}
+
+RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOptions options)
+    : path_(std::move(path)), options_(std::move(options)), layout_(layout) {
+  validateWriteOptions(options_);
+  checkOutputPath(path_, options_.overwrite, "output");
+  GDALDriver* driver = findDriver(options_.format);
+  const GDALDataType type = findType(options_.outputType);
+
+  StringList co;
+  const bool direct = driver->GetMetadataItem(GDAL_DCAP_CREATE) != nullptr;
+  if (direct) {
+    for (const auto& kv : options_.creationOptions) {
+      auto [k, v] = splitKeyValue(kv, "--co");
+      co.set(k, v);
+    }
+    tempPath_ = temporaryPathFor(path_);
+  } else {
+    // CreateCopy-only driver: stream into a tiled GeoTIFF, copy at commit (with the user's --co).
+    driver = findDriver("GTiff");
+    co.set("TILED", "YES");
+    co.set("BIGTIFF", "IF_SAFER");
+    co.set("COMPRESS", "ZSTD");
+    if (layout_.bandCount() > 1) co.set("INTERLEAVE", "BAND");
+    tempPath_ = temporaryPathFor(path_) + ".stage.tif";
+    copyPath_ = temporaryPathFor(path_);
+  }
+  takeGdalError();
+  ds_ = driver->Create(tempPath_.c_str(), layout_.width, layout_.height, layout_.bandCount(), type, co.list);
+  if (!ds_) {
+    std::string why = takeGdalError();
+    removeDatasetFiles(tempPath_);
+    throw Error(path_ + ": cannot create the output" + (why.empty() ? "" : " (" + why + ")"));
+  }
+  applyLayout(layout_, *ds_);
+}
+
+RasterWriter::~RasterWriter() {
+  if (!committed_) abandon();
+}
+
+void RasterWriter::abandon() noexcept {
+  if (ds_) {
+    GDALClose(ds_);
+    ds_ = nullptr;
+  }
+  if (!tempPath_.empty()) removeDatasetFiles(tempPath_);
+  if (!copyPath_.empty()) removeDatasetFiles(copyPath_);
+}
+
+void RasterWriter::writeWindow(const Window& w, const Cube& cube) {
+  if (!ds_) throw Error(path_ + ": the writer is closed");
+  if (cube.bands != layout_.bandCount() || cube.rows != w.height || cube.cols != w.width)
+    throw Error(fmt::format("{}: a {}x{}x{} block does not fit window {}x{} of {} bands", path_, cube.bands, cube.rows,
+                            cube.cols, w.width, w.height, layout_.bandCount()));
+  if (w.col < 0 || w.row < 0 || w.col + w.width > layout_.width || w.row + w.height > layout_.height)
+    throw Error(fmt::format("{}: window {}x{}+{}+{} lies outside the {}x{} output", path_, w.width, w.height, w.col,
+                            w.row, layout_.width, layout_.height));
+  const GSpacing pixel = sizeof(float), line = pixel * w.width, band = line * w.height;
+  CPLErr err = ds_->RasterIO(GF_Write, w.col, w.row, w.width, w.height, const_cast<float*>(cube.data.data()), w.width,
+                             w.height, GDT_Float32, cube.bands, nullptr, pixel, line, band, nullptr);
+  if (err != CE_None) throw Error(path_ + ": write failed (" + takeGdalError() + ")");
+}
+
+void RasterWriter::commit(const ProgressFn& progress) {
+  if (!ds_) throw Error(path_ + ": the writer is closed");
+  takeGdalError();
+  // The final close flushes caches and can fail (disk full): it decides whether the file is good.
+  // GDAL 3.6's GDALClose returns nothing, so the error handler's record is what tells.
+  CPLErrorReset();
+  GDALClose(ds_);
+  ds_ = nullptr;
+  std::string why = takeGdalError();
+  if (!why.empty() || CPLGetLastErrorType() >= CE_Failure) {
+    abandon();
+    throw Error(path_ + ": writing the output failed (" + why + ")");
+  }
+  std::string finished = tempPath_;
+  if (!copyPath_.empty()) {
+    GDALDriver* driver = findDriver(options_.format);
+    StringList co;
+    for (const auto& kv : options_.creationOptions) {
+      auto [k, v] = splitKeyValue(kv, "--co");
+      co.set(k, v);
+    }
+    GDALDataset* src = GDALDataset::Open(tempPath_.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+    GDALProgressFunc fn = nullptr;
+    if (progress)
+      fn = [](double f, const char*, void* arg) -> int {
+        return (*static_cast<const ProgressFn*>(arg))(f, "write") ? TRUE : FALSE;
+      };
+    GDALDataset* copy =
+        src ? driver->CreateCopy(copyPath_.c_str(), src, FALSE, co.list, fn, const_cast<ProgressFn*>(&progress))
+            : nullptr;
+    if (src) GDALClose(src);
+    bool copied = copy != nullptr;
+    if (copy) {
+      CPLErrorReset();
+      GDALClose(copy);
+      copied = CPLGetLastErrorType() < CE_Failure;
+    }
+    why = takeGdalError();
+    if (!copied || !why.empty()) {
+      abandon();
+      throw Error(path_ + ": writing the " + options_.format + " output failed (" + why + ")");
+    }
+    removeDatasetFiles(tempPath_);
+    tempPath_.clear();
+    finished = copyPath_;
+  }
+  std::error_code ec;
+  if (fs::exists(path_, ec)) {
+    if (!options_.overwrite) {
+      abandon();
+      throw InputError("output: " + path_ + " appeared while writing (add --overwrite to replace it)");
+    }
+    GDALDriver* existing = GetGDALDriverManager()->GetDriverByName(options_.format.c_str());
+    // Remove the old dataset with its sidecars; a plain file when no driver recognises it.
+    if (!existing || existing->Delete(path_.c_str()) != CE_None) fs::remove(path_, ec);
+    takeGdalError();
+  }
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(options_.format.c_str());
+  // The driver's Rename moves sidecar files too (ENVI .hdr and friends).
+  if (!driver || driver->Rename(path_.c_str(), finished.c_str()) != CE_None) {
+    why = takeGdalError();
+    abandon();
+    throw Error(path_ + ": cannot move the finished output into place (" + why + ")");
+  }
+  if (fs::exists(finished + ".aux.xml", ec)) fs::rename(finished + ".aux.xml", path_ + ".aux.xml", ec);
+  committed_ = true;
+  tempPath_.clear();
+  copyPath_.clear();
+  if (progress) progress(1.0, "write");
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,59 @@
+#pragma once
+// Creates a raster with the layout and metadata of a RasterInfo (georeferencing, nodata,
+// descriptions, scale/offset, wavelengths in every convention, the source's other metadata),
+// receives pixels window by window, and puts the file in place only when everything succeeded:
+// it writes under a temporary name in the target folder, checks the final GDALClose, and renames.
+// Drivers that can only CreateCopy (COG, PNG, ...) get a tiled GeoTIFF first, then a copy.
+// Destroying a writer that was not committed removes the temporary file(s).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geo/RasterInfo.h"
+#include "lib/Cube.h"
+#include "lib/Progress.h"
+#include "lib/Window.h"
+
+class GDALDataset;
+
+namespace hsifuse {
+
+struct WriteOptions {
+  std::string format = "GTiff";              // --of: any GDAL raster driver that can Create or CreateCopy
+  std::vector<std::string> creationOptions;  // --co KEY=VALUE
+  std::string outputType = "Float32";        // --ot: GDAL data type name
+  bool overwrite = false;                    // --overwrite
+};
+
+class RasterWriter {
+ public:
+  // Checks the output path (exists without --overwrite, folder missing or unwritable), the driver
+  // and the type (InputError), then creates the temporary raster (Error on failure).
+  RasterWriter(std::string path, const RasterInfo& layout, WriteOptions options);
+  RasterWriter(const RasterWriter&) = delete;
+  RasterWriter& operator=(const RasterWriter&) = delete;
+  ~RasterWriter();
+
+  // `cube` holds all output bands over `window`.
+  void writeWindow(const Window& window, const Cube& cube);
+  // Closes (checked), converts for CreateCopy-only drivers, renames into place.
+  void commit(const ProgressFn& progress = {});
+
+  const std::string& path() const { return path_; }
+
+ private:
+  void abandon() noexcept;
+
+  std::string path_;
+  std::string tempPath_;     // what is being written
+  std::string copyPath_;     // CreateCopy target for CreateCopy-only drivers
+  WriteOptions options_;
+  RasterInfo layout_;
+  GDALDataset* ds_ = nullptr;
+  bool committed_ = false;
+};
+
+// Checks the --of/--ot/--co values without creating anything (InputError when bad).
+void validateWriteOptions(const WriteOptions& options);
+
+}  // namespace hsifuse

@@ -1,0 +1,69 @@
+#include "lib/CsvTable.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "lib/Error.h"
+#include "lib/Text.h"
+
+namespace hsifuse {
+
+CsvTable CsvTable::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the CSV file (check the path and permissions)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path);
+}
+
+CsvTable CsvTable::parse(const std::string& text, const std::string& sourceName) {
+  CsvTable t;
+  t.source_ = sourceName;
+  std::istringstream in(text);
+  std::string line;
+  std::size_t lineNo = 0;
+  while (std::getline(in, line)) {
+    ++lineNo;
+    std::string s = trim(line);
+    if (s.empty() || s[0] == '#') continue;
+    std::vector<std::string> cells;
+    for (auto& c : split(s, ',')) cells.push_back(trim(c));
+    if (t.header_.empty()) {
+      t.header_ = std::move(cells);
+      continue;
+    }
+    if (cells.size() != t.header_.size())
+      throw InputError(sourceName + ": line " + std::to_string(lineNo) + " has " + std::to_string(cells.size()) +
+                       " fields, the header has " + std::to_string(t.header_.size()));
+    t.rows_.push_back(std::move(cells));
+  }
+  if (t.header_.empty() || t.rows_.empty())
+    throw InputError(sourceName + ": not a CSV table (expected a header line and at least one data line)");
+  return t;
+}
+
+int CsvTable::findColumn(const std::string& name) const {
+  const std::string want = toLower(name);
+  for (std::size_t i = 0; i < header_.size(); ++i)
+    if (toLower(header_[i]) == want) return static_cast<int>(i);
+  return -1;
+}
+
+int CsvTable::requireColumn(const std::string& name) const {
+  int i = findColumn(name);
+  if (i < 0) throw InputError(source_ + ": no column named '" + name + "'");
+  return i;
+}
+
+double CsvTable::number(std::size_t row, std::size_t col) const {
+  return parseDouble(rows_[row][col], source_ + " (column '" + header_[col] + "')");
+}
+
+std::vector<double> CsvTable::numericColumn(std::size_t col) const {
+  std::vector<double> out;
+  out.reserve(rows_.size());
+  for (std::size_t r = 0; r < rows_.size(); ++r) out.push_back(number(r, col));
+  return out;
+}
+
+}  // namespace hsifuse

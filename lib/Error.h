@@ -1,0 +1,31 @@
+#pragma once
+// The one exception type of hsi-fuse. Its message is the user-facing one-liner that main()
+// prints as "ERROR: <message>"; its exit code is the documented one (man/hsi-fuse.1, EXIT STATUS).
+#include <stdexcept>
+#include <string>
+
+namespace hsifuse {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,   // a runtime failure: I/O error, a write that could not be completed
+  kExitBadInput = 2,  // bad usage or bad input: unknown option, missing file, not a raster, ...
+};
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message, int exitCode = kExitFailure)
+      : std::runtime_error(message), exitCode_(exitCode) {}
+  int exitCode() const { return exitCode_; }
+
+ private:
+  int exitCode_;
+};
+
+// Bad usage or bad input: the user can fix it by changing the command line or the files.
+class InputError : public Error {
+ public:
+  explicit InputError(const std::string& message) : Error(message, kExitBadInput) {}
+};
+
+}  // namespace hsifuse

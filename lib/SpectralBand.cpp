@@ -1,0 +1,42 @@
+#include "lib/SpectralBand.h"
+
+#include "lib/CsvTable.h"
+#include "lib/Error.h"
+#include "lib/Text.h"
+
+namespace hsifuse {
+
+std::optional<double> nanometresPerUnit(const std::string& unit) {
+  const std::string u = toLower(trim(unit));
+  if (u == "nm" || u == "nanometer" || u == "nanometers" || u == "nanometre" || u == "nanometres") return 1.0;
+  if (u == "um" || u == "\xc2\xb5m" || u == "micron" || u == "microns" || u == "micrometer" || u == "micrometers" ||
+      u == "micrometre" || u == "micrometres")
+    return 1000.0;
+  if (u == "mm" || u == "millimeter" || u == "millimeters" || u == "millimetre" || u == "millimetres") return 1e6;
+  return std::nullopt;
+}
+
+bool allHaveWavelengths(const std::vector<SpectralBand>& bands) {
+  for (const auto& b : bands)
+    if (!b.hasWavelength()) return false;
+  return !bands.empty();
+}
+
+std::vector<SpectralBand> loadBandTable(const std::string& path) {
+  CsvTable t = CsvTable::load(path);
+  int wl = -1;
+  for (const char* name : {"wavelength_nm", "center_nm", "centre_nm", "wavelength"})
+    if ((wl = t.findColumn(name)) >= 0) break;
+  if (wl < 0)
+    throw InputError(path + ": no wavelength column (expected one named wavelength_nm, center_nm or wavelength)");
+  int fw = t.findColumn("fwhm_nm");
+  if (fw < 0) fw = t.findColumn("fwhm");
+  std::vector<SpectralBand> out(t.rowCount());
+  for (std::size_t r = 0; r < t.rowCount(); ++r) {
+    out[r].wavelengthNm = t.number(r, wl);
+    if (fw >= 0) out[r].fwhmNm = t.number(r, fw);
+  }
+  return out;
+}
+
+}  // namespace hsifuse
