@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
 
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -168,10 +169,13 @@ class InfoCommand : public Command {
   int run(const CommonOptions& common, const ProgressFn&) override {
     OpenOptions open{o_.filter.wavelengths};
     const BandFilter filter = o_.filter.toFilter();
+    if (!o_.pOut.empty()) checkOutputPath(o_.pOut, o_.overwrite, "--p-out");
     RasterInfo hsi = readRasterInfo(o_.file, open);
     json doc;
     doc["files"] = json::array({rasterJson(hsi)});
-    std::ostream& out = std::cout;
+    // Everything is gathered before anything is printed: a failing step prints nothing but the error.
+    std::ostringstream out;
+    std::vector<std::string> warnings;
     if (!o_.json) printRaster(hsi, out);
 
     BandSelection selection;
@@ -233,8 +237,7 @@ class InfoCommand : public Command {
       SpectralResponse sr = isMatrix ? SpectralResponse::fromMatrixCsv(path, kept.bands.size())
                                      : SpectralResponse::fromCurves(ResponseCurves::load(path), kept.spectralBands(),
                                                                     o_.minCoverage);
-      if (!common.quiet)
-        for (const auto& w : sr.warnings()) std::cerr << "Warning: " << w << "\n";
+      warnings.insert(warnings.end(), sr.warnings().begin(), sr.warnings().end());
       json bands = json::array();
       for (const auto& b : sr.msiBands())
         bands.push_back({{"name", b.name}, {"coverage", optionalNumber(b.coverage)}, {"kept", b.kept}});
@@ -253,7 +256,9 @@ class InfoCommand : public Command {
       if (!o_.json) printResponse(sr, kept, out);
       if (!o_.pOut.empty()) writeTextFileAtomically(o_.pOut, sr.toCsv(kept.spectralBands()), o_.overwrite, "--p-out");
     }
-    if (o_.json) out << doc.dump(2) << "\n";
+    if (!common.quiet)
+      for (const auto& w : warnings) std::cerr << "Warning: " << w << "\n";
+    std::cout << (o_.json ? doc.dump(2) + "\n" : out.str());
     return 0;
   }
 

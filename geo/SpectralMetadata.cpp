@@ -81,7 +81,13 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
       if (!unit) unit = datasetUnits(ds);
       factor[b - 1] = unitFactor(unit, path, wl, note);
     }
-    for (int b = 0; b < n; ++b) info.bands[b].spectral = {wl[b] * factor[b], fw[b] * factor[b]};
+    // ENVI files carry per-band wavelengths but FWHM only as the dataset list.
+    std::string fwDomain;
+    std::vector<double> fwList = datasetList(ds, "fwhm", fwDomain);
+    for (int b = 0; b < n; ++b) {
+      if (std::isnan(fw[b]) && static_cast<int>(fwList.size()) == n) fw[b] = fwList[b];
+      info.bands[b].spectral = {wl[b] * factor[b], fw[b] * factor[b]};
+    }
     info.wavelengthSource = "per-band 'wavelength' items" + note;
   } else {
     // 2. dataset lists

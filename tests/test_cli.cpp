@@ -1,0 +1,178 @@
+// The real hsi-fuse binary on real files: output for people and scripts, exit codes, one-line errors,
+// nothing half-written.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "TestSupport.h"
+
+using hsifuse::test::dataPath;
+using hsifuse::test::runHsiFuse;
+using hsifuse::test::RunResult;
+using hsifuse::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const std::string kHyperion = dataPath("hyperion_paris_16x16x128.tif");
+
+int lineCount(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// A bad-input run: exit 2, one "ERROR: " line on stderr that mentions `needle`, nothing on stdout.
+void expectBadInput(const RunResult& r, const std::string& needle) {
+  EXPECT_EQ(r.exitCode, 2) << r.err;
+  EXPECT_EQ(r.err.rfind("ERROR: ", 0), 0u) << r.err;
+  EXPECT_EQ(lineCount(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+}  // namespace
+
+TEST(Cli, VersionAndHelp) {
+  auto v = runHsiFuse("--version");
+  EXPECT_EQ(v.exitCode, 0);
+  EXPECT_NE(v.out.find("GDAL 3."), std::string::npos);
+  auto h = runHsiFuse("info --help");
+  EXPECT_EQ(h.exitCode, 0);
+  EXPECT_NE(h.out.find("--srf"), std::string::npos);
+  EXPECT_NE(h.out.find("--drop-wavelengths"), std::string::npos);
+  expectBadInput(runHsiFuse("frobnicate"), "unknown command");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --no-such-option"), "no-such-option");
+  expectBadInput(runHsiFuse("info"), "FILE");
+}
+
+TEST(Cli, InfoTextOnTheHyperionCrop) {
+  auto r = runHsiFuse("info " + kHyperion + " --srf sentinel2a");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("128 from 426.8 to 2345.1 nm"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Float64"), std::string::npos);
+  EXPECT_NE(r.out.find("B8A"), std::string::npos);
+  // B9 (945 nm) and B10 (1375 nm) fall in the gaps HySure cut out of this cube.
+  EXPECT_NE(r.err.find("MSI band B10 dropped"), std::string::npos) << r.err;
+  auto quiet = runHsiFuse("info " + kHyperion + " --srf sentinel2a -q");
+  EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
+TEST(Cli, InfoJsonHasTheSameFacts) {
+  auto r = runHsiFuse("info " + kHyperion + " --srf sentinel2a --json -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["files"][0]["band_count"], 128);
+  EXPECT_NEAR(j["files"][0]["bands"][0]["wavelength_nm"].get<double>(), 426.82, 1e-9);
+  const json& sr = j["spectral_response"];
+  EXPECT_EQ(sr["msi_bands"].size(), 13u);
+  EXPECT_EQ(sr["P"].size(), 11u);
+  EXPECT_EQ(sr["P"][0].size(), 128u);
+  double sum = 0;
+  for (const auto& v : sr["P"][3]) sum += v.get<double>();
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+}
+
+TEST(Cli, InfoOnAGeoreferencedPair) {
+  auto r = runHsiFuse("info " + dataPath("s2_l1c_60m_16x16x3.tif") + " " + dataPath("s2_l1c_20m_48x48x6.tif") +
+                      " --json");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["grid"]["scale"], 3);
+  EXPECT_EQ(j["grid"]["overlap_hr"]["height"], 47);
+  EXPECT_EQ(j["files"][1]["crs"]["epsg"], 32618);
+  auto text = runHsiFuse("info " + dataPath("s2_l1c_60m_16x16x3.tif") + " " + dataPath("s2_l1c_20m_48x48x6.tif"));
+  EXPECT_NE(text.out.find("integer scale 3"), std::string::npos) << text.out;
+  expectBadInput(runHsiFuse("info " + kHyperion + " " + dataPath("s2_l1c_20m_48x48x6.tif")), "has a CRS but");
+}
+
+TEST(Cli, InfoReportsKeptBandsAndWritesP) {
+  TempDir dir;
+  auto r = runHsiFuse("info " + kHyperion + " --bands 1-100 --drop-wavelengths 1000-1100 --srf landsat8 --p-out " +
+                      dir.path("p.csv") + " --json -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  json j = json::parse(r.out);
+  const auto& kept = j["band_selection"]["kept"];
+  EXPECT_EQ(kept.size() + j["band_selection"]["dropped"].size(), 128u);
+  for (const auto& k : kept) {
+    EXPECT_LE(k["band"].get<int>(), 100);
+    const double wl = k["wavelength_nm"].get<double>();
+    EXPECT_FALSE(wl >= 1000 && wl <= 1100);
+  }
+  std::ifstream p(dir.path("p.csv"));
+  std::string header;
+  std::getline(p, header);
+  EXPECT_EQ(header.rfind("msi_band,", 0), 0u);
+  // The written P reads back as --srf.
+  auto again = runHsiFuse("info " + kHyperion + " --bands 1-100 --drop-wavelengths 1000-1100 --srf " +
+                          dir.path("p.csv") + " --json -q");
+  ASSERT_EQ(again.exitCode, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["spectral_response"]["P"].size(), j["spectral_response"]["P"].size());
+  expectBadInput(runHsiFuse("info " + kHyperion + " --srf landsat8 --p-out " + dir.path("p.csv")), "--overwrite");
+}
+
+TEST(Cli, OneErrorPerBadInput) {
+  TempDir dir;
+  expectBadInput(runHsiFuse("info " + dir.path("missing.tif")), "missing.tif: no such file");
+  std::ofstream(dir.path("text.tif")) << "hello\n";
+  expectBadInput(runHsiFuse("info " + dir.path("text.tif")), "not a raster");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --bands 100-200"), "out of range");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --bands 5-x"), "--bands");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --preset aviris"), "unknown preset");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --srf nosuchsensor"), "nosuchsensor");
+  expectBadInput(runHsiFuse("info " + dataPath("rgb_byte_64x48.tif") + " --srf sentinel2a"), "--wavelengths");
+  expectBadInput(runHsiFuse("info " + kHyperion + " --config NOEQUALS"), "KEY=VALUE");
+}
+
+TEST(Cli, SubsetWithThePresetKeepsMetadataAndRefusesToOverwrite) {
+  TempDir dir;
+  const std::string out = dir.path("kept.tif");
+  auto r = runHsiFuse("subset " + kHyperion + " " + out + " --drop-bands 1-8 --ot Float32 --co COMPRESS=DEFLATE");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.err.find("Keeping 120 of 128"), std::string::npos) << r.err;
+  auto info = runHsiFuse("info " + out + " --json");
+  json j = json::parse(info.out);
+  EXPECT_EQ(j["files"][0]["band_count"], 120);
+  EXPECT_EQ(j["files"][0]["bands"][0]["data_type"], "Float32");
+  EXPECT_NEAR(j["files"][0]["bands"][0]["wavelength_nm"].get<double>(), 508.22, 1e-3);
+  EXPECT_EQ(j["files"][0]["bands"][0]["description"], "Hyperion B16 (508.22 nm)");
+
+  auto again = runHsiFuse("subset " + kHyperion + " " + out + " --preset hyperion");
+  expectBadInput(again, "--overwrite");
+  auto forced = runHsiFuse("subset " + kHyperion + " " + out + " --preset hyperion --overwrite -q");
+  EXPECT_EQ(forced.exitCode, 0) << forced.err;
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"kept.tif"});
+}
+
+TEST(Cli, FailedWritesLeaveNothingBehind) {
+  TempDir dir;
+  expectBadInput(runHsiFuse("subset " + kHyperion + " " + dir.path("no/such/dir/out.tif")), "does not exist");
+  expectBadInput(runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --of NoSuchFormat"), "--of");
+  expectBadInput(runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --ot Float128"), "--ot");
+  // A creation option GDAL rejects makes Create fail: a runtime failure (exit 1), no file left.
+  auto r = runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --co BLOCKYSIZE=-5 --co TILED=YES --co BLOCKXSIZE=7");
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_TRUE(dir.files().empty());
+}
+
+TEST(Cli, ManPageIsGeneratedFromTheOptionDeclarations) {
+  auto r = runHsiFuse("--help-man");
+  ASSERT_EQ(r.exitCode, 0);
+  std::ifstream in(std::string(HSIFUSE_SOURCE_DIR) + "/man/hsi-fuse.1");
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_EQ(committed.str(), r.out) << "man/hsi-fuse.1 is stale: run 'cmake --build build --target man'";
+  EXPECT_NE(r.out.find("EXIT STATUS"), std::string::npos);
+}
+
+TEST(Cli, FullHyperionCubeFromSharedData) {
+  const std::string cube = hsifuse::test::sharedDataPath("hsi/paris_eo1_hyperion_ali/hyperion_hs_72x72x128.tif");
+  SKIP_WITHOUT(cube);
+  auto r = runHsiFuse("info " + cube + " --srf sentinel2a");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("72 x 72 pixels"), std::string::npos);
+  EXPECT_NE(r.out.find("128 from 426.8 to 2345.1 nm"), std::string::npos);
+  for (const char* b : {"B1 ", "B2 ", "B8A", "B11", "B12"}) EXPECT_NE(r.out.find(b), std::string::npos) << b;
+}

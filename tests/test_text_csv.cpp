@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "TestSupport.h"
+#include "lib/AtomicOutput.h"
+#include "lib/CsvTable.h"
+#include "lib/Error.h"
+#include "lib/SpectralBand.h"
+#include "lib/Text.h"
+
+using namespace hsifuse;
+
+TEST(Text, ParsesEnviListsAndPlainLists) {
+  auto v = parseNumberList("{ 426.82, 436.99,447.17 }", "x");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_DOUBLE_EQ(v[1], 436.99);
+  EXPECT_EQ(parseNumberList("1,2", "x").size(), 2u);
+  EXPECT_TRUE(parseNumberList("{}", "x").empty());
+  EXPECT_THROW(parseNumberList("{1, two}", "x"), InputError);
+}
+
+TEST(Text, NumbersAreCheckedWhole) {
+  EXPECT_DOUBLE_EQ(parseDouble(" 2.5 ", "x"), 2.5);
+  EXPECT_THROW(parseDouble("2.5nm", "x"), InputError);
+  EXPECT_THROW(parseInt("7.5", "x"), InputError);
+  EXPECT_EQ(parseInt("-3", "x"), -3);
+  try {
+    parseDouble("abc", "--min-coverage");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("--min-coverage"), std::string::npos);
+    EXPECT_EQ(e.exitCode(), kExitBadInput);
+  }
+}
+
+TEST(Units, KnownSpellingsAnyCase) {
+  EXPECT_EQ(nanometresPerUnit("nm"), 1.0);
+  EXPECT_EQ(nanometresPerUnit("Nanometers"), 1.0);
+  EXPECT_EQ(nanometresPerUnit("MICROMETERS"), 1000.0);
+  EXPECT_EQ(nanometresPerUnit("um"), 1000.0);
+  EXPECT_EQ(nanometresPerUnit(" micrometres "), 1000.0);
+  EXPECT_FALSE(nanometresPerUnit("furlongs").has_value());
+  EXPECT_FALSE(nanometresPerUnit("wavenumber").has_value());
+}
+
+TEST(Csv, RaggedAndEmptyTablesAreRejectedWithTheFileName) {
+  EXPECT_THROW(CsvTable::parse("a,b\n1,2\n3\n", "t.csv"), InputError);
+  EXPECT_THROW(CsvTable::parse("# only a comment\n", "t.csv"), InputError);
+  try {
+    CsvTable::load("/nonexistent/x.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/x.csv"), std::string::npos);
+  }
+  auto t = CsvTable::parse("# comment\nWavelength_nm, B1\n400,0.5\n", "t.csv");
+  EXPECT_EQ(t.findColumn("wavelength_nm"), 0);
+  EXPECT_DOUBLE_EQ(t.number(0, 1), 0.5);
+}
+
+TEST(AtomicOutput, RefusesExistingUnlessOverwriteAndLeavesNoTemporary) {
+  test::TempDir dir;
+  const std::string p = dir.path("p.csv");
+  writeTextFileAtomically(p, "a\n", false, "--p-out");
+  EXPECT_THROW(writeTextFileAtomically(p, "b\n", false, "--p-out"), InputError);
+  writeTextFileAtomically(p, "b\n", true, "--p-out");
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"p.csv"});
+  EXPECT_THROW(checkOutputPath(dir.path("missing/x.tif"), false, "output"), InputError);
+}
