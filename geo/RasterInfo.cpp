@@ -13,7 +13,8 @@ std::vector<std::string> perBandItems(const std::string& value, std::size_t n) {
   std::string t = trim(value);
   bool braces = t.size() >= 2 && t.front() == '{' && t.back() == '}';
   if (braces) t = t.substr(1, t.size() - 2);
-  if (n < 2 || t.find(',') == std::string::npos) return {};
+  // Two-item values are too often something else ("x,y") to be taken for per-band lists.
+  if (n < 3 || t.find(',') == std::string::npos) return {};
   auto items = split(t, ',');
   if (items.size() != n) return {};
   for (auto& s : items) s = trim(s);
