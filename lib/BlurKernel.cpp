@@ -1,0 +1,74 @@
+#include "lib/BlurKernel.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "lib/Error.h"
+#include "lib/Text.h"
+
+namespace hsifuse {
+
+BlurKernel BlurKernel::anisotropicGaussian(int size, double sigmaX, double sigmaY, double angleDeg) {
+  if (size < 1 || size > 255) throw InputError(fmt::format("kernel size {} is out of range (1..255)", size));
+  if (!(sigmaX > 0) || !(sigmaY > 0)) throw InputError("kernel sigma must be positive");
+  BlurKernel k;
+  k.rows = k.cols = size;
+  k.w.resize(static_cast<std::size_t>(size) * size);
+  const double c = (size - 1) / 2.0, a = angleDeg * M_PI / 180.0, ca = std::cos(a), sa = std::sin(a);
+  for (int r = 0; r < size; ++r)
+    for (int q = 0; q < size; ++q) {
+      const double x = q - c, y = r - c;
+      const double u = ca * x + sa * y, v = -sa * x + ca * y;
+      k.w[r * size + q] = std::exp(-0.5 * (u * u / (sigmaX * sigmaX) + v * v / (sigmaY * sigmaY)));
+    }
+  k.normalise();
+  return k;
+}
+
+BlurKernel BlurKernel::gaussian(int size, double sigma) { return anisotropicGaussian(size, sigma, sigma, 0.0); }
+
+BlurKernel BlurKernel::ualPredefined() { return gaussian(8, std::sqrt(3.0)); }
+
+BlurKernel BlurKernel::fromCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open the kernel file");
+  BlurKernel k;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    auto row = parseNumberList(line, path);
+    if (k.cols == 0) k.cols = static_cast<int>(row.size());
+    if (static_cast<int>(row.size()) != k.cols) throw InputError(path + ": kernel rows have different lengths");
+    k.w.insert(k.w.end(), row.begin(), row.end());
+    ++k.rows;
+  }
+  if (k.rows == 0) throw InputError(path + ": empty kernel file");
+  k.normalise();
+  return k;
+}
+
+BlurKernel BlurKernel::parse(const std::string& spec) {
+  auto parts = split(spec, ':');
+  const std::string kind = toLower(parts[0]);
+  if (kind == "ual8" && parts.size() == 1) return ualPredefined();
+  if (kind == "gauss" && parts.size() == 3)
+    return gaussian(parseInt(parts[1], "--kernel size"), parseDouble(parts[2], "--kernel sigma"));
+  if (kind == "aniso" && parts.size() == 5)
+    return anisotropicGaussian(parseInt(parts[1], "--kernel size"), parseDouble(parts[2], "--kernel sigma x"),
+                               parseDouble(parts[3], "--kernel sigma y"), parseDouble(parts[4], "--kernel angle"));
+  if (std::filesystem::exists(spec)) return fromCsv(spec);
+  throw InputError("--kernel: '" + spec +
+                   "' is not a kernel (gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, ual8, or a CSV file)");
+}
+
+void BlurKernel::normalise() {
+  double s = 0;
+  for (double v : w) s += v;
+  if (!(s > 0)) throw InputError("the blur kernel does not sum to a positive value");
+  for (double& v : w) v /= s;
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,29 @@
+#pragma once
+// A 2-D blur kernel k of the degradation model Y = (Z * k) downsampled by s, normalised to sum 1.
+#include <string>
+#include <vector>
+
+namespace hsifuse {
+
+struct BlurKernel {
+  int rows = 0;
+  int cols = 0;
+  std::vector<double> w;  // row-major, sums to 1
+
+  double at(int r, int c) const { return w[static_cast<std::size_t>(r) * cols + c]; }
+
+  // Isotropic Gaussian, centred on the kernel's centre ((size-1)/2).
+  static BlurKernel gaussian(int size, double sigma);
+  // Anisotropic Gaussian with standard deviations along its own axes, rotated by `angleDeg`.
+  static BlurKernel anisotropicGaussian(int size, double sigmaX, double sigmaY, double angleDeg);
+  // The predefined degeneration of the UAL paper (and NSSR/CMS): 8x8 Gaussian with sigma sqrt(3).
+  static BlurKernel ualPredefined();
+  // A CSV of numbers, one kernel row per line, no header (like ../shared/data/kernels/).
+  static BlurKernel fromCsv(const std::string& path);
+  // "gauss:SIZE:SIGMA", "aniso:SIZE:SX:SY:ANGLE", "ual8" or a CSV path. Throws InputError.
+  static BlurKernel parse(const std::string& spec);
+
+  void normalise();  // throws InputError when the sum is not positive
+};
+
+}  // namespace hsifuse

@@ -1,0 +1,16 @@
+#pragma once
+// Spatial resampling between the LR and HR grids by an integer factor s, with the sampling phase of
+// Degradation.h: LR pixel i is centred on HR coordinate s*i + (s-1)/2 (PyTorch's
+// align_corners=False convention, which UAL's code uses for its bilinear upsampling).
+#include "lib/Cube.h"
+
+namespace hsifuse {
+
+enum class Interpolation { Bilinear, Bicubic };
+
+// LR -> HR: rows*s x cols*s. Borders are clamped (edge replication). Bicubic uses a = -0.75.
+Cube upsample(const Cube& lr, int scale, Interpolation method);
+// HR -> LR: the mean of each s x s block (floor(rows/s) x floor(cols/s)).
+Cube blockMean(const Cube& hr, int scale);
+
+}  // namespace hsifuse
