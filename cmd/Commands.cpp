@@ -5,11 +5,13 @@ namespace hsifuse {
 
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeSubsetCommand();
+std::unique_ptr<Command> makeDegradeCommand();
 
 std::vector<std::unique_ptr<Command>> makeCommands() {
   std::vector<std::unique_ptr<Command>> c;
   c.push_back(makeInfoCommand());
   c.push_back(makeSubsetCommand());
+  c.push_back(makeDegradeCommand());
   return c;
 }
 

@@ -176,3 +176,45 @@ TEST(Cli, FullHyperionCubeFromSharedData) {
   EXPECT_NE(r.out.find("128 from 426.8 to 2345.1 nm"), std::string::npos);
   for (const char* b : {"B1 ", "B2 ", "B8A", "B11", "B12"}) EXPECT_NE(r.out.find(b), std::string::npos) << b;
 }
+
+TEST(Cli, DegradeWritesAGeoreferencedPair) {
+  TempDir dir;
+  const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
+  auto r = runHsiFuse("degrade " + dataPath("s2_l1c_20m_48x48x6.tif") + " --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --lr-out " +
+                      lr + " --msi-out " + msi + " -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  json j = json::parse(runHsiFuse("info " + lr + " " + msi + " --json").out);
+  EXPECT_EQ(j["files"][0]["width"], 16);
+  EXPECT_DOUBLE_EQ(j["files"][0]["geotransform"][1].get<double>(), 60.0);
+  EXPECT_DOUBLE_EQ(j["files"][0]["geotransform"][0].get<double>(), 435720.0);
+  EXPECT_EQ(j["files"][0]["crs"]["epsg"], 32618);
+  EXPECT_EQ(j["grid"]["scale"], 3);
+  EXPECT_EQ(j["grid"]["overlap_lr_pixels"][0], 16);
+  EXPECT_EQ(j["files"][1]["bands"][0]["description"], "B5");
+}
+
+TEST(Cli, DegradeNoiseIsRepeatableWithASeed) {
+  TempDir dir;
+  const std::string base = "degrade " + dataPath("hyperion_paris_48x48x128_f32.tif") +
+                           " --srf sentinel2a --scale 4 --kernel " + dataPath("ual_motion_kernel_01_13x13.csv") +
+                           " --snr-db 35 --msi-snr-db 40 -q --co COMPRESS=NONE";
+  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("a.tif") + " --msi-out " + dir.path("am.tif")).exitCode, 0);
+  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("b.tif") + " --msi-out " + dir.path("bm.tif")).exitCode, 0);
+  ASSERT_EQ(runHsiFuse(base + " --seed 6 --lr-out " + dir.path("c.tif") + " --msi-out " + dir.path("cm.tif")).exitCode, 0);
+  auto same = hsifuse::test::runShell("cmp " + dir.path("a.tif") + " " + dir.path("b.tif"));
+  auto differ = hsifuse::test::runShell("cmp " + dir.path("a.tif") + " " + dir.path("c.tif"));
+  EXPECT_EQ(same.exitCode, 0);
+  EXPECT_NE(differ.exitCode, 0);
+  json j = json::parse(runHsiFuse("info " + dir.path("a.tif") + " --json").out);
+  EXPECT_EQ(j["files"][0]["width"], 12);
+  EXPECT_EQ(j["files"][0]["band_count"], 128);
+  expectBadInput(runHsiFuse(base + " --kernel gauss:7 --lr-out " + dir.path("d.tif") + " --msi-out " + dir.path("dm.tif")),
+                 "--kernel");
+  expectBadInput(runHsiFuse(base + " --snr-db loud --lr-out " + dir.path("d.tif") + " --msi-out " + dir.path("dm.tif")),
+                 "--snr-db");
+  EXPECT_EQ(runHsiFuse("degrade " + dataPath("hyperion_paris_48x48x128_f32.tif") + " --srf sentinel2a --scale 4 --lr-out " +
+                       dir.path("a.tif") + " --msi-out " + dir.path("e.tif"))
+                .exitCode,
+            2);
+  for (const auto& f : dir.files()) EXPECT_NE(f[0], '.') << "temporary left behind: " << f;
+}
