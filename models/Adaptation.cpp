@@ -1,0 +1,176 @@
+#include "models/Adaptation.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "lib/Degradation.h"
+#include "lib/Error.h"
+#include "lib/KernelEstimation.h"
+#include "models/Networks.h"
+#include "models/TensorCube.h"
+
+namespace hsifuse {
+namespace {
+
+namespace F = torch::nn::functional;
+
+int kernelSizeFor(const AdaptationOptions& o, int s) {
+  int k = o.kernelSize > 0 ? o.kernelSize : 4 * s;
+  return (k + s - 1) / s * s;
+}
+
+// A DegenerationNet holding a given kernel, embedded (centred) in a k' x k' grid, k' a multiple of s.
+DegenerationNet netWithKernel(const BlurKernel& kernel, int s) {
+  const int size = std::max(kernel.rows, kernel.cols);
+  int k = (size + s - 1) / s * s;
+  // Keep the kernel centre where lib/Degradation.h puts it: offset p = floor((k - s)/2) from the block.
+  DegenerationNet net(k, s, 1.0);
+  torch::NoGradGuard g;
+  net->kernel.zero_();
+  const int dr = degradationPadding(k, s) - degradationPadding(kernel.rows, s);
+  const int dc = degradationPadding(k, s) - degradationPadding(kernel.cols, s);
+  for (int r = 0; r < kernel.rows; ++r)
+    for (int c = 0; c < kernel.cols; ++c) {
+      const int rr = r + dr, cc = c + dc;
+      TORCH_CHECK(rr >= 0 && rr < k && cc >= 0 && cc < k, "kernel does not fit its embedding");
+      net->kernel[rr][cc] = static_cast<float>(kernel.at(r, c));
+    }
+  return net;
+}
+
+BlurKernel toBlurKernel(const torch::Tensor& k) {
+  auto c = k.detach().to(torch::kCPU).to(torch::kFloat64).contiguous();
+  BlurKernel out;
+  out.rows = static_cast<int>(c.size(0));
+  out.cols = static_cast<int>(c.size(1));
+  out.w.assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  return out;
+}
+
+}  // namespace
+
+Cube degenerate(const Cube& z, const BlurKernel& kernel, int scale) {
+  torch::NoGradGuard g;
+  auto net = netWithKernel(kernel, scale);
+  auto t = toTensor(z);
+  const int64_t h = t.size(2) / scale * scale, w = t.size(3) / scale * scale;
+  return toCube(net->forward(t.slice(2, 0, h).slice(3, 0, w)));
+}
+
+AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                            const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                            const ProgressFn& progress) {
+  if (firstStage.rows != lrHsi.rows * s || firstStage.cols != lrHsi.cols * s || hrMsi.rows != firstStage.rows ||
+      hrMsi.cols != firstStage.cols || firstStage.bands != lrHsi.bands)
+    throw InputError(fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
+                                 "scale {})",
+                                 firstStage.bands, firstStage.rows, firstStage.cols, lrHsi.bands, lrHsi.rows,
+                                 lrHsi.cols, hrMsi.bands, hrMsi.rows, hrMsi.cols, s));
+  if (p.size() != static_cast<std::size_t>(hrMsi.bands) || p.empty() || p[0].size() != static_cast<std::size_t>(lrHsi.bands))
+    throw InputError("adaptation: P does not match the band counts");
+  const auto start = std::chrono::steady_clock::now();
+  torch::manual_seed(o.seed);
+  std::mt19937_64 rng(o.seed);
+  const torch::Device device(o.device);
+
+  // Work on data scaled to about [0, 1]: one factor for all three, so X = P Z still holds.
+  float peak = 0;
+  for (float v : lrHsi.data) peak = std::max(peak, std::fabs(v));
+  const float norm = peak > 0 ? 1.0f / peak : 1.0f;
+  auto zt = toTensor(firstStage, device) * norm;
+  auto yt = toTensor(lrHsi, device) * norm;
+  auto xt = toTensor(hrMsi, device) * norm;
+  std::vector<float> pFlat;
+  for (const auto& row : p) pFlat.insert(pFlat.end(), row.begin(), row.end());
+  auto pt = torch::from_blob(pFlat.data(), {static_cast<int64_t>(p.size()), static_cast<int64_t>(p[0].size())},
+                             torch::kFloat32)
+                .clone()
+                .to(device);
+
+  AdaptationModule adapt(firstStage.bands, o.width, o.depth);
+  adapt->to(device);
+  DegenerationNet degen{nullptr};
+  if (!o.learnKernel)
+    degen = netWithKernel(o.fixedKernel.w.empty() ? BlurKernel::ualPredefined() : o.fixedKernel, s);
+  else if (o.kernelInitLeastSquares)
+    degen = netWithKernel(estimateKernelLeastSquares(firstStage, lrHsi, kernelSizeFor(o, s), s, 20000, o.seed), s);
+  else
+    degen = DegenerationNet(kernelSizeFor(o, s), s, o.kernelInitSigma > 0 ? o.kernelInitSigma : s / 2.0);
+  degen->to(device);
+  const int pb = degen->padBefore(), pa = degen->padAfter();
+  const int r = 2 * o.depth + 1;  // receptive-field radius of the adaptation module
+  // Replicate-pad the frozen first stage once; every patch is then a plain slice.
+  auto zp = F::pad(zt, F::PadFuncOptions({pb + r, pa + r, pb + r, pa + r}).mode(torch::kReplicate));
+
+  torch::optim::Adam optA(adapt->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
+  std::unique_ptr<torch::optim::Adam> optK;
+  if (o.learnKernel)
+    optK = std::make_unique<torch::optim::Adam>(
+        std::vector<torch::Tensor>{degen->kernel},
+        torch::optim::AdamOptions(o.kernelLearningRate).weight_decay(o.kernelWeightDecay));
+  else
+    degen->kernel.set_requires_grad(false);
+
+  const int h = lrHsi.rows, w = lrHsi.cols;
+  const int q = o.patchLr > 0 ? std::min({o.patchLr, h, w}) : std::max(h, w);
+  const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
+  std::uniform_int_distribution<int> pickRow(0, std::max(0, h - q)), pickCol(0, std::max(0, w - q));
+
+  AdaptationResult result;
+  double smoothed = NAN, best = INFINITY;
+  int sinceBest = 0;
+  adapt->train();
+  for (int step = 0; step < o.steps; ++step) {
+    std::vector<torch::Tensor> zIn, yRef, xRef;
+    const int count = whole ? 1 : o.patchesPerStep;
+    const int qh = whole ? h : q, qw = whole ? w : q;
+    for (int n = 0; n < count; ++n) {
+      const int i0 = whole ? 0 : pickRow(rng), j0 = whole ? 0 : pickCol(rng);
+      zIn.push_back(zp.slice(2, s * i0, s * (i0 + qh) + pb + pa + 2 * r).slice(3, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
+      yRef.push_back(yt.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
+      xRef.push_back(xt.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
+    }
+    auto zb = torch::cat(zIn, 0), yb = torch::cat(yRef, 0), xb = torch::cat(xRef, 0);
+    auto zhat = adapt->forward(zb);
+    auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);  // padded by (pb, pa)
+    auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
+    auto loss = F::l1_loss(degen->forward(inner, true), yb) + F::l1_loss(projectSpectral(core, pt), xb);
+    optA.zero_grad();
+    if (optK) optK->zero_grad();
+    loss.backward();
+    optA.step();
+    if (optK) {
+      optK->step();
+      degen->project();
+    }
+    const double l = loss.item<double>();
+    smoothed = std::isnan(smoothed) ? l : 0.95 * smoothed + 0.05 * l;
+    if (step % o.logEvery == 0 || step + 1 == o.steps) result.lossHistory.emplace_back(step, l);
+    result.stepsRun = step + 1;
+    if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Error("interrupted");
+    if (o.plateauPatience > 0) {
+      if (smoothed < best * 0.999) {
+        best = smoothed;
+        sinceBest = 0;
+      } else if (++sinceBest >= o.plateauPatience) {
+        break;
+      }
+    }
+  }
+
+  adapt->eval();
+  {
+    torch::NoGradGuard g;
+    auto zhat = adapt->forward(zp);
+    auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);
+    result.z = toCube(inner.slice(2, pb, pb + firstStage.rows).slice(3, pb, pb + firstStage.cols) / norm);
+  }
+  result.kernel = toBlurKernel(degen->kernel);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,57 @@
+#pragma once
+// UAL's unsupervised, per-scene stage (paper Eq. 4), behind a Torch-free interface: the first-stage
+// estimate Z~ is frozen; the adaptation module (Z^ = Z~ + A(Z~)) and the degeneration net (one k x k
+// kernel, stride s) are learned from the scene's own observations with
+//   L = |D(Z^) - Y|_1 + |P Z^ - X|_1   (means).
+// On a CPU a whole-scene step is slow (about 2 s at 512x512), so each step uses randomly sampled
+// patches aligned to s, with margins so that the degeneration net sees whole LR pixels and the
+// convolutions see real neighbours (the scene is replicate-padded once, not each patch).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/BlurKernel.h"
+#include "lib/Cube.h"
+#include "lib/Progress.h"
+
+namespace hsifuse {
+
+struct AdaptationOptions {
+  int steps = 1500;
+  int width = 32;              // adaptation module width (paper: 64; the authors' code: 31)
+  int depth = 3;               // M
+  double learningRate = 5e-4;  // paper 9e-5; 5e-4 went further within 1500 steps in a measured probe
+  double weightDecay = 1e-3;
+  double kernelLearningRate = 1e-4;
+  double kernelWeightDecay = 1e-5;
+  int kernelSize = 0;          // 0: 4 s (32 for s = 8, as in the paper); rounded up to a multiple of s
+  double kernelInitSigma = 0;  // 0: s / 2 HR pixels (the Gaussian start)
+  bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/KernelEstimation.h)
+  bool learnKernel = true;     // false: the fixed predefined kernel (ablation "fixed-kernel")
+  BlurKernel fixedKernel;      // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
+  int patchLr = 16;            // patch side in LR pixels (0: the whole scene each step)
+  int patchesPerStep = 4;
+  int plateauPatience = 0;     // stop when the smoothed loss has not improved by 0.1 % for this many steps (0: off)
+  std::uint64_t seed = 0;
+  std::string device = "cpu";
+  int logEvery = 10;           // loss history resolution
+};
+
+struct AdaptationResult {
+  Cube z;                       // Z^, same units as the inputs
+  BlurKernel kernel;            // the estimated (or fixed) kernel
+  std::vector<std::pair<int, double>> lossHistory;  // (step, loss)
+  int stepsRun = 0;
+  double seconds = 0;
+};
+
+// firstStage: B x H x W; lrHsi: B x H/s x W/s; hrMsi: b x H x W; p: b x B (rows sum to 1).
+AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                            const std::vector<std::vector<double>>& p, int scale, const AdaptationOptions& options,
+                            const ProgressFn& progress = {});
+
+// The degeneration net applied to a cube (for tests and the report): D(Z) with `kernel`, stride s,
+// in the space-to-depth form used during adaptation.
+Cube degenerate(const Cube& z, const BlurKernel& kernel, int scale);
+
+}  // namespace hsifuse
