@@ -6,12 +6,18 @@ namespace hsifuse {
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeSubsetCommand();
 std::unique_ptr<Command> makeDegradeCommand();
+#ifdef HSIFUSE_HAVE_TORCH
+std::unique_ptr<Command> makeTrainCommand();
+#endif
 
 std::vector<std::unique_ptr<Command>> makeCommands() {
   std::vector<std::unique_ptr<Command>> c;
   c.push_back(makeInfoCommand());
   c.push_back(makeSubsetCommand());
   c.push_back(makeDegradeCommand());
+#ifdef HSIFUSE_HAVE_TORCH
+  c.push_back(makeTrainCommand());
+#endif
   return c;
 }
 

@@ -30,6 +30,11 @@ FusionModuleImpl::FusionModuleImpl(int hsiBands, int msiBands, int width, int de
   guideA = register_module("guide_a", ConvStack(3 * width, width, depth, false));
   guideB = register_module("guide_b", ConvStack(3 * width, width, depth, false));
   out = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(3 * width, hsiBands, 3).padding(1)));
+  // Zero output: an untrained module returns its HSI input (bicubic or GSA) unchanged, and training
+  // starts from there instead of from noise.
+  torch::NoGradGuard g;
+  out->weight.zero_();
+  out->bias.zero_();
 }
 
 torch::Tensor FusionModuleImpl::forward(torch::Tensor msi, torch::Tensor hsiUp) {

@@ -9,7 +9,8 @@
 //   Departures: the last conv of P_a and P_b has no ReLU (A and B need both signs for an affine
 //   modulation; the authors' code has no activation there either); the output is a residual on the
 //   upsampled HSI input (the authors' code has none; with the small CPU training sets here the
-//   residual form trains faster and lets the HSI input be a classical estimate such as GSA).
+//   residual form trains faster and lets the HSI input be a classical estimate such as GSA). The output
+//   conv starts at zero, so an untrained module returns its HSI input.
 // - AdaptationModule: Z^ = Z~ + A(Z~), A = output conv(self-guiding(mapping(Z~))), A = P_a(F),
 //   B = P_b(F) (paper, 3.4.2). The output conv starts at zero so step 0 equals the first stage.
 // - DegenerationNet: one k x k kernel, stride s, shared by all bands (paper 3.3), no bias (the

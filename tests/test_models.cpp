@@ -3,14 +3,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
 #include "lib/ClassicalFusion.h"
+#include "lib/Error.h"
 #include "lib/Degradation.h"
 #include "lib/Metrics.h"
 #include "lib/SpectralResponse.h"
 #include "models/Adaptation.h"
+#include "models/FusionModel.h"
+#include "models/Pretraining.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
 
@@ -186,4 +191,110 @@ TEST(Adaptation, JointLossDecreases) {
   EXPECT_LT(r.lossHistory.back().second, 0.97 * r.lossHistory.front().second);
   EXPECT_EQ(r.stepsRun, 100);
   EXPECT_EQ(r.z.bands, 128);
+}
+
+namespace {
+
+FusionModelInfo tinyInfo(const std::vector<SpectralBand>& bands, const SpectralResponse& p) {
+  FusionModelInfo info;
+  info.width = 8;
+  info.depth = 2;
+  info.scale = 4;
+  info.stage1 = "bicubic";
+  info.hsiBands = bands;
+  info.msiBands = p.keptBandNames();
+  info.p = p.matrix();
+  return info;
+}
+
+struct TinyTraining {
+  std::vector<SpectralBand> bands;
+  Cube cube;
+  std::unique_ptr<SpectralResponse> p;
+  TinyTraining() {
+    torch::set_num_threads(1);
+    RasterDataset ds = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+    // 16 VNIR bands keep the test fast.
+    std::vector<int> keep;
+    for (int b = 0; b < 16; ++b) keep.push_back(b * 2);
+    cube = ds.readWindow({0, 0, 48, 48}, keep);
+    float hi = 0;
+    for (float v : cube.data) hi = std::max(hi, v);
+    for (float& v : cube.data) v /= hi;
+    for (int b : keep) bands.push_back(ds.info().bands[b].spectral);
+    p = std::make_unique<SpectralResponse>(
+        SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), bands));
+  }
+  PretrainOptions options(int steps, const std::string& checkpoint) const {
+    PretrainOptions o;
+    o.steps = steps;
+    o.batch = 2;
+    o.patch = 16;
+    o.checkpoint = checkpoint;
+    o.checkpointEvery = 2;
+    o.validateEvery = 0;
+    o.seed = 4;
+    return o;
+  }
+};
+
+}  // namespace
+
+TEST(FusionModelFile, SavesReloadsExactlyAndRefusesBadFiles) {
+  TinyTraining t;
+  test::TempDir dir;
+  FusionModel m(tinyInfo(t.bands, *t.p), 3);
+  pretrainFusion(m, {t.cube}, Cube(), t.options(3, ""));
+  const std::string path = dir.path("m.pt");
+  m.save(path, false);
+  EXPECT_THROW(m.save(path, false), InputError);
+  FusionModel back = FusionModel::load(path);
+  EXPECT_EQ(back.info().msiBands, m.info().msiBands);
+  EXPECT_EQ(back.info().steps, 3);
+  Cube x = projectSpectrally(t.cube, t.p->matrix()), up = t.cube;
+  EXPECT_EQ(back.infer(x, up).data, m.infer(x, up).data);
+
+  back.checkCompatible(t.bands, t.p->keptBandNames(), 4);
+  try {
+    back.checkCompatible(t.bands, t.p->keptBandNames(), 3);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("scale 3, the model's is 4"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(back.checkCompatible(std::vector<SpectralBand>(t.bands.begin(), t.bands.end() - 1),
+                                    t.p->keptBandNames(), 4),
+               InputError);
+
+  // Truncated weights, a missing sidecar, a foreign sidecar.
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  EXPECT_THROW(FusionModel::load(path), InputError);
+  std::filesystem::remove(path + ".json");
+  EXPECT_THROW(FusionModel::load(path), InputError);
+  std::ofstream(dir.path("x.pt")) << "not a model";
+  std::ofstream(dir.path("x.pt.json")) << "{\"architecture\": \"resnet50\"}";
+  EXPECT_THROW(FusionModel::load(dir.path("x.pt")), InputError);
+}
+
+// A run stopped after 4 steps and resumed to 8 ends with the same weights as a straight 8-step run.
+TEST(Pretraining, ResumesFromItsCheckpointExactly) {
+  TinyTraining t;
+  test::TempDir dir;
+  FusionModel straight(tinyInfo(t.bands, *t.p), 3);
+  pretrainFusion(straight, {t.cube}, Cube(), t.options(8, dir.path("a.ckpt")));
+  FusionModel first(tinyInfo(t.bands, *t.p), 3);
+  pretrainFusion(first, {t.cube}, Cube(), t.options(4, dir.path("b.ckpt")));
+  FusionModel resumed(tinyInfo(t.bands, *t.p), 99);  // other init: everything must come from the checkpoint
+  auto o = t.options(8, dir.path("b.ckpt"));
+  o.resume = true;
+  std::vector<std::string> logs;
+  pretrainFusion(resumed, {t.cube}, Cube(), o, {}, [&](const std::string& m) { logs.push_back(m); });
+  ASSERT_FALSE(logs.empty());
+  EXPECT_NE(logs[0].find("at step 4"), std::string::npos) << logs[0];
+  Cube x = projectSpectrally(t.cube, t.p->matrix());
+  Cube a = straight.infer(x, t.cube), b = resumed.infer(x, t.cube);
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a.data[i], b.data[i], 1e-6);
+  // And training changed something: the zero-initialised output is no longer the identity.
+  double diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff += std::fabs(a.data[i] - t.cube.data[i]);
+  EXPECT_GT(diff, 0.0);
 }

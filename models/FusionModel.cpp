@@ -1,0 +1,134 @@
+#include "models/FusionModel.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "lib/AtomicOutput.h"
+#include "lib/Error.h"
+#include "models/FusionModelImpl.h"
+#include "models/TensorCube.h"
+
+namespace hsifuse {
+
+using nlohmann::json;
+
+std::string FusionModelInfo::toJson() const {
+  json wl = json::array(), fw = json::array();
+  for (const auto& b : hsiBands) {
+    wl.push_back(b.wavelengthNm);
+    fw.push_back(b.hasFwhm() ? json(b.fwhmNm) : json(nullptr));
+  }
+  json j{{"architecture", architecture}, {"width", width},          {"depth", depth},
+         {"scale", scale},               {"stage1", stage1},        {"hsi_wavelengths_nm", wl},
+         {"hsi_fwhm_nm", fw},            {"msi_bands", msiBands},   {"P", p},
+         {"training_data", trainingData}, {"command", command},     {"hsifuse_version", version},
+         {"steps", steps},               {"validation_psnr", validationPsnr},
+         {"validation_psnr_stage1", validationPsnrStage1}};
+  return j.dump(2) + "\n";
+}
+
+FusionModelInfo FusionModelInfo::fromJson(const std::string& text, const std::string& source) {
+  try {
+    json j = json::parse(text);
+    FusionModelInfo i;
+    i.architecture = j.at("architecture").get<std::string>();
+    if (i.architecture != "ual-fusion-v1")
+      throw InputError(source + ": unknown architecture '" + i.architecture + "' (this hsi-fuse reads ual-fusion-v1)");
+    i.width = j.at("width").get<int>();
+    i.depth = j.at("depth").get<int>();
+    i.scale = j.at("scale").get<int>();
+    i.stage1 = j.value("stage1", std::string("bicubic"));
+    const auto& wl = j.at("hsi_wavelengths_nm");
+    const auto& fw = j.at("hsi_fwhm_nm");
+    for (std::size_t k = 0; k < wl.size(); ++k)
+      i.hsiBands.push_back({wl[k].get<double>(), fw.at(k).is_null() ? NAN : fw[k].get<double>()});
+    i.msiBands = j.at("msi_bands").get<std::vector<std::string>>();
+    i.p = j.at("P").get<std::vector<std::vector<double>>>();
+    i.trainingData = j.value("training_data", std::vector<std::string>{});
+    i.command = j.value("command", std::string());
+    i.version = j.value("hsifuse_version", std::string());
+    i.steps = j.value("steps", 0);
+    i.validationPsnr = j.value("validation_psnr", 0.0);
+    i.validationPsnrStage1 = j.value("validation_psnr_stage1", 0.0);
+    return i;
+  } catch (const json::exception& e) {
+    throw InputError(source + ": not a valid hsi-fuse model sidecar (" + e.what() + ")");
+  }
+}
+
+FusionModel::FusionModel(FusionModelInfo info, std::uint64_t seed) : info_(std::move(info)) {
+  torch::manual_seed(seed);
+  impl_ = std::make_unique<Impl>(FusionModule(static_cast<int>(info_.hsiBands.size()),
+                                              static_cast<int>(info_.msiBands.size()), info_.width, info_.depth));
+}
+
+FusionModel::FusionModel(FusionModel&&) noexcept = default;
+FusionModel& FusionModel::operator=(FusionModel&&) noexcept = default;
+FusionModel::~FusionModel() = default;
+
+FusionModel FusionModel::load(const std::string& path) {
+  const std::string sidecar = path + ".json";
+  if (!std::filesystem::exists(path)) throw InputError(path + ": no such model file");
+  std::ifstream in(sidecar);
+  if (!in) throw InputError(path + ": its sidecar " + sidecar + " is missing (a model is FILE.pt plus FILE.pt.json)");
+  std::stringstream text;
+  text << in.rdbuf();
+  FusionModel m(FusionModelInfo::fromJson(text.str(), sidecar), 0);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    m.impl_->module->load(archive);
+  } catch (const c10::Error& e) {
+    throw InputError(path + ": cannot read the weights (truncated, or not an hsi-fuse model for this sidecar): " +
+                     std::string(e.what_without_backtrace()).substr(0, 200));
+  }
+  return m;
+}
+
+void FusionModel::save(const std::string& path, bool overwrite) const {
+  checkOutputPath(path, overwrite, "--out");
+  const std::string tmp = temporaryPathFor(path);
+  try {
+    torch::serialize::OutputArchive archive;
+    impl_->module->save(archive);
+    archive.save_to(tmp);
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(tmp);
+    throw Error(path + ": cannot write the weights: " + std::string(e.what_without_backtrace()).substr(0, 200));
+  }
+  writeTextFileAtomically(path + ".json", info_.toJson(), true, "--out");
+  std::filesystem::rename(tmp, path);
+}
+
+void FusionModel::checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,
+                                  int scale) const {
+  std::vector<std::string> problems;
+  if (hsiBands.size() != info_.hsiBands.size())
+    problems.push_back(fmt::format("{} HSI bands, the model has {}", hsiBands.size(), info_.hsiBands.size()));
+  else
+    for (std::size_t b = 0; b < hsiBands.size(); ++b)
+      if (!(std::fabs(hsiBands[b].wavelengthNm - info_.hsiBands[b].wavelengthNm) <= 1.0)) {
+        problems.push_back(fmt::format("HSI band {} is at {:.1f} nm, the model's at {:.1f} nm", b + 1,
+                                       hsiBands[b].wavelengthNm, info_.hsiBands[b].wavelengthNm));
+        break;
+      }
+  if (msiBands != info_.msiBands) problems.push_back(fmt::format("the MSI bands differ from the model's ({})", fmt::join(info_.msiBands, ",")));
+  if (scale != info_.scale) problems.push_back(fmt::format("scale {}, the model's is {}", scale, info_.scale));
+  if (!problems.empty()) throw InputError("the model does not match the scene: " + fmt::format("{}", fmt::join(problems, "; ")));
+}
+
+Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& device) const {
+  torch::NoGradGuard g;
+  const torch::Device d(device);
+  impl_->module->to(d);
+  impl_->module->eval();
+  return toCube(impl_->module->forward(toTensor(msi, d), toTensor(stage1, d)));
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,62 @@
+#pragma once
+// A pretrained fusion module on disk: a torch::save archive (FILE.pt) and its JSON sidecar
+// (FILE.pt.json) describing what it was trained for. Torch-free interface.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/Cube.h"
+#include "lib/SpectralBand.h"
+
+namespace hsifuse {
+
+struct FusionModelInfo {
+  std::string architecture = "ual-fusion-v1";
+  int width = 32;
+  int depth = 3;
+  int scale = 8;
+  std::string stage1 = "bicubic";  // what feeds the HSI branch: "bicubic" or "gsa"
+  std::vector<SpectralBand> hsiBands;
+  std::vector<std::string> msiBands;
+  std::vector<std::vector<double>> p;
+  std::vector<std::string> trainingData;
+  std::string command;
+  std::string version;
+  int steps = 0;
+  double validationPsnr = 0;          // on the held-back cube, dB (UAL PSNR)
+  double validationPsnrStage1 = 0;    // the stage-1 input alone on the same cube
+
+  std::string toJson() const;
+  static FusionModelInfo fromJson(const std::string& text, const std::string& source);
+};
+
+class FusionModel {
+ public:
+  // A new, randomly initialised module (seeded).
+  FusionModel(FusionModelInfo info, std::uint64_t seed);
+  // Loads FILE and FILE.json; throws InputError naming the file for a missing, truncated or foreign file.
+  static FusionModel load(const std::string& path);
+  FusionModel(FusionModel&&) noexcept;
+  FusionModel& operator=(FusionModel&&) noexcept;
+  ~FusionModel();
+
+  const FusionModelInfo& info() const { return info_; }
+  FusionModelInfo& info() { return info_; }
+  // Writes FILE and FILE.json through temporary names.
+  void save(const std::string& path, bool overwrite) const;
+  // Throws InputError saying what differs when the scene's bands, MSI bands or scale do not match.
+  void checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,
+                       int scale) const;
+  // msi: b x H x W, stage1: B x H x W (both on the normalised scale the model was trained on).
+  Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu") const;
+
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  FusionModelInfo info_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hsifuse

@@ -1,0 +1,156 @@
+#include "models/Pretraining.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "lib/BlurKernel.h"
+#include "lib/ClassicalFusion.h"
+#include "lib/Degradation.h"
+#include "lib/Error.h"
+#include "lib/Metrics.h"
+#include "lib/Resampling.h"
+#include "models/FusionModelImpl.h"
+#include "models/TensorCube.h"
+
+namespace hsifuse {
+namespace {
+
+namespace F = torch::nn::functional;
+
+Cube crop(const Cube& z, int r0, int c0, int rows, int cols) {
+  Cube out(z.bands, rows, cols);
+  for (int b = 0; b < z.bands; ++b)
+    for (int r = 0; r < rows; ++r)
+      std::copy_n(&z.data[(static_cast<std::size_t>(b) * z.rows + r0 + r) * z.cols + c0], cols,
+                  &out.data[(static_cast<std::size_t>(b) * rows + r) * cols]);
+  return out;
+}
+
+// One of the 8 flips/rotations of the square patch.
+torch::Tensor augment(torch::Tensor t, int which) {
+  if (which & 1) t = t.flip({3});
+  if (which & 2) t = t.flip({2});
+  if (which & 4) t = t.transpose(2, 3);
+  return t.contiguous();
+}
+
+struct Batch {
+  torch::Tensor msi, stage1, truth;
+};
+
+}  // namespace
+
+Cube stageOneEstimate(const std::string& stage1, const Cube& lrHsi, const Cube& hrMsi, int scale) {
+  if (stage1 == "gsa") return fuseGsa(lrHsi, hrMsi, scale);
+  if (stage1 == "bicubic") return upsample(lrHsi, scale, Interpolation::Bicubic);
+  throw InputError("--stage1: '" + stage1 + "' is not bicubic or gsa");
+}
+
+void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cube& validation,
+                    const PretrainOptions& o, const ProgressFn& progress, const LogFn& log) {
+  auto& info = model.info();
+  const int s = info.scale, patch = o.patch / s * s;
+  if (patch < 2 * s) throw InputError("--patch: must hold at least 2 LR pixels");
+  for (const auto& c : cubes)
+    if (c.rows < patch || c.cols < patch)
+      throw InputError(fmt::format("a training cube of {}x{} is smaller than --patch {}", c.cols, c.rows, patch));
+  const torch::Device device(o.device);
+  FusionModule& net = model.impl().module;
+  net->to(device);
+  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(o.learningRate));
+  std::vector<float> pFlat;
+  for (const auto& row : info.p) pFlat.insert(pFlat.end(), row.begin(), row.end());
+
+  int step = 0;
+  if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
+    torch::serialize::InputArchive a;
+    a.load_from(o.checkpoint);
+    net->load(a);
+    torch::serialize::InputArchive optArchive;
+    a.read("optimizer", optArchive);
+    opt.load(optArchive);
+    torch::Tensor stepT;
+    a.read("step", stepT);
+    step = static_cast<int>(stepT.item<int64_t>());
+    if (log) log(fmt::format("resumed from {} at step {}", o.checkpoint, step));
+  }
+  auto saveCheckpoint = [&] {
+    if (o.checkpoint.empty()) return;
+    torch::serialize::OutputArchive a, optArchive;
+    net->save(a);
+    opt.save(optArchive);
+    a.write("optimizer", optArchive);
+    a.write("step", torch::tensor(static_cast<int64_t>(step)));
+    const std::string tmp = o.checkpoint + ".tmp";
+    a.save_to(tmp);
+    std::filesystem::rename(tmp, o.checkpoint);
+  };
+  auto validate = [&]() -> std::pair<double, double> {
+    if (validation.bands == 0) return {0, 0};
+    const int rows = validation.rows / s * s, cols = validation.cols / s * s;
+    Cube z = crop(validation, 0, 0, rows, cols);
+    Cube y = blurDownsample(z, BlurKernel::gaussian(9, 0.5 * s), s);  // fixed, reproducible degradation
+    addNoiseAtSnr(y, 35.0, 12345);
+    Cube x = projectSpectrally(z, info.p);
+    Cube base = stageOneEstimate(info.stage1, y, x, s);
+    Cube out = model.infer(x, base, o.device);
+    net->train();
+    return {psnrUal(z, out), psnrUal(z, base)};
+  };
+
+  // Each step's randomness depends only on (seed, step), so a resumed run continues identically.
+  const auto start = std::chrono::steady_clock::now();
+  double running = NAN;
+  net->train();
+  for (; step < o.steps; ++step) {
+    std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<std::uint64_t>(step));
+    for (auto& group : opt.param_groups())
+      static_cast<torch::optim::AdamOptions&>(group.options())
+          .lr(o.learningRate * std::pow(o.decay, step / std::max(1, o.decayEvery)));
+    std::uniform_int_distribution<int> sizeDist(o.kernelSizeMin, o.kernelSizeMax);
+    std::uniform_real_distribution<double> sigmaDist(o.sigmaMin, o.sigmaMax), snrDist(o.snrMin, o.snrMax), unit(0, 1);
+    const BlurKernel k = BlurKernel::gaussian(sizeDist(rng), sigmaDist(rng));
+    const bool noisy = unit(rng) >= 0.25;
+    const double snr = snrDist(rng);
+    std::vector<torch::Tensor> xs, bs, zs;
+    for (int n = 0; n < o.batch; ++n) {
+      const Cube& c = cubes[std::uniform_int_distribution<std::size_t>(0, cubes.size() - 1)(rng)];
+      const int r0 = std::uniform_int_distribution<int>(0, c.rows - patch)(rng);
+      const int c0 = std::uniform_int_distribution<int>(0, c.cols - patch)(rng);
+      const int which = std::uniform_int_distribution<int>(0, 7)(rng);
+      Cube z = toCube(augment(toTensor(crop(c, r0, c0, patch, patch)), which));
+      Cube y = blurDownsample(z, k, s);
+      if (noisy) addNoiseAtSnr(y, snr, rng());
+      Cube x = projectSpectrally(z, info.p);
+      bs.push_back(toTensor(stageOneEstimate(info.stage1, y, x, s)));
+      xs.push_back(toTensor(x));
+      zs.push_back(toTensor(z));
+    }
+    auto x = torch::cat(xs).to(device), b = torch::cat(bs).to(device), z = torch::cat(zs).to(device);
+    auto loss = F::l1_loss(net->forward(x, b), z);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    const double l = loss.item<double>();
+    running = std::isnan(running) ? l : 0.98 * running + 0.02 * l;
+    if (progress && !progress(double(step + 1) / o.steps, "train"))
+      throw Error("interrupted");
+    if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint();
+    if (log && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
+      auto [pv, pb] = validate();
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      log(fmt::format("step {} loss {:.5f} validation {:.3f} dB (stage 1 alone {:.3f} dB) {:.0f} s", step + 1, running,
+                      pv, pb, secs));
+    }
+  }
+  saveCheckpoint();
+  auto [pv, pb] = validate();
+  info.steps = step;
+  info.validationPsnr = pv;
+  info.validationPsnrStage1 = pb;
+}
+
+}  // namespace hsifuse
