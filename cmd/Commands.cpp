@@ -6,8 +6,10 @@ namespace hsifuse {
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeSubsetCommand();
 std::unique_ptr<Command> makeDegradeCommand();
+std::unique_ptr<Command> makeEvalCommand();
 #ifdef HSIFUSE_HAVE_TORCH
 std::unique_ptr<Command> makeTrainCommand();
+std::unique_ptr<Command> makeFuseCommand();
 #endif
 
 std::vector<std::unique_ptr<Command>> makeCommands() {
@@ -15,7 +17,9 @@ std::vector<std::unique_ptr<Command>> makeCommands() {
   c.push_back(makeInfoCommand());
   c.push_back(makeSubsetCommand());
   c.push_back(makeDegradeCommand());
+  c.push_back(makeEvalCommand());
 #ifdef HSIFUSE_HAVE_TORCH
+  c.push_back(makeFuseCommand());
   c.push_back(makeTrainCommand());
 #endif
   return c;

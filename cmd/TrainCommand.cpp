@@ -9,6 +9,7 @@
 #include "geo/BandSubset.h"
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
+#include "lib/BandSelection.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/SpectralResampling.h"
@@ -38,6 +39,8 @@ struct TrainOptions {
   int decayEvery = 1000;
   int checkpointEvery = 100;
   int validateEvery = 200;
+  std::string sigmaRange = "0.5-2";
+  std::string sizeRange = "5-15";
   std::string checkpoint;
   bool resume = false;
   int seed = 0;
@@ -89,6 +92,8 @@ class TrainCommand : public Command {
         .integer("decay-every", &o_.decayEvery, "N", "Multiply the learning rate by 0.7 every N steps.")
         .integer("checkpoint-every", &o_.checkpointEvery, "N", "Write the checkpoint every N steps.")
         .integer("validate-every", &o_.validateEvery, "N", "Report the validation PSNR every N steps.")
+        .text("sigma-range", &o_.sigmaRange, "A-B", "Range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
+        .text("kernel-size-range", &o_.sizeRange, "A-B", "Range of the random blur kernel sizes (paper: 5-15).")
         .text("checkpoint", &o_.checkpoint, "FILE", "Checkpoint path (default: MODEL.pt.ckpt).")
         .flag("resume", 0, &o_.resume, "Continue from the checkpoint.")
         .integer("seed", &o_.seed, "N", "Random seed.")
@@ -135,7 +140,7 @@ class TrainCommand : public Command {
     if (!o_.validation.empty()) validation = loadTrainingCube(o_.validation, bands);
     info.command = "hsi-fuse train " + o_.cubes + " --srf " + o_.srf + " --scale " + std::to_string(o_.scale) +
                    " --width " + std::to_string(o_.width) + " --steps " + std::to_string(o_.steps) + " --stage1 " +
-                   o_.stage1;
+                   o_.stage1 + " --sigma-range " + o_.sigmaRange + " --kernel-size-range " + o_.sizeRange;
 
     FusionModel model(info, static_cast<std::uint64_t>(o_.seed));
     PretrainOptions t;
@@ -146,6 +151,13 @@ class TrainCommand : public Command {
     t.decayEvery = o_.decayEvery;
     t.checkpointEvery = o_.checkpointEvery;
     t.validateEvery = o_.validateEvery;
+    const auto sig = parseWavelengthRanges(o_.sigmaRange, "--sigma-range").at(0);
+    const auto size = parseIndexRanges(o_.sizeRange, "--kernel-size-range").at(0);
+    if (!(sig.loNm > 0)) throw InputError("--sigma-range: sigma must be positive");
+    t.sigmaMin = sig.loNm;
+    t.sigmaMax = sig.hiNm;
+    t.kernelSizeMin = size.first;
+    t.kernelSizeMax = size.last;
     t.checkpoint = o_.checkpoint.empty() ? o_.out + ".ckpt" : o_.checkpoint;
     t.resume = o_.resume;
     t.seed = static_cast<std::uint64_t>(o_.seed);

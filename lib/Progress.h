@@ -7,6 +7,8 @@
 namespace hsifuse {
 
 using ProgressFn = std::function<bool(double fraction, const std::string& stage)>;
+// A line for the log (stderr in the CLI), e.g. the loss and validation PSNR while training.
+using LogFn = std::function<void(const std::string&)>;
 
 // A progress function that maps [0, 1] onto [begin, end] of a parent, like GDALCreateScaledProgress.
 inline ProgressFn scaledProgress(const ProgressFn& parent, double begin, double end) {

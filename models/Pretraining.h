@@ -32,8 +32,6 @@ struct PretrainOptions {
   std::string device = "cpu";
 };
 
-using LogFn = std::function<void(const std::string&)>;
-
 // `cubes` are in the model's band set, scaled to about [0, 1]; `validation` may be empty (0 bands).
 // Updates model.info() (steps, validation PSNRs). Throws Error/InputError.
 void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cube& validation,

@@ -1,0 +1,267 @@
+#include "pipeline/FusionJob.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "geo/BandSubset.h"
+#include "geo/GridRelation.h"
+#include "geo/RasterDataset.h"
+#include "lib/AtomicOutput.h"
+#include "lib/CsvTable.h"
+#include "lib/Degradation.h"
+#include "lib/Error.h"
+#include "lib/Resampling.h"
+#include "lib/SpectralResponse.h"
+#include "models/Adaptation.h"
+#include "models/FusionModel.h"
+#include "models/Pretraining.h"
+
+namespace fs = std::filesystem;
+
+namespace hsifuse {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string modelsDir() {
+#ifdef HSIFUSE_MODELS_DIR
+  if (fs::is_directory(HSIFUSE_MODELS_DIR)) return HSIFUSE_MODELS_DIR;
+#endif
+  return "";
+}
+
+// Where the LR grid sits on the HR grid: the HR pixel of the LR origin, which must be whole.
+std::pair<int, int> lrOriginOnHr(const RasterInfo& lr, const RasterInfo& hr) {
+  if (!lr.geotransform || !hr.geotransform) return {0, 0};
+  const auto& g = *hr.geotransform;
+  const auto& l = *lr.geotransform;
+  if (g[2] != 0 || g[4] != 0 || l[2] != 0 || l[4] != 0)
+    throw InputError("rotated geotransforms are not supported yet: warp both inputs north-up with gdalwarp first");
+  const double c = (l[0] - g[0]) / g[1], r = (l[3] - g[3]) / g[5];
+  if (std::fabs(c - std::round(c)) > 0.01 || std::fabs(r - std::round(r)) > 0.01)
+    throw InputError(fmt::format("the LR grid is not aligned with whole HR pixels (its origin falls at HR pixel "
+                                 "{:.3f}, {:.3f}): resample with gdalwarp -tap first",
+                                 c, r));
+  return {static_cast<int>(std::round(c)), static_cast<int>(std::round(r))};
+}
+
+}  // namespace
+
+std::vector<std::string> shippedModels() {
+  std::vector<std::string> out;
+  const std::string dir = modelsDir();
+  if (dir.empty()) return out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".pt" && fs::exists(e.path().string() + ".json")) out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const LogFn& log) {
+  const auto start = Clock::now();
+  json report;
+  // Messages wait until the inputs have passed every check, so bad input gets only its one-line error.
+  std::vector<std::string> pending;
+  bool checked = false;
+  auto say = [&](const std::string& m) {
+    if (!log) return;
+    if (checked)
+      log(m);
+    else
+      pending.push_back(m);
+  };
+  static const std::vector<std::string> methods{"ual", "fusion-only", "gsa", "bicubic"};
+  if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
+    throw InputError("--method: '" + o.method + "' is not one of ual, fusion-only, gsa, bicubic");
+  validateWriteOptions(o.write);
+  checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
+  if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
+
+  // 1. Grids.
+  RasterDataset lrDs = RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
+  RasterDataset msiDs = RasterDataset::open(o.msiPath);
+  const RasterInfo& lrInfo = lrDs.info();
+  const RasterInfo& msiInfo = msiDs.info();
+  const BandSelection sel = selectRasterBands(lrInfo, o.bands);
+  RasterInfo hsi = lrInfo.selectBands(sel.kept);
+  hsi.requireWavelengths("fuse (building P)");
+  int s = o.scale;
+  int lrCol0 = 0, lrRow0 = 0, lrCols = 0, lrRows = 0, hrCol0 = 0, hrRow0 = 0;
+  if (o.assumeAligned || (lrInfo.crsWkt.empty() && msiInfo.crsWkt.empty())) {
+    if (!lrInfo.crsWkt.empty() || !msiInfo.crsWkt.empty())
+      throw InputError("--assume-aligned: both inputs must be plain pixel grids without a CRS");
+    if (s == 0) {
+      GridRelation g = relateGrids(lrInfo, msiInfo);
+      if (g.scale == 0) throw InputError("the size ratio of the inputs is not an integer: give --scale");
+      s = g.scale;
+    }
+    lrCols = std::min(lrInfo.width, msiInfo.width / s);
+    lrRows = std::min(lrInfo.height, msiInfo.height / s);
+    report["grids"] = {{"method", "assume-aligned pixel grids"}};
+  } else {
+    GridRelation g = relateGrids(lrInfo, msiInfo);
+    if (!g.sameCrs)
+      throw InputError("the inputs are in different CRSs: warp the LR HSI onto the MSI's CRS with gdalwarp first "
+                       "(automatic co-registration is not implemented yet)");
+    if (s == 0) {
+      if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
+      s = g.scale;
+    }
+    if (!g.overlapHr) throw InputError("the two inputs do not overlap");
+    auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
+    // Whole LR pixels inside the HR overlap.
+    const int firstCol = static_cast<int>(std::ceil(double(g.overlapHr->col - oc) / s));
+    const int firstRow = static_cast<int>(std::ceil(double(g.overlapHr->row - orr) / s));
+    const int lastCol = static_cast<int>(std::floor(double(g.overlapHr->col + g.overlapHr->width - oc) / s));
+    const int lastRow = static_cast<int>(std::floor(double(g.overlapHr->row + g.overlapHr->height - orr) / s));
+    lrCol0 = std::max(0, firstCol);
+    lrRow0 = std::max(0, firstRow);
+    lrCols = std::min(lastCol, lrInfo.width) - lrCol0;
+    lrRows = std::min(lastRow, lrInfo.height) - lrRow0;
+    hrCol0 = oc + lrCol0 * s;
+    hrRow0 = orr + lrRow0 * s;
+    report["grids"] = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
+  }
+  if (lrCols < 2 || lrRows < 2) throw InputError("the overlap holds fewer than 2 x 2 whole LR pixels");
+  const Window lrWin{lrCol0, lrRow0, lrCols, lrRows}, hrWin{hrCol0, hrRow0, lrCols * s, lrRows * s};
+  report["scale"] = s;
+  report["lr_window"] = {lrWin.col, lrWin.row, lrWin.width, lrWin.height};
+  report["hr_window"] = {hrWin.col, hrWin.row, hrWin.width, hrWin.height};
+  say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", s, lrCols, lrRows, hrWin.width, hrWin.height));
+
+  // 2. P and the MSI bands.
+  std::vector<int> msiKeep;
+  if (!o.msiBands.empty()) {
+    BandFilter f;
+    f.keep = parseIndexRanges(o.msiBands, "--msi-bands");
+    msiKeep = selectBands(f, msiInfo.spectralBands(), {}, {}, o.msiPath).kept;
+  } else {
+    for (int b = 0; b < msiInfo.bandCount(); ++b) msiKeep.push_back(b);
+  }
+  const std::string srfPath = resolveSrf(o.srf);
+  const bool isMatrix = CsvTable::load(srfPath).header().at(0) == "msi_band";
+  SpectralResponse p = isMatrix ? SpectralResponse::fromMatrixCsv(srfPath, hsi.bands.size())
+                                : SpectralResponse::fromCurves(ResponseCurves::load(srfPath), hsi.spectralBands());
+  for (const auto& w : p.warnings()) say("Warning: " + w);
+  if (p.matrix().size() != msiKeep.size())
+    throw InputError(fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
+                                 "with --msi-bands",
+                                 o.msiPath, msiKeep.size(), o.srf, p.matrix().size(), fmt::format("{}", fmt::join(p.keptBandNames(), ","))));
+  // The model (for the learned methods) is found and checked before anything is read.
+  std::optional<FusionModel> model;
+  std::string modelPath;
+  if (o.method == "ual" || o.method == "fusion-only") {
+    modelPath = o.model;
+    if (modelPath.empty()) {
+      for (const auto& candidate : shippedModels()) {
+        try {
+          FusionModel::load(candidate).checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
+          modelPath = candidate;
+          break;
+        } catch (const InputError&) {
+        }
+      }
+      if (modelPath.empty()) {
+        std::string list;
+        for (const auto& m : shippedModels()) list += (list.empty() ? "" : ", ") + fs::path(m).filename().string();
+        throw InputError(fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: "
+                                     "{}); train one with 'hsi-fuse train' and pass --model, or use --method gsa",
+                                     hsi.bands.size(), fmt::format("{}", fmt::join(p.keptBandNames(), ",")), s,
+                                     list.empty() ? "none" : list));
+      }
+    }
+    model = FusionModel::load(modelPath);
+    model->checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
+  }
+  checked = true;
+  if (log)
+    for (const auto& m : pending) log(m);
+  report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
+  report["P"] = p.matrix();
+
+  // 3. Read and bring to one scale: Y / peak, and each MSI band fitted to P Y on the LR grid.
+  auto t0 = Clock::now();
+  Cube y = lrDs.readWindow(lrWin, sel.kept);
+  Cube x = msiDs.readWindow(hrWin, msiKeep);
+  float peak = 0;
+  for (float v : y.data) peak = std::max(peak, std::fabs(v));
+  if (!(peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
+  for (float& v : y.data) v /= peak;
+  Cube py = projectSpectrally(y, p.matrix()), xl = blockMean(x, s);
+  std::vector<double> gains;
+  for (int b = 0; b < x.bands; ++b) {
+    double sp = 0, sx = 0;
+    for (std::size_t i = 0; i < py.planeSize(); ++i) sp += py.band(b)[i], sx += xl.band(b)[i];
+    const double gain = sx != 0 ? sp / sx : 1.0;
+    gains.push_back(gain);
+    for (std::size_t i = 0; i < x.planeSize(); ++i) x.band(b)[i] = static_cast<float>(x.band(b)[i] * gain);
+  }
+  report["radiometry"] = {{"hsi_divided_by", peak}, {"msi_gains", gains}};
+  report["seconds"]["read"] = seconds(t0);
+  if (progress) progress(0.1, "read");
+
+  // 4. The method.
+  t0 = Clock::now();
+  Cube z;
+  if (o.method == "bicubic" || o.method == "gsa") {
+    z = stageOneEstimate(o.method, y, x, s);
+  } else {
+    const std::string stage1 = o.stage1 == "auto" ? model->info().stage1 : o.stage1;
+    Cube base = stageOneEstimate(stage1, y, x, s);
+    z = model->infer(x, base, o.device);
+    report["model"] = {{"path", modelPath}, {"stage1", stage1}};
+    report["seconds"]["fusion"] = seconds(t0);
+    if (o.method == "ual") {
+      auto t1 = Clock::now();
+      AdaptationOptions a;
+      a.steps = o.steps;
+      a.seed = static_cast<std::uint64_t>(o.seed);
+      a.device = o.device;
+      AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));
+      z = std::move(r.z);
+      json hist = json::array();
+      for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
+      report["adaptation"] = {{"steps", r.stepsRun}, {"loss_history", hist}, {"kernel_size", r.kernel.rows}, {"kernel", r.kernel.w}};
+      report["seconds"]["adaptation"] = seconds(t1);
+    }
+  }
+  report["method"] = o.method;
+  if (progress) progress(0.9, o.method);
+
+  // 5. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
+  t0 = Clock::now();
+  for (float& v : z.data) v *= peak;
+  RasterInfo layout = hsi;
+  layout.width = hrWin.width;
+  layout.height = hrWin.height;
+  layout.crsWkt = msiInfo.crsWkt;
+  layout.geotransform = msiInfo.geotransform;
+  if (layout.geotransform) {
+    auto& g = *layout.geotransform;
+    g[0] += hrWin.col * g[1] + hrWin.row * g[2];
+    g[3] += hrWin.col * g[4] + hrWin.row * g[5];
+  }
+  layout.metadata[""].emplace_back("hsifuse_method", o.method);
+  RasterWriter writer(o.outPath, layout, o.write);
+  writer.writeWindow({0, 0, z.cols, z.rows}, z);
+  writer.commit();
+  report["seconds"]["write"] = seconds(t0);
+  report["seconds"]["total"] = seconds(start);
+  report["output"] = o.outPath;
+  report["device"] = o.device;
+  if (progress) progress(1.0, "write");
+  const std::string text = report.dump(2) + "\n";
+  if (!o.reportPath.empty() && o.reportPath != "-") writeTextFileAtomically(o.reportPath, text, o.write.overwrite, "--report");
+  return text;
+}
+
+}  // namespace hsifuse

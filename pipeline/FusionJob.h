@@ -1,0 +1,44 @@
+#pragma once
+// The end-to-end job of `hsi-fuse fuse` on georeferenced (or plain, aligned) scenes: pair the grids,
+// read the overlap, build P, bring the MSI to the HSI's radiometric scale, run the chosen method
+// (bicubic, GSA, the pretrained fusion module alone, or UAL: fusion + per-scene adaptation), and write
+// a GeoTIFF on the MSI grid with the HSI's bands and metadata. The pipeline layer joins geo/ (GDAL)
+// and models/ (Torch) through their Torch-free and GDAL-free interfaces.
+//
+// Current limits (issue "fuse"): both inputs in the same CRS with the LR grid aligned to whole HR
+// pixels; the scene is processed in memory (no tiles yet).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "geo/RasterWriter.h"
+#include "lib/BandSelection.h"
+#include "lib/Progress.h"
+
+namespace hsifuse {
+
+struct FuseOptions {
+  std::string lrPath, msiPath, outPath;
+  std::string wavelengths;         // --wavelengths for the LR HSI
+  BandFilter bands;                // HSI band filters
+  std::string msiBands;            // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
+  std::string srf;                 // shipped name or CSV (curves or P)
+  std::string method = "ual";      // ual | fusion-only | gsa | bicubic
+  std::string stage1 = "auto";     // ual/fusion-only input: auto (the model's) | bicubic | gsa
+  std::string model;               // weights; "" = the shipped model that matches
+  int scale = 0;                   // 0 = from the grids
+  bool assumeAligned = false;
+  int steps = 1500;
+  int seed = 0;
+  std::string device = "cpu";
+  std::string reportPath;          // "" = none, "-" = stdout
+  WriteOptions write;
+};
+
+// Returns the report (JSON text). Throws InputError / Error with the user-facing message.
+std::string runFusionJob(const FuseOptions& options, const ProgressFn& progress = {}, const LogFn& log = {});
+
+// The shipped models (models/pretrained/*.pt), for error messages and lookup.
+std::vector<std::string> shippedModels();
+
+}  // namespace hsifuse
