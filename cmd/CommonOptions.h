@@ -31,4 +31,13 @@ struct OutputOptions {
   WriteOptions toWriteOptions(const std::string& defaultType) const;
 };
 
+// --device and --num-threads of the commands that run networks.
+struct DeviceOptions {
+  std::string device = "auto";
+  int threads = 0;
+  void declare(OptionTable& table);
+  // Sets the LibTorch threads and returns the resolved device ("cpu", "cuda:0", ...).
+  std::string apply() const;
+};
+
 }  // namespace hsifuse

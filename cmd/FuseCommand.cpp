@@ -21,8 +21,7 @@ struct FuseCommandOptions {
   bool assumeAligned = false;
   int steps = 1500;
   int seed = 0;
-  std::string device = "auto";
-  int threads = 0;
+  DeviceOptions device;
   std::string report;
   BandFilterOptions filter;
   OutputOptions out_;
@@ -53,15 +52,15 @@ class FuseCommand : public Command {
         .flag("assume-aligned", 0, &o_.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
         .integer("steps", &o_.steps, "N", "Adaptation steps (ual).")
         .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
-        .text("device", &o_.device, "DEV", "auto, cpu, cuda or cuda:N.")
-        .integer("num-threads", &o_.threads, "N", "LibTorch threads (0: all cores).")
+
         .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.");
+    o_.device.declare(t);
     o_.filter.declare(t);
     o_.out_.declare(t, "Float32");
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {
     if (o_.srf.empty()) throw InputError("--srf: required (e.g. --srf sentinel2a)");
-    setTorchThreads(o_.threads);
+    const std::string device = o_.device.apply();
     FuseOptions f;
     f.lrPath = o_.lr;
     f.msiPath = o_.msi;
@@ -77,7 +76,7 @@ class FuseCommand : public Command {
     f.assumeAligned = o_.assumeAligned;
     f.steps = o_.steps;
     f.seed = o_.seed;
-    f.device = resolveDevice(o_.device);
+    f.device = device;
     f.reportPath = o_.report;
     f.write = o_.out_.toWriteOptions("Float32");
     LogFn log;

@@ -230,13 +230,8 @@ class InfoCommand : public Command {
     }
 
     if (!o_.srf.empty()) {
-      const std::string path = resolveSrf(o_.srf);
-      // A P matrix has msi_band as its first column; response curves have wavelength_nm.
-      const bool isMatrix = CsvTable::load(path).header().at(0) == "msi_band";
-      if (!isMatrix) kept.requireWavelengths("--srf (building P from response curves)");
-      SpectralResponse sr = isMatrix ? SpectralResponse::fromMatrixCsv(path, kept.bands.size())
-                                     : SpectralResponse::fromCurves(ResponseCurves::load(path), kept.spectralBands(),
-                                                                    o_.minCoverage);
+      if (!SpectralResponse::isMatrixFile(resolveSrf(o_.srf))) kept.requireWavelengths("--srf (building P from response curves)");
+      SpectralResponse sr = SpectralResponse::fromSpec(o_.srf, kept.spectralBands(), o_.minCoverage);
       warnings.insert(warnings.end(), sr.warnings().begin(), sr.warnings().end());
       json bands = json::array();
       for (const auto& b : sr.msiBands())

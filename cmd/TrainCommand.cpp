@@ -44,8 +44,7 @@ struct TrainOptions {
   std::string checkpoint;
   bool resume = false;
   int seed = 0;
-  std::string device = "auto";
-  int threads = 0;
+  DeviceOptions device;
   bool overwrite = false;
   BandFilterOptions filter;
 };
@@ -97,9 +96,9 @@ class TrainCommand : public Command {
         .text("checkpoint", &o_.checkpoint, "FILE", "Checkpoint path (default: MODEL.pt.ckpt).")
         .flag("resume", 0, &o_.resume, "Continue from the checkpoint.")
         .integer("seed", &o_.seed, "N", "Random seed.")
-        .text("device", &o_.device, "DEV", "auto, cpu, cuda or cuda:N.")
-        .integer("num-threads", &o_.threads, "N", "LibTorch threads (0: all cores).")
+
         .flag("overwrite", 0, &o_.overwrite, "Replace MODEL.pt if it exists.");
+    o_.device.declare(t);
     o_.filter.declare(t);
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {
@@ -107,7 +106,7 @@ class TrainCommand : public Command {
     if (o_.srf.empty()) throw InputError("--srf: required");
     if (o_.bandsLike.empty() == o_.bandGrid.empty()) throw InputError("give exactly one of --bands-like and --band-grid");
     checkOutputPath(o_.out, o_.overwrite || o_.resume, "--out");
-    setTorchThreads(o_.threads);
+    const std::string device = o_.device.apply();
 
     std::vector<SpectralBand> bands;
     if (!o_.bandsLike.empty()) {
@@ -161,7 +160,7 @@ class TrainCommand : public Command {
     t.checkpoint = o_.checkpoint.empty() ? o_.out + ".ckpt" : o_.checkpoint;
     t.resume = o_.resume;
     t.seed = static_cast<std::uint64_t>(o_.seed);
-    t.device = resolveDevice(o_.device);
+    t.device = device;
     LogFn log;
     if (!common.quiet) log = [](const std::string& m) { std::cerr << m << "\n"; };
     pretrainFusion(model, cubes, validation, t, progress, log);

@@ -6,7 +6,6 @@
 
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
-#include "lib/CsvTable.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/SpectralResampling.h"
@@ -68,11 +67,7 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
   info.width = cols;
   info.height = rows;
 
-  const std::string srfPath = resolveSrf(o.srf);
-  const bool isMatrix = CsvTable::load(srfPath).header().at(0) == "msi_band";
-  SpectralResponse p = isMatrix ? SpectralResponse::fromMatrixCsv(srfPath, z.bands)
-                                : SpectralResponse::fromCurves(ResponseCurves::load(srfPath), info.spectralBands(),
-                                                               o.minCoverage);
+  SpectralResponse p = SpectralResponse::fromSpec(o.srf, info.spectralBands(), o.minCoverage);
   SimulationReport report;
   report.hrRows = rows;
   report.hrCols = cols;

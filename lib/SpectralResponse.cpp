@@ -180,6 +180,17 @@ SpectralResponse SpectralResponse::fromMatrixCsv(const std::string& path, std::s
   return s;
 }
 
+bool SpectralResponse::isMatrixFile(const std::string& path) {
+  return toLower(CsvTable::load(path).header().at(0)) == "msi_band";
+}
+
+SpectralResponse SpectralResponse::fromSpec(const std::string& nameOrPath, const std::vector<SpectralBand>& hsiBands,
+                                            double minCoverage) {
+  const std::string path = resolveSrf(nameOrPath);
+  return isMatrixFile(path) ? fromMatrixCsv(path, hsiBands.size())
+                            : fromCurves(ResponseCurves::load(path), hsiBands, minCoverage);
+}
+
 std::vector<std::string> SpectralResponse::keptBandNames() const {
   std::vector<std::string> names;
   for (const auto& b : msiBands_)

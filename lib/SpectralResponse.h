@@ -52,6 +52,12 @@ class SpectralResponse {
   // Rows are normalised to sum 1. Throws InputError when the column count differs from hsiBandCount.
   static SpectralResponse fromMatrixCsv(const std::string& path, std::size_t hsiBandCount);
 
+  // `--srf` as users give it: a shipped name, a response-curve CSV (wavelength_nm first) or a P matrix
+  // CSV (msi_band first). Curves need the HSI wavelengths (requireWavelengths is the caller's job).
+  static SpectralResponse fromSpec(const std::string& nameOrPath, const std::vector<SpectralBand>& hsiBands,
+                                   double minCoverage = kDefaultMinCoverage);
+  static bool isMatrixFile(const std::string& path);
+
   // Every MSI band of the source, kept or not, in source order.
   const std::vector<MsiBand>& msiBands() const { return msiBands_; }
   std::vector<std::string> keptBandNames() const;

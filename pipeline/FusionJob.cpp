@@ -13,7 +13,6 @@
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
-#include "lib/CsvTable.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/Resampling.h"
@@ -147,10 +146,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   } else {
     for (int b = 0; b < msiInfo.bandCount(); ++b) msiKeep.push_back(b);
   }
-  const std::string srfPath = resolveSrf(o.srf);
-  const bool isMatrix = CsvTable::load(srfPath).header().at(0) == "msi_band";
-  SpectralResponse p = isMatrix ? SpectralResponse::fromMatrixCsv(srfPath, hsi.bands.size())
-                                : SpectralResponse::fromCurves(ResponseCurves::load(srfPath), hsi.spectralBands());
+  SpectralResponse p = SpectralResponse::fromSpec(o.srf, hsi.spectralBands());
   for (const auto& w : p.warnings()) say("Warning: " + w);
   if (p.matrix().size() != msiKeep.size())
     throw InputError(fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
