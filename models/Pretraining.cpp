@@ -104,6 +104,11 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
   // Each step's randomness depends only on (seed, step), so a resumed run continues identically.
   const auto start = std::chrono::steady_clock::now();
   double running = NAN;
+  // The weights with the best validation PSNR are what the run returns (early stopping): with the few
+  // small training cubes here the validation PSNR peaks and then falls while the training loss goes on down.
+  double bestPsnr = -INFINITY, bestStage1 = 0;
+  int bestStep = 0;
+  std::vector<torch::Tensor> bestWeights;
   net->train();
   for (; step < o.steps; ++step) {
     std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<std::uint64_t>(step));
@@ -139,11 +144,19 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     if (progress && !progress(double(step + 1) / o.steps, "train"))
       throw Error("interrupted");
     if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint();
-    if (log && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
+    if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      log(fmt::format("step {} loss {:.5f} validation {:.3f} dB (stage 1 alone {:.3f} dB) {:.0f} s", step + 1, running,
-                      pv, pb, secs));
+      if (log)
+        log(fmt::format("step {} loss {:.5f} validation {:.3f} dB (stage 1 alone {:.3f} dB) {:.0f} s", step + 1,
+                        running, pv, pb, secs));
+      if (pv > bestPsnr) {
+        bestPsnr = pv;
+        bestStage1 = pb;
+        bestStep = step + 1;
+        bestWeights.clear();
+        for (const auto& p : net->parameters()) bestWeights.push_back(p.detach().clone());
+      }
     }
   }
   saveCheckpoint();
@@ -151,6 +164,15 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
   info.steps = step;
   info.validationPsnr = pv;
   info.validationPsnrStage1 = pb;
+  if (!bestWeights.empty() && bestPsnr > pv) {
+    torch::NoGradGuard g;
+    auto params = net->parameters();
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].copy_(bestWeights[k]);
+    info.steps = bestStep;
+    info.validationPsnr = bestPsnr;
+    info.validationPsnrStage1 = bestStage1;
+    if (log) log(fmt::format("keeping the weights of step {} (best validation, {:.3f} dB)", bestStep, bestPsnr));
+  }
 }
 
 }  // namespace hsifuse
