@@ -20,6 +20,10 @@ struct FuseCommandOptions {
   int scale = 0;
   bool assumeAligned = false;
   int steps = 1500;
+  double adaptLr = 0;
+  double kernelLr = -1;
+  int adaptWidth = 0;
+  int patchLr = -1;
   int seed = 0;
   DeviceOptions device;
   std::string report;
@@ -51,6 +55,10 @@ class FuseCommand : public Command {
         .integer("scale", &o_.scale, "S", "Force the resolution ratio (0: from the grids).")
         .flag("assume-aligned", 0, &o_.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
         .integer("steps", &o_.steps, "N", "Adaptation steps (ual).")
+        .number("adapt-lr", &o_.adaptLr, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
+        .number("kernel-lr", &o_.kernelLr, "RATE", "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).")
+        .integer("adapt-width", &o_.adaptWidth, "N", "Width of the adaptation module (0: 8).")
+        .integer("patch", &o_.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
         .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
 
         .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.");
@@ -75,6 +83,10 @@ class FuseCommand : public Command {
     f.scale = o_.scale;
     f.assumeAligned = o_.assumeAligned;
     f.steps = o_.steps;
+    f.adaptLearningRate = o_.adaptLr;
+    f.kernelLearningRate = o_.kernelLr;
+    f.adaptWidth = o_.adaptWidth;
+    f.patchLr = o_.patchLr;
     f.seed = o_.seed;
     f.device = device;
     f.reportPath = o_.report;

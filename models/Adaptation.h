@@ -33,8 +33,11 @@ struct AdaptationOptions {
   bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/KernelEstimation.h)
   bool learnKernel = true;     // false: the fixed predefined kernel (ablation "fixed-kernel")
   BlurKernel fixedKernel;      // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
-  int patchLr = 16;            // patch side in LR pixels (0: the whole scene each step)
-  int patchesPerStep = 4;
+  // One patch of up to 64 x 64 LR pixels per step (the whole scene when it is smaller): on
+  // examples/hypsen (24 x 24 LR) whole-scene steps reached 39.40 dB in 1500 steps where 4 patches of
+  // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB).
+  int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
+  int patchesPerStep = 1;
   int plateauPatience = 0;     // stop when the smoothed loss has not improved by 0.1 % for this many steps (0: off)
   std::uint64_t seed = 0;
   std::string device = "cpu";

@@ -92,12 +92,6 @@ torch::Tensor DegenerationNetImpl::forward(torch::Tensor z, bool padded) {
   return y.reshape({n, b, y.size(2), y.size(3)});
 }
 
-void DegenerationNetImpl::project() {
-  torch::NoGradGuard g;
-  kernel.clamp_min_(0);
-  kernel.div_(kernel.sum().clamp_min(1e-12));
-}
-
 torch::Tensor projectSpectral(const torch::Tensor& z, const torch::Tensor& p) {
   return F::conv2d(z, p.view({p.size(0), p.size(1), 1, 1}));
 }

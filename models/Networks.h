@@ -16,8 +16,9 @@
 // - DegenerationNet: one k x k kernel, stride s, shared by all bands (paper 3.3), no bias (the
 //   authors' code learns one), in space-to-depth form: pixel_unshuffle(pad(Z), s) convolved with
 //   pixel_unshuffle(k, s), bands folded into the batch. k is a multiple of s (32 for s = 8).
-//   The kernel is initialised as a Gaussian with sigma = s/2 HR pixels and kept on the simplex
-//   (softplus-free projection after each step: clamp at 0, renormalise) so it stays a blur.
+//   The kernel starts as a Gaussian with sigma = s/2 HR pixels (or a least-squares estimate, see
+//   Adaptation.h); during adaptation it is kept non-negative with a free sum (which may absorb a
+//   radiometric gain; the paper and the authors' code constrain nothing).
 #include <torch/torch.h>
 
 namespace hsifuse {
@@ -55,8 +56,6 @@ struct DegenerationNetImpl : torch::nn::Module {
   torch::Tensor forward(torch::Tensor z, bool padded = false);
   int padBefore() const;
   int padAfter() const;
-  // Clamp at 0 and renormalise to sum 1 (called after each optimiser step).
-  void project();
   torch::Tensor kernel;  // k x k
   int k, s;
 };

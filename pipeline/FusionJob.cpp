@@ -220,6 +220,10 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       auto t1 = Clock::now();
       AdaptationOptions a;
       a.steps = o.steps;
+      if (o.adaptLearningRate > 0) a.learningRate = o.adaptLearningRate;
+      if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
+      if (o.adaptWidth > 0) a.width = o.adaptWidth;
+      if (o.patchLr >= 0) a.patchLr = o.patchLr;
       a.seed = static_cast<std::uint64_t>(o.seed);
       a.device = o.device;
       AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));

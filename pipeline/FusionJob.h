@@ -29,6 +29,10 @@ struct FuseOptions {
   int scale = 0;                   // 0 = from the grids
   bool assumeAligned = false;
   int steps = 1500;
+  double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
+  double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel
+  int adaptWidth = 0;              // 0 = the default
+  int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   int seed = 0;
   std::string device = "cpu";
   std::string reportPath;          // "" = none, "-" = stdout

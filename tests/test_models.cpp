@@ -64,8 +64,8 @@ TEST(Networks, FastDegenerationEqualsDirectPerBandConvolution) {
     DegenerationNet net(k, s, 2.0);
     {
       torch::NoGradGuard g;
-      net->kernel.copy_(torch::rand({k, k}));
-      net->project();
+      auto w = torch::rand({k, k});
+      net->kernel.copy_(w / w.sum());
     }
     Cube z(5, 8 * s, 6 * s);
     auto r = torch::rand({5 * 8 * s * 6 * s});
@@ -132,8 +132,10 @@ struct RealCase {
     x = projectSpectrally(z, p);
     first = fuseGsa(y, x, s);
   }
-  // L1 distance to the true kernel, embedded at the offset that keeps Degradation.h's phase.
-  double kernelDistance(const BlurKernel& k) const {
+  // L1 distance of the kernel's shape (scaled to sum 1: the free kernel may also carry a gain) to the
+  // true kernel, embedded at the offset that keeps Degradation.h's phase.
+  double kernelDistance(BlurKernel k) const {
+    k.normalise();
     const int off = degradationPadding(k.rows, s) - degradationPadding(truth.rows, s);
     double d = 0;
     for (int i = 0; i < k.rows; ++i)
@@ -151,7 +153,6 @@ AdaptationOptions wholeScene(int steps, double lr) {
   AdaptationOptions o;
   o.steps = steps;
   o.learningRate = lr;
-  o.kernelLearningRate = 1e-5;
   o.patchLr = 0;  // whole scene: deterministic steps
   o.seed = 1;
   return o;
@@ -172,15 +173,15 @@ TEST(Adaptation, LeastSquaresKernelStartIsCloserThanTheGaussian) {
 }
 
 // Learning the degeneration alone (adaptation module frozen by a zero learning rate) moves the kernel
-// towards the truth and explains Y better. Measured: L1 0.929 -> 0.833, fit 2.63 -> 2.30 (x255) in 100 steps.
+// towards the truth and explains Y better. Measured: shape L1 0.929 -> 0.753, fit 2.63 -> 1.89 (x255) in 100 steps.
 TEST(Adaptation, DegenerationLearningApproachesTheTrueKernel) {
   RealCase c;
   auto start = adaptScene(c.first, c.y, c.x, c.p, c.s, wholeScene(0, 0));
   auto learned = adaptScene(c.first, c.y, c.x, c.p, c.s, wholeScene(100, 0));
   RecordProperty("kernel_l1_start", std::to_string(c.kernelDistance(start.kernel)));
   RecordProperty("kernel_l1_learned", std::to_string(c.kernelDistance(learned.kernel)));
-  EXPECT_LT(c.kernelDistance(learned.kernel), c.kernelDistance(start.kernel) - 0.05);
-  EXPECT_LT(c.fitError(learned), 0.95 * c.fitError(start));
+  EXPECT_LT(c.kernelDistance(learned.kernel), c.kernelDistance(start.kernel) - 0.08);
+  EXPECT_LT(c.fitError(learned), 0.85 * c.fitError(start));
 }
 
 // The joint objective of Eq. 4 goes down (whole-scene steps are deterministic).
