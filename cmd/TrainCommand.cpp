@@ -133,7 +133,8 @@ class TrainCommand : public Command {
     std::vector<Cube> cubes;
     for (const auto& path : split(o_.cubes, ',')) {
       cubes.push_back(loadTrainingCube(trim(path), bands));
-      info.trainingData.push_back(trim(path));
+      // File names, not this machine's paths: the sidecar travels with the weights.
+      info.trainingData.push_back(std::filesystem::path(trim(path)).filename().string());
     }
     Cube validation;
     if (!o_.validation.empty()) validation = loadTrainingCube(o_.validation, bands);
