@@ -24,9 +24,7 @@ int main(int argc, char** argv) {
   auto arg = [&](int i, double d) { return argc > i ? std::atof(argv[i]) : d; };
   setTorchThreads(2);
   Cube z = RasterDataset::open(argv[1]).read();
-  float hi = 0;
-  for (float v : z.data) hi = std::max(hi, v);
-  for (float& v : z.data) v /= hi;
+  z.scale(1.0f / z.peak());
   RasterInfo info = readRasterInfo(argv[1]);
   auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
   const int s = static_cast<int>(arg(9, 4));

@@ -55,10 +55,10 @@ Cube loadTrainingCube(const std::string& path, const std::vector<SpectralBand>& 
   RasterDataset ds = RasterDataset::open(path);
   ds.info().requireWavelengths("training (spectral resampling to the model's bands)");
   Cube z = projectSpectrally(ds.read(), resamplingMatrix(ds.info().spectralBands(), bands));
-  float hi = 0;
-  for (float v : z.data) hi = std::max(hi, v);
-  if (!(hi > 0)) throw InputError(path + ": the cube has no positive values");
-  for (float& v : z.data) v = std::max(0.0f, v / hi);
+  const float hi = z.peak();
+  if (!(hi > 0)) throw InputError(path + ": the cube has no signal");
+  z.scale(1.0f / hi);
+  for (float& v : z.data) v = std::max(0.0f, v);
   return z;
 }
 

@@ -60,6 +60,11 @@ bool nearInteger(double r) {
   return n >= 1 && std::fabs(r - n) <= kIntegerRatioTolerance * n;
 }
 
+// The integer scale both ratios round to, or 0 when they are not near the same integer.
+int integerScale(double rx, double ry) {
+  return nearInteger(rx) && nearInteger(ry) && std::round(rx) == std::round(ry) ? int(std::round(rx)) : 0;
+}
+
 }  // namespace
 
 GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
@@ -75,8 +80,8 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
     g.ratioX = double(hr.width) / lr.width;
     g.ratioY = double(hr.height) / lr.height;
     g.sameCrs = true;
-    if (nearInteger(g.ratioX) && nearInteger(g.ratioY) && std::round(g.ratioX) == std::round(g.ratioY)) {
-      g.scale = int(std::round(g.ratioX));
+    g.scale = integerScale(g.ratioX, g.ratioY);
+    if (g.scale > 0) {
       g.overlapLrCols = std::min(lr.width, hr.width / g.scale);
       g.overlapLrRows = std::min(lr.height, hr.height / g.scale);
       g.overlapHr = Window{0, 0, g.overlapLrCols * g.scale, g.overlapLrRows * g.scale};
@@ -106,9 +111,8 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
     g.ratioY = (lrExt.ymax - lrExt.ymin) / lr.height / hrY;
     g.method = "georeferenced (LR footprint reprojected to the HR CRS)";
   }
-  if (nearInteger(g.ratioX) && nearInteger(g.ratioY) && std::round(g.ratioX) == std::round(g.ratioY))
-    g.scale = int(std::round(g.ratioX));
-  else
+  g.scale = integerScale(g.ratioX, g.ratioY);
+  if (g.scale == 0)
     g.note = fmt::format("the resolution ratio ({:.4f} x {:.4f}) is not within {:.0f}% of one integer",
                          g.ratioX, g.ratioY, 100 * kIntegerRatioTolerance);
 

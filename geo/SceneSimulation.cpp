@@ -14,15 +14,6 @@
 namespace hsifuse {
 namespace {
 
-Cube cropTo(const Cube& z, int rows, int cols) {
-  if (rows == z.rows && cols == z.cols) return z;
-  Cube out(z.bands, rows, cols);
-  for (int b = 0; b < z.bands; ++b)
-    for (int r = 0; r < rows; ++r)
-      for (int c = 0; c < cols; ++c) out.at(b, r, c) = z.at(b, r, c);
-  return out;
-}
-
 void writeWhole(const std::string& path, const RasterInfo& layout, const Cube& cube, const WriteOptions& w) {
   RasterWriter writer(path, layout, w);
   writer.writeWindow({0, 0, cube.cols, cube.rows}, cube);
@@ -63,7 +54,7 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
   if (rows == 0 || cols == 0)
     throw InputError(fmt::format("{}: {}x{} pixels is smaller than one LR pixel at --scale {}", o.input, z.cols, z.rows,
                                  o.scale));
-  z = cropTo(z, rows, cols);
+  z = z.crop({0, 0, cols, rows});
   info.width = cols;
   info.height = rows;
 

@@ -1,8 +1,12 @@
 #pragma once
 // A band-major float32 cube: value(b, r, c) = data[(b * rows + r) * cols + c].
 // Band-major matches GDAL's band-sequential reads and the (bands, rows, cols) layout of the networks.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
+
+#include "lib/Window.h"
 
 namespace hsifuse {
 
@@ -23,6 +27,25 @@ struct Cube {
   const float* band(int b) const { return data.data() + b * planeSize(); }
   float& at(int b, int r, int c) { return data[(b * static_cast<std::size_t>(rows) + r) * cols + c]; }
   float at(int b, int r, int c) const { return data[(b * static_cast<std::size_t>(rows) + r) * cols + c]; }
+
+  // The largest absolute value (0 for an empty cube): the scale the networks work at.
+  float peak() const {
+    float p = 0;
+    for (float v : data) p = std::max(p, std::fabs(v));
+    return p;
+  }
+  void scale(float factor) {
+    for (float& v : data) v *= factor;
+  }
+  // All bands over `w` (which must lie inside the cube).
+  Cube crop(const Window& w) const {
+    Cube out(bands, w.height, w.width);
+    for (int b = 0; b < bands; ++b)
+      for (int r = 0; r < w.height; ++r)
+        std::copy_n(&data[(static_cast<std::size_t>(b) * rows + w.row + r) * cols + w.col], w.width,
+                    &out.data[(static_cast<std::size_t>(b) * w.height + r) * w.width]);
+    return out;
+  }
 };
 
 }  // namespace hsifuse

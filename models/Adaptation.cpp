@@ -77,8 +77,7 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   const torch::Device device(o.device);
 
   // Work on data scaled to about [0, 1]: one factor for all three, so X = P Z still holds.
-  float peak = 0;
-  for (float v : lrHsi.data) peak = std::max(peak, std::fabs(v));
+  const float peak = lrHsi.peak();
   const float norm = peak > 0 ? 1.0f / peak : 1.0f;
   auto zt = toTensor(firstStage, device) * norm;
   auto yt = toTensor(lrHsi, device) * norm;

@@ -72,14 +72,18 @@ FusionModel::FusionModel(FusionModel&&) noexcept = default;
 FusionModel& FusionModel::operator=(FusionModel&&) noexcept = default;
 FusionModel::~FusionModel() = default;
 
-FusionModel FusionModel::load(const std::string& path) {
+FusionModelInfo FusionModelInfo::loadSidecar(const std::string& path) {
   const std::string sidecar = path + ".json";
   if (!std::filesystem::exists(path)) throw InputError(path + ": no such model file");
   std::ifstream in(sidecar);
   if (!in) throw InputError(path + ": its sidecar " + sidecar + " is missing (a model is FILE.pt plus FILE.pt.json)");
   std::stringstream text;
   text << in.rdbuf();
-  FusionModel m(FusionModelInfo::fromJson(text.str(), sidecar), 0);
+  return fromJson(text.str(), sidecar);
+}
+
+FusionModel FusionModel::load(const std::string& path) {
+  FusionModel m(FusionModelInfo::loadSidecar(path), 0);
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(path);
@@ -106,21 +110,23 @@ void FusionModel::save(const std::string& path, bool overwrite) const {
   std::filesystem::rename(tmp, path);
 }
 
-void FusionModel::checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,
-                                  int scale) const {
+void FusionModelInfo::checkCompatible(const std::vector<SpectralBand>& sceneBands,
+                                      const std::vector<std::string>& sceneMsiBands, int sceneScale) const {
   std::vector<std::string> problems;
-  if (hsiBands.size() != info_.hsiBands.size())
-    problems.push_back(fmt::format("{} HSI bands, the model has {}", hsiBands.size(), info_.hsiBands.size()));
+  if (sceneBands.size() != hsiBands.size())
+    problems.push_back(fmt::format("{} HSI bands, the model has {}", sceneBands.size(), hsiBands.size()));
   else
-    for (std::size_t b = 0; b < hsiBands.size(); ++b)
-      if (!(std::fabs(hsiBands[b].wavelengthNm - info_.hsiBands[b].wavelengthNm) <= 1.0)) {
+    for (std::size_t b = 0; b < sceneBands.size(); ++b)
+      if (!(std::fabs(sceneBands[b].wavelengthNm - hsiBands[b].wavelengthNm) <= 1.0)) {
         problems.push_back(fmt::format("HSI band {} is at {:.1f} nm, the model's at {:.1f} nm", b + 1,
-                                       hsiBands[b].wavelengthNm, info_.hsiBands[b].wavelengthNm));
+                                       sceneBands[b].wavelengthNm, hsiBands[b].wavelengthNm));
         break;
       }
-  if (msiBands != info_.msiBands) problems.push_back(fmt::format("the MSI bands differ from the model's ({})", fmt::join(info_.msiBands, ",")));
-  if (scale != info_.scale) problems.push_back(fmt::format("scale {}, the model's is {}", scale, info_.scale));
-  if (!problems.empty()) throw InputError("the model does not match the scene: " + fmt::format("{}", fmt::join(problems, "; ")));
+  if (sceneMsiBands != msiBands)
+    problems.push_back(fmt::format("the MSI bands differ from the model's ({})", fmt::join(msiBands, ",")));
+  if (sceneScale != scale) problems.push_back(fmt::format("scale {}, the model's is {}", sceneScale, scale));
+  if (!problems.empty())
+    throw InputError(fmt::format("the model does not match the scene: {}", fmt::join(problems, "; ")));
 }
 
 Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& device) const {

@@ -29,6 +29,11 @@ struct FusionModelInfo {
 
   std::string toJson() const;
   static FusionModelInfo fromJson(const std::string& text, const std::string& source);
+  // Reads MODEL.pt.json alone (no weights): enough to choose a model.
+  static FusionModelInfo loadSidecar(const std::string& modelPath);
+  // Throws InputError saying what differs when the scene's bands, MSI bands or scale do not match.
+  void checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,
+                       int scale) const;
 };
 
 class FusionModel {
@@ -45,9 +50,10 @@ class FusionModel {
   FusionModelInfo& info() { return info_; }
   // Writes FILE and FILE.json through temporary names.
   void save(const std::string& path, bool overwrite) const;
-  // Throws InputError saying what differs when the scene's bands, MSI bands or scale do not match.
   void checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,
-                       int scale) const;
+                       int scale) const {
+    info_.checkCompatible(hsiBands, msiBands, scale);
+  }
   // msi: b x H x W, stage1: B x H x W (both on the normalised scale the model was trained on).
   Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu") const;
 

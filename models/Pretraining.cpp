@@ -20,15 +20,6 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-Cube crop(const Cube& z, int r0, int c0, int rows, int cols) {
-  Cube out(z.bands, rows, cols);
-  for (int b = 0; b < z.bands; ++b)
-    for (int r = 0; r < rows; ++r)
-      std::copy_n(&z.data[(static_cast<std::size_t>(b) * z.rows + r0 + r) * z.cols + c0], cols,
-                  &out.data[(static_cast<std::size_t>(b) * rows + r) * cols]);
-  return out;
-}
-
 // One of the 8 flips/rotations of the square patch.
 torch::Tensor augment(torch::Tensor t, int which) {
   if (which & 1) t = t.flip({3});
@@ -91,7 +82,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
   auto validate = [&]() -> std::pair<double, double> {
     if (validation.bands == 0) return {0, 0};
     const int rows = validation.rows / s * s, cols = validation.cols / s * s;
-    Cube z = crop(validation, 0, 0, rows, cols);
+    Cube z = validation.crop({0, 0, cols, rows});
     Cube y = blurDownsample(z, BlurKernel::gaussian(9, 0.5 * s), s);  // fixed, reproducible degradation
     addNoiseAtSnr(y, 35.0, 12345);
     Cube x = projectSpectrally(z, info.p);
@@ -126,7 +117,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
       const int r0 = std::uniform_int_distribution<int>(0, c.rows - patch)(rng);
       const int c0 = std::uniform_int_distribution<int>(0, c.cols - patch)(rng);
       const int which = std::uniform_int_distribution<int>(0, 7)(rng);
-      Cube z = toCube(augment(toTensor(crop(c, r0, c0, patch, patch)), which));
+      Cube z = toCube(augment(toTensor(c.crop({c0, r0, patch, patch})), which));
       Cube y = blurDownsample(z, k, s);
       if (noisy) addNoiseAtSnr(y, snr, rng());
       Cube x = projectSpectrally(z, info.p);

@@ -160,7 +160,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     if (modelPath.empty()) {
       for (const auto& candidate : shippedModels()) {
         try {
-          FusionModel::load(candidate).checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
+          // The sidecar alone decides; only the chosen model's weights are read.
+          FusionModelInfo::loadSidecar(candidate).checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
           modelPath = candidate;
           break;
         } catch (const InputError&) {
@@ -188,10 +189,9 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   auto t0 = Clock::now();
   Cube y = lrDs.readWindow(lrWin, sel.kept);
   Cube x = msiDs.readWindow(hrWin, msiKeep);
-  float peak = 0;
-  for (float v : y.data) peak = std::max(peak, std::fabs(v));
+  const float peak = y.peak();
   if (!(peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
-  for (float& v : y.data) v /= peak;
+  y.scale(1.0f / peak);
   Cube py = projectSpectrally(y, p.matrix()), xl = blockMean(x, s);
   std::vector<double> gains;
   for (int b = 0; b < x.bands; ++b) {
@@ -239,7 +239,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
 
   // 5. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
   t0 = Clock::now();
-  for (float& v : z.data) v *= peak;
+  z.scale(peak);
   RasterInfo layout = hsi;
   layout.width = hrWin.width;
   layout.height = hrWin.height;

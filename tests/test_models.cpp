@@ -121,9 +121,7 @@ struct RealCase {
   RealCase() {
     torch::set_num_threads(2);
     z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read();
-    float hi = 0;
-    for (float v : z.data) hi = std::max(hi, v);
-    for (float& v : z.data) v /= hi;
+    z.scale(1.0f / z.peak());
     RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
     p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands()).matrix();
     truth = BlurKernel::parse(test::dataPath("ual_motion_kernel_01_13x13.csv"));
@@ -219,9 +217,7 @@ struct TinyTraining {
     std::vector<int> keep;
     for (int b = 0; b < 16; ++b) keep.push_back(b * 2);
     cube = ds.readWindow({0, 0, 48, 48}, keep);
-    float hi = 0;
-    for (float v : cube.data) hi = std::max(hi, v);
-    for (float& v : cube.data) v /= hi;
+    cube.scale(1.0f / cube.peak());
     for (int b : keep) bands.push_back(ds.info().bands[b].spectral);
     p = std::make_unique<SpectralResponse>(
         SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), bands));
