@@ -6,6 +6,8 @@
 
 #include "lib/Error.h"
 #include "lib/Metrics.h"
+#include "lib/Qnr.h"
+#include "lib/QualityIndices.h"
 
 using namespace hsifuse;
 
@@ -71,4 +73,71 @@ TEST(MetricEdges, IdenticalZeroPixelsAndShapes) {
   EXPECT_NEAR(samUal(z, w), 90.0 / 256, 1e-5);
   EXPECT_NEAR(samDegrees(z, w), 0.0, 1e-5);
   EXPECT_THROW(rmse8(g, Cube(4, 16, 15)), InputError);
+}
+
+TEST(MetricVectors, QualityIndicesT1) {
+  auto [g, f] = testCubes(16, 16, 4);
+  expectRel(uiqi(g, f, 8), 0.9985416498);
+  std::vector<double> x(g.band(0), g.band(0) + 256), y(f.band(0), f.band(0) + 256);
+  expectRel(qIndex(x.data(), y.data(), x.size()), 0.9987775750);
+  expectRel(q2n(g, f, {16, 16, false}), 0.9987460320);
+  expectRel(q2n(g, f, {8, 8, false}), 0.9985482597);
+  Cube g255 = g, f255 = f;
+  g255.scale(255);
+  f255.scale(255);
+  expectRel(q2n(g255, f255, {16, 16, true}), 0.9987345547);
+}
+
+TEST(MetricVectors, QualityIndicesT2) {
+  auto [g, f] = testCubes(64, 64, 31);
+  expectRel(uiqi(g, f, 32), 0.9987507158);
+  expectRel(q2n(g, f, {32, 32, false}), 0.9987507329);
+  Cube g255 = g, f255 = f;
+  g255.scale(255);
+  f255.scale(255);
+  expectRel(q2n(g255, f255, {32, 32, true}), 0.9987355889);
+}
+
+TEST(MetricEdges, QualityIndicesIdenticalFlatAndMasked) {
+  auto [g, f] = testCubes(40, 40, 5);
+  EXPECT_NEAR(uiqi(g, g, 8), 1.0, 1e-9);
+  EXPECT_NEAR(q2n(g, g, {16, 16, false}), 1.0, 1e-9);  // 40 is not a multiple of 16: mirror padding
+  // A flat band against itself counts 1 (img_qi's special case), against another value 0.
+  Cube flat(1, 16, 16, 0.5f), other(1, 16, 16, 0.25f);
+  EXPECT_DOUBLE_EQ(uiqi(flat, flat, 8), 1.0);
+  EXPECT_NEAR(uiqi(flat, other, 8), 2 * 0.5 * 0.25 / (0.25 + 0.0625), 1e-12);
+  // Masked pixels: a wildly wrong pixel stops mattering once it is masked out.
+  Cube bad = f;
+  for (int b = 0; b < 5; ++b) bad.at(b, 3, 3) = 100.0f;
+  PixelMask mask(40 * 40, 1);
+  mask[3 * 40 + 3] = 0;
+  EXPECT_LT(uiqi(g, bad, 8), uiqi(g, f, 8) - 0.01);
+  EXPECT_GT(uiqi(g, bad, 8, mask), uiqi(g, f, 8) - 0.01);
+  EXPECT_LT(q2n(g, bad, {16, 16, false}), q2n(g, f, {16, 16, false}) - 0.01);
+  EXPECT_GT(q2n(g, bad, {16, 16, false}, mask), q2n(g, f, {16, 16, false}) - 0.01);
+  EXPECT_THROW(q2n(g, f, {128, 128, false}), InputError);
+}
+
+// The spec's QNR test inputs on T2: Yu = G sampled at (i - i mod 4, j - j mod 4), X_c = the mean of G over
+// bands b = c (mod 3), Xu_c the same mean over Yu, fused = F.
+TEST(MetricVectors, QnrT2) {
+  auto [g, f] = testCubes(64, 64, 31);
+  Cube yUp(31, 64, 64), x(3, 64, 64), xDeg(3, 64, 64);
+  for (int b = 0; b < 31; ++b)
+    for (int i = 0; i < 64; ++i)
+      for (int j = 0; j < 64; ++j)
+        yUp.at(b, i, j) = static_cast<float>(0.5 + 0.4 * std::sin(0.3 * (i - i % 4) + 0.5 * (j - j % 4) + 0.7 * b));
+  for (int c = 0; c < 3; ++c)
+    for (int i = 0; i < 64; ++i)
+      for (int j = 0; j < 64; ++j) {
+        double sx = 0, sy = 0;
+        int n = 0;
+        for (int b = c; b < 31; b += 3, ++n) sx += g.at(b, i, j), sy += yUp.at(b, i, j);
+        x.at(c, i, j) = static_cast<float>(sx / n);
+        xDeg.at(c, i, j) = static_cast<float>(sy / n);
+      }
+  const double dl = spectralDistortion(f, yUp, 32), ds = spatialDistortion(f, yUp, x, xDeg, 32);
+  EXPECT_NEAR(dl, 0.0020647011, 1e-6 * 0.0020647011 + 1e-9);
+  EXPECT_NEAR(ds, 0.0003304892, 1e-5 * 0.0003304892 + 1e-9);
+  EXPECT_NEAR((1 - dl) * (1 - ds), 0.9976054920, 1e-8);
 }
