@@ -7,6 +7,7 @@ std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeSubsetCommand();
 std::unique_ptr<Command> makeDegradeCommand();
 std::unique_ptr<Command> makeEvalCommand();
+std::unique_ptr<Command> makeScoreCommand();
 #ifdef HSIFUSE_HAVE_TORCH
 std::unique_ptr<Command> makeTrainCommand();
 std::unique_ptr<Command> makeFuseCommand();
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Command>> makeCommands() {
   c.push_back(makeSubsetCommand());
   c.push_back(makeDegradeCommand());
   c.push_back(makeEvalCommand());
+  c.push_back(makeScoreCommand());
 #ifdef HSIFUSE_HAVE_TORCH
   c.push_back(makeFuseCommand());
   c.push_back(makeTrainCommand());

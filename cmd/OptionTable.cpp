@@ -68,6 +68,13 @@ OptionTable& OptionTable::repeated(const std::string& name, std::vector<std::str
   return *this;
 }
 
+OptionTable& OptionTable::list(const std::string& name, std::vector<std::string>* target, const std::string& valueName,
+                              const std::string& help) {
+  add({name, 0, valueName + "...", help, "", false, false, true});
+  named_.add_options()(name.c_str(), po::value<std::vector<std::string>>(target)->composing()->multitoken(), help.c_str());
+  return *this;
+}
+
 OptionTable& OptionTable::positional(const std::string& name, std::string* target, const std::string& help,
                                      bool required) {
   add({name, 0, name, help, "", true, required, false});

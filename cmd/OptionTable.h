@@ -28,6 +28,9 @@ class OptionTable {
   OptionTable& integer(const std::string& name, int* target, const std::string& valueName, const std::string& help);
   OptionTable& repeated(const std::string& name, std::vector<std::string>* target, const std::string& valueName,
                         const std::string& help);
+  // Like repeated(), and one occurrence may also take several values: --train a.tif b.tif.
+  OptionTable& list(const std::string& name, std::vector<std::string>* target, const std::string& valueName,
+                    const std::string& help);
   // Positionals are taken in declaration order; optional ones must come last.
   OptionTable& positional(const std::string& name, std::string* target, const std::string& help, bool required = true);
 

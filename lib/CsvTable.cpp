@@ -9,11 +9,7 @@
 namespace hsifuse {
 
 CsvTable CsvTable::load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the CSV file (check the path and permissions)");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  return parse(readTextFile(path, "CSV file"), path);
 }
 
 CsvTable CsvTable::parse(const std::string& text, const std::string& sourceName) {

@@ -72,7 +72,9 @@ std::vector<double> filterSame(const std::vector<double>& img, int rows, int col
 }
 
 // SSIM map of one band; `valid` keeps only pixels whose window lies inside the image.
-std::pair<double, std::size_t> ssimBand(const float* x, const float* y, int rows, int cols, bool valid) {
+// `excluded` (optional, rows * cols): positions left out of the mean (windows touching an invalid pixel).
+std::pair<double, std::size_t> ssimBand(const float* x, const float* y, int rows, int cols, bool valid,
+                                        const std::vector<std::uint8_t>* excluded = nullptr) {
   const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
   const std::size_t n = static_cast<std::size_t>(rows) * cols;
   std::vector<double> a(x, x + n), b(y, y + n), aa(n), bb(n), ab(n);
@@ -89,6 +91,7 @@ std::pair<double, std::size_t> ssimBand(const float* x, const float* y, int rows
   for (int r = m; r < rows - m; ++r)
     for (int c = m; c < cols - m; ++c) {
       const std::size_t i = static_cast<std::size_t>(r) * cols + c;
+      if (excluded && (*excluded)[i]) continue;
       const double va = saa[i] - ma[i] * ma[i], vb = sbb[i] - mb[i] * mb[i], cov = sab[i] - ma[i] * mb[i];
       sum += ((2 * ma[i] * mb[i] + c1) * (2 * cov + c2)) / ((ma[i] * ma[i] + mb[i] * mb[i] + c1) * (va + vb + c2));
       ++count;
@@ -199,15 +202,39 @@ double ergas(const Cube& g, const Cube& f, double ratio) {
   return used ? 100.0 / ratio * std::sqrt(s / used) : NAN;
 }
 
-double ssimUal(const Cube& g, const Cube& f) {
+double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid) {
   requireSameShape(g, f);
+  if (valid.empty() || std::all_of(valid.begin(), valid.end(), [](std::uint8_t v) { return v != 0; })) {
+    double sum = 0;
+    std::size_t count = 0;
+    for (int b = 0; b < g.bands; ++b) {
+      auto [s, n] = ssimBand(g.band(b), f.band(b), g.rows, g.cols, false);
+      sum += s;
+      count += n;
+    }
+    return sum / count;
+  }
+  if (valid.size() != g.planeSize()) throw Error("SSIM: the pixel mask does not match the cube");
+  // Invalid pixels are zeroed in both cubes and every position whose 11x11 window reaches one is left out.
+  std::vector<std::uint8_t> excluded(g.planeSize(), 0);
+  for (int r = 0; r < g.rows; ++r)
+    for (int c = 0; c < g.cols; ++c) {
+      if (valid[static_cast<std::size_t>(r) * g.cols + c]) continue;
+      for (int rr = std::max(0, r - 5); rr <= std::min(g.rows - 1, r + 5); ++rr)
+        for (int cc = std::max(0, c - 5); cc <= std::min(g.cols - 1, c + 5); ++cc) excluded[static_cast<std::size_t>(rr) * g.cols + cc] = 1;
+    }
+  Cube a = g, b = f;
+  for (int k = 0; k < g.bands; ++k)
+    for (std::size_t i = 0; i < g.planeSize(); ++i)
+      if (!valid[i]) a.band(k)[i] = b.band(k)[i] = 0.0f;
   double sum = 0;
   std::size_t count = 0;
-  for (int b = 0; b < g.bands; ++b) {
-    auto [s, n] = ssimBand(g.band(b), f.band(b), g.rows, g.cols, false);
+  for (int k = 0; k < g.bands; ++k) {
+    auto [s, n] = ssimBand(a.band(k), b.band(k), g.rows, g.cols, false, &excluded);
     sum += s;
     count += n;
   }
+  if (count == 0) throw InputError("SSIM: no 11x11 window free of invalid pixels");
   return sum / count;
 }
 

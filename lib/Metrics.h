@@ -2,6 +2,9 @@
 // Full-reference quality metrics exactly as ../shared/specs/metrics-and-quality.md section 2 defines
 // them (and as UAL's evaluation code computes them). Inputs are reference G and estimate F of the
 // same shape, on the [0, 1] scale where a metric says so. Sums are accumulated in double.
+#include <cstdint>
+#include <vector>
+
 #include "lib/Cube.h"
 
 namespace hsifuse {
@@ -24,8 +27,9 @@ double samDegrees(const Cube& g, const Cube& f);
 // ERGAS = 100/r * sqrt(mean_b (RMSE_b / mean(G_b))^2); bands with a zero reference mean are skipped.
 double ergas(const Cube& g, const Cube& f, double ratio);
 // SSIM with an 11x11 Gaussian window (sigma 1.5), C1 = 0.01^2, C2 = 0.03^2 (data range 1).
-// UAL: zero padding, 'same' map averaged over all bands and pixels.
-double ssimUal(const Cube& g, const Cube& f);
+// UAL: zero padding, 'same' map averaged over all bands and pixels. With a pixel mask (1 = valid, row-major;
+// empty = all valid), invalid pixels are zeroed and positions whose window reaches one are left out.
+double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid = {});
 // Wang 2004: 'valid' map (5 pixels cropped per side), mean per band, then over bands.
 double ssimValid(const Cube& g, const Cube& f);
 

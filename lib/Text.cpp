@@ -1,5 +1,8 @@
 #include "lib/Text.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -72,6 +75,14 @@ std::pair<std::string, std::string> splitKeyValue(std::string_view s, const std:
   if (pos == std::string_view::npos || pos == 0)
     throw InputError(option + ": expected KEY=VALUE, got '" + std::string(s) + "'");
   return {std::string(s.substr(0, pos)), std::string(s.substr(pos + 1))};
+}
+
+std::string readTextFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the " + what + " (check the path and permissions)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace hsifuse

@@ -16,5 +16,7 @@ int parseInt(std::string_view s, const std::string& what);
 std::vector<double> parseNumberList(std::string_view s, const std::string& what);
 // Splits "KEY=VALUE"; throws InputError naming `option` when there is no '='.
 std::pair<std::string, std::string> splitKeyValue(std::string_view s, const std::string& option);
+// The whole file as text; throws InputError "PATH: cannot open the WHAT (check the path and permissions)".
+std::string readTextFile(const std::string& path, const std::string& what);
 
 }  // namespace hsifuse

@@ -15,11 +15,13 @@
 #include "lib/AtomicOutput.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
+#include "lib/Qnr.h"
 #include "lib/Resampling.h"
 #include "lib/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
 #include "models/Pretraining.h"
+#include "pipeline/QualityJob.h"
 
 namespace fs = std::filesystem;
 
@@ -208,6 +210,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // 4. The method.
   t0 = Clock::now();
   Cube z;
+  std::optional<BlurKernel> estimatedKernel;
   if (o.method == "bicubic" || o.method == "gsa") {
     z = stageOneEstimate(o.method, y, x, s);
   } else {
@@ -228,6 +231,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       a.device = o.device;
       AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));
       z = std::move(r.z);
+      estimatedKernel = r.kernel;
       json hist = json::array();
       for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
       report["adaptation"] = {{"steps", r.stepsRun}, {"loss_history", hist}, {"kernel_size", r.kernel.rows}, {"kernel", r.kernel.w}};
@@ -237,7 +241,25 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
 
-  // 5. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
+  // 5. Quality without reference, for the report: the NR score of the output and QNR/HQNR against the inputs
+  // (with the kernel UAL estimated, else the MTF-matched Gaussian).
+  if (!o.reportPath.empty()) {
+    t0 = Clock::now();
+    Cube z01 = z;
+    z01.scale(static_cast<float>(normalisationFactor(z01, "paper", {}, "output")));
+    const ScoreResult nr = scoreCube(z01, hsi.spectralBands(), {}, {});
+    const int block = std::min({32, z.rows, z.cols});
+    const QnrResult q = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
+    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    report["quality"] = {{"nr_score", num(nr.score)},        {"nr_blocks", nr.blocks},   {"nr_pan_weights", nr.panWeights},
+                         {"qnr", q.qnr},                     {"d_lambda", q.dLambda},    {"d_s", q.dS},
+                         {"hqnr", q.hqnr},                   {"d_lambda_khan", q.dLambdaKhan},
+                         {"qnr_block", block},               {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}};
+    report["seconds"]["quality"] = seconds(t0);
+    say(fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, q.qnr));
+  }
+
+  // 6. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
   t0 = Clock::now();
   z.scale(peak);
   RasterInfo layout = hsi;

@@ -336,3 +336,37 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
   };
   EXPECT_GT(psnr("ual"), psnr("fusion-only") + 0.1);
 }
+
+TEST(Cli, ScoreWithTheShippedModelAndQnr) {
+  auto text = runHsiFuse("score " + kExampleTruth);
+  ASSERT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_NE(text.out.find("NR score:"), std::string::npos);
+  auto r = runHsiFuse("score " + kExampleTruth + " --lr " + kExampleLr + " --msi " + kExampleMsi + " --json");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["blocks"], 4);
+  EXPECT_GT(j["score"].get<double>(), 0.0);
+  EXPECT_EQ(j["qnr"]["scale"], 3);
+  // The truth against the pair made from it: QNR near 1.
+  EXPECT_GT(j["qnr"]["qnr"].get<double>(), 0.9);
+  EXPECT_LE(j["qnr"]["qnr"].get<double>(), 1.0);
+  expectBadInput(runHsiFuse("score " + kExampleTruth + " --lr " + kExampleLr), "--lr and --msi");
+  expectBadInput(runHsiFuse("score"), "FUSED");
+  expectBadInput(runHsiFuse("score " + kExampleTruth + " --lr " + kHyperion + " --msi " + kExampleMsi), "has a CRS but");
+}
+
+TEST(Cli, ScoreTrainsAPristineModelAndUsesIt) {
+  TempDir dir;
+  const std::string model = dir.path("nr.json");
+  auto t = runHsiFuse("score --train " + dataPath("hyperion_paris_48x48x128_f32.tif") + " " +
+                      dataPath("salinasA_aviris_64x64x224.tif") + " --block 16 --out " + model + " -q");
+  ASSERT_EQ(t.exitCode, 0) << t.err;
+  EXPECT_NE(t.out.find("principal components"), std::string::npos);
+  auto s = runHsiFuse("score " + kExampleTruth + " --model " + model + " --json");
+  ASSERT_EQ(s.exitCode, 0) << s.err;
+  EXPECT_EQ(json::parse(s.out)["blocks"], 16);
+  // Refuses to overwrite, and a damaged model is refused with its name.
+  expectBadInput(runHsiFuse("score --train " + kExampleTruth + " --out " + model), "exists");
+  std::ofstream(dir.path("bad.json")) << "{\"format\": \"hsi-fuse-nr-model\", \"block_size\": 16}";
+  expectBadInput(runHsiFuse("score " + kExampleTruth + " --model " + dir.path("bad.json")), "bad.json");
+}

@@ -1,0 +1,373 @@
+#include "pipeline/QualityJob.h"
+
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "geo/GridRelation.h"
+#include "geo/RasterDataset.h"
+#include "lib/AtomicOutput.h"
+#include "lib/BlurKernel.h"
+#include "lib/Error.h"
+#include "lib/Metrics.h"
+#include "lib/ShareDir.h"
+#include "lib/SpectralResponse.h"
+#include "lib/Text.h"
+
+namespace hsifuse {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool allValid(const PixelMask& m) { return std::all_of(m.begin(), m.end(), [](std::uint8_t v) { return v != 0; }); }
+
+// Pixel-wise metrics do not depend on where a pixel lies: the valid pixels of both cubes as one row.
+std::pair<Cube, Cube> validPixelRows(const Cube& g, const Cube& f, const PixelMask& valid) {
+  std::size_t n = 0;
+  for (std::uint8_t v : valid) n += v != 0;
+  Cube a(g.bands, 1, static_cast<int>(n)), b(g.bands, 1, static_cast<int>(n));
+  for (int k = 0; k < g.bands; ++k) {
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < g.planeSize(); ++i)
+      if (valid[i]) {
+        a.band(k)[j] = g.band(k)[i];
+        b.band(k)[j] = f.band(k)[i];
+        ++j;
+      }
+  }
+  return {std::move(a), std::move(b)};
+}
+
+Cube singleBand(const Cube& c, int b) {
+  Cube out(1, c.rows, c.cols);
+  std::copy_n(c.band(b), c.planeSize(), out.data.begin());
+  return out;
+}
+
+bool nearInteger(double v, double tol = 1e-3) { return std::fabs(v - std::round(v)) <= tol; }
+
+// The panchromatic weights of the score: the mean of the chosen MSI responses over the cube's bands.
+std::pair<std::vector<double>, std::string> panWeights(const std::vector<SpectralBand>& bands, const std::string& srf,
+                                                      const std::string& panBands) {
+  std::vector<double> uniform(bands.size(), 1.0 / std::max<std::size_t>(bands.size(), 1));
+  if (!allHaveWavelengths(bands)) return {uniform, "uniform (the cube has no wavelengths)"};
+  SpectralResponse p;
+  try {
+    p = SpectralResponse::fromSpec(srf, bands);
+  } catch (const InputError& e) {
+    return {uniform, fmt::format("uniform ({})", e.what())};
+  }
+  std::vector<std::string> wanted;
+  for (const std::string& s : split(panBands, ',')) if (!trim(s).empty()) wanted.push_back(trim(s));
+  const std::vector<std::string> names = p.keptBandNames();
+  std::vector<double> w(bands.size(), 0.0);
+  std::vector<std::string> used;
+  for (std::size_t m = 0; m < names.size(); ++m) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), names[m]) == wanted.end()) continue;
+    for (std::size_t b = 0; b < bands.size(); ++b) w[b] += p.matrix()[m][b];
+    used.push_back(names[m]);
+  }
+  if (used.empty()) return {uniform, fmt::format("uniform (none of {} covered by the cube)", panBands)};
+  return {w, fmt::format("mean of {} {}", srf, fmt::join(used, ","))};
+}
+
+const PristineModel& loadModel(const std::string& path, PristineModel& storage) {
+  storage = PristineModel::fromJson(readTextFile(path, "score model"), path);
+  return storage;
+}
+
+// Reads a raster with its mask of valid pixels.
+std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& window, const std::vector<int>& bands = {}) {
+  Cube c = ds.readWindow(window, bands);
+  RasterInfo info = bands.empty() ? ds.info() : ds.info().selectBands(bands);
+  PixelMask m = validPixels(c, info);
+  return {std::move(c), std::move(m)};
+}
+
+Window whole(const RasterInfo& i) { return {0, 0, i.width, i.height}; }
+
+// The offset (in `coarse` pixels) of `fine`'s origin on `coarse`'s grid; throws when it is not whole.
+std::pair<int, int> originOffset(const RasterInfo& fine, const RasterInfo& coarse, const std::string& what) {
+  const auto& f = *fine.geotransform;
+  const auto& c = *coarse.geotransform;
+  const double col = (f[0] - c[0]) / c[1], row = (f[3] - c[3]) / c[5];
+  if (!nearInteger(col) || !nearInteger(row))
+    throw InputError(fmt::format("{} and {} are not aligned (offset {:.3f}, {:.3f} pixels): resample one onto the other's grid",
+                                 fine.path, coarse.path, col, row) + (what.empty() ? "" : " (" + what + ")"));
+  return {static_cast<int>(std::lround(row)), static_cast<int>(std::lround(col))};
+}
+
+}  // namespace
+
+double normalisationFactor(const Cube& reference, const std::string& mode, const PixelMask& valid, const std::string& option) {
+  if (mode == "none") return 1.0;
+  if (mode == "paper") {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int b = 0; b < reference.bands; ++b)
+      for (std::size_t i = 0; i < reference.planeSize(); ++i)
+        if (valid.empty() || valid[i]) lo = std::min<double>(lo, reference.band(b)[i]), hi = std::max<double>(hi, reference.band(b)[i]);
+    return hi > lo ? 1.0 / (hi - lo) : 1.0;
+  }
+  const double v = parseDouble(mode, option);
+  if (!(v > 0)) throw InputError(fmt::format("{} must be paper, none or a positive number", option));
+  return 1.0 / v;
+}
+
+PixelMask validPixels(const Cube& cube, const RasterInfo& info) {
+  PixelMask m(cube.planeSize(), 1);
+  for (int b = 0; b < cube.bands; ++b) {
+    const std::optional<double> nodata = b < info.bandCount() ? info.bands[b].nodata : std::nullopt;
+    const float* x = cube.band(b);
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (!std::isfinite(x[i]) || (nodata && (x[i] == static_cast<float>(*nodata)))) m[i] = 0;
+  }
+  return m;
+}
+
+PixelMask combineMasks(const PixelMask& a, const PixelMask& b) {
+  PixelMask m = a.empty() ? b : a;
+  if (!a.empty() && !b.empty())
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = a[i] && b[i];
+  if (allValid(m)) m.clear();
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// eval
+
+EvalResult evaluateFiles(const EvalOptions& o) {
+  const RasterDataset ref = RasterDataset::open(o.reference), est = RasterDataset::open(o.estimate);
+  const RasterInfo &a = ref.info(), &b = est.info();
+  if (a.width != b.width || a.height != b.height || a.bandCount() != b.bandCount())
+    throw InputError(fmt::format("{} is {}x{}x{} but {} is {}x{}x{} (columns x rows x bands)", o.reference, a.width,
+                                 a.height, a.bandCount(), o.estimate, b.width, b.height, b.bandCount()));
+  if (!o.assumeAligned && a.geotransform && b.geotransform) {
+    for (int k = 0; k < 6; ++k)
+      if (std::fabs((*a.geotransform)[k] - (*b.geotransform)[k]) > 1e-6 * std::max(1.0, std::fabs((*a.geotransform)[k])))
+        throw InputError("the two grids differ (geotransform): compare on the same grid, or pass --assume-aligned");
+    relateGrids(a, b);  // CRS on one side only is an error
+  }
+  auto [g, gMask] = readWithMask(ref, whole(a));
+  auto [f, fMask] = readWithMask(est, whole(b));
+  const PixelMask valid = combineMasks(gMask, fMask);
+
+  EvalResult r;
+  r.totalPixels = g.planeSize();
+  r.validPixels = valid.empty() ? g.planeSize() : static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
+  if (r.validPixels == 0) throw InputError(fmt::format("{} and {} have no pixel that is valid in both (nodata or NaN)", o.reference, o.estimate));
+  r.normalisation = normalisationFactor(g, o.normalise, valid, "--normalise");
+  for (Cube* c : {&g, &f})
+    for (float& v : c->data) v = static_cast<float>(v * r.normalisation);
+  for (int k = 0; k < g.bands; ++k)  // keep NaN out of the windowed metrics
+    for (std::size_t i = 0; i < g.planeSize(); ++i)
+      if (!valid.empty() && !valid[i]) g.band(k)[i] = f.band(k)[i] = 0.0f;
+
+  const auto [gp, fp] = valid.empty() ? std::pair<Cube, Cube>{g, f} : validPixelRows(g, f, valid);
+  r.rmse8 = rmse8(gp, fp);
+  r.psnr = psnrUal(gp, fp);
+  r.psnrBandMean = psnrBandMean(gp, fp);
+  r.sam = samUal(gp, fp);
+  r.samFloat = samDegrees(gp, fp);
+  r.ratio = o.ratio;
+  r.ergas = o.ratio > 0 ? ergas(gp, fp, o.ratio) : kNaN;
+  r.ssim = ssimUal(g, f, valid);
+  const int window = std::min({o.uiqiWindow, g.rows, g.cols});
+  r.uiqi = uiqi(g, f, window, valid);
+  r.q2n = q2n(g, f, {std::min({o.q2nBlock, g.rows, g.cols}), std::min({o.q2nBlock, g.rows, g.cols}), false}, valid);
+  for (int k = 0; k < g.bands; ++k) {
+    const Cube gb = singleBand(gp, k), fb = singleBand(fp, k);
+    BandQuality q;
+    q.band = k + 1;
+    q.wavelengthNm = a.bands[k].spectral.hasWavelength() ? a.bands[k].spectral.wavelengthNm : kNaN;
+    q.rmse8 = rmse8(gb, fb);
+    q.psnr = psnrCube(gb, fb);
+    q.ssim = ssimUal(singleBand(g, k), singleBand(f, k), valid);
+    r.perBand.push_back(q);
+  }
+  return r;
+}
+
+std::string EvalResult::json() const {
+  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json j{{"rmse8", rmse8},         {"psnr", psnr},           {"psnr_band_mean", psnrBandMean},
+                   {"sam", sam},             {"sam_float", samFloat},  {"ssim", ssim},
+                   {"ergas", num(ergas)},    {"uiqi", uiqi},           {"q2n", q2n},
+                   {"normalisation_factor", normalisation},            {"valid_pixels", validPixels},
+                   {"total_pixels", totalPixels}};
+  return j.dump(2) + "\n";
+}
+
+std::string EvalResult::text() const {
+  std::string s = fmt::format(
+      "RMSE (8-bit): {:.4f}\nPSNR:         {:.4f} dB (UAL, whole cube, 8-bit rounded)\n"
+      "PSNR (bands): {:.4f} dB (per-band mean, peak 1)\nSAM:          {:.4f} deg (UAL)\n"
+      "SAM (float):  {:.4f} deg\nSSIM:         {:.5f}\nUIQI:         {:.5f}\nQ2n:          {:.5f}\n",
+      rmse8, psnr, psnrBandMean, sam, samFloat, ssim, uiqi, q2n);
+  if (ratio > 0) s += fmt::format("ERGAS:        {:.4f} (ratio {:g})\n", ergas, ratio);
+  if (validPixels < totalPixels)
+    s += fmt::format("Pixels:       {} of {} valid (nodata or NaN in either cube left out)\n", validPixels, totalPixels);
+  return s;
+}
+
+std::string EvalResult::perBandCsv() const {
+  std::string csv = "band,wavelength_nm,rmse8,psnr_peak1,ssim\n";
+  for (const BandQuality& q : perBand)
+    csv += fmt::format("{},{},{:.6f},{:.6f},{:.6f}\n", q.band, std::isnan(q.wavelengthNm) ? "" : fmt::format("{:.2f}", q.wavelengthNm),
+                       q.rmse8, q.psnr, q.ssim);
+  return csv;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// score
+
+std::string shippedScoreModel() { return findShareFile("quality/hsi_ilniqe_pristine.json"); }
+
+ScoreResult scoreCube(const Cube& cube01, const std::vector<SpectralBand>& bands, const PixelMask& valid,
+                      const NrScoreSetup& setup) {
+  ScoreResult r;
+  r.model = setup.model.empty() ? shippedScoreModel() : setup.model;
+  PristineModel storage;
+  const PristineModel& model = loadModel(r.model, storage);
+  auto [weights, how] = panWeights(bands, setup.srf, setup.panBands);
+  r.panWeights = how;
+  const NrFeatures f = nrFeatures(cube01, weights, model.options, valid);
+  const NrScore s = nrScore(model, f);
+  r.score = s.score;
+  r.blocks = f.blocks;
+  r.blockSize = model.options.blockSize;
+  return r;
+}
+
+ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
+  if (o.lr.empty() != o.msi.empty()) throw InputError("--lr and --msi go together (QNR needs both)");
+  const RasterDataset fused = RasterDataset::open(o.fused);
+  const RasterInfo& fi = fused.info();
+  auto [z, zMask] = readWithMask(fused, whole(fi));
+  const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
+  z.scale(static_cast<float>(factor));
+  if (progress) progress(0.05, "score");
+  ScoreResult r = scoreCube(z, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
+  if (progress) progress(o.lr.empty() ? 1.0 : 0.7, "score");
+  if (o.lr.empty()) return r;
+
+  // QNR: the LR HSI and the MSI over the fused grid.
+  const RasterDataset lr = RasterDataset::open(o.lr), msi = RasterDataset::open(o.msi);
+  const RasterInfo &li = lr.info(), &mi = msi.info();
+  if (!o.assumeAligned) {  // a CRS on one side only is an error (relateGrids says which)
+    relateGrids(li, fi);
+    relateGrids(mi, fi);
+  }
+  const bool georeferenced = !o.assumeAligned && fi.geotransform && li.geotransform && mi.geotransform;
+  int s = 0;
+  Window lrWindow, msiWindow{0, 0, fi.width, fi.height};
+  if (georeferenced) {
+    if (!relateGrids(li, fi).sameCrs || !relateGrids(mi, fi).sameCrs)
+      throw InputError("the LR HSI, the MSI and the fused cube must share one CRS for QNR (warp them with gdalwarp first)");
+    const double ratio = li.pixelSize().first / fi.pixelSize().first;
+    s = static_cast<int>(std::lround(ratio));
+    if (s < 1 || std::fabs(ratio - s) > 0.01 * s)
+      throw InputError(fmt::format("{}: the LR pixel is {:.4f} fused pixels, not an integer", o.lr, ratio));
+    auto [lr0, lc0] = originOffset(fi, li, "");
+    auto [mr0, mc0] = originOffset(fi, mi, "");
+    lrWindow = {lc0, lr0, fi.width / s, fi.height / s};
+    msiWindow = {mc0, mr0, fi.width, fi.height};
+  } else {
+    if (fi.width % li.width || fi.height % li.height || fi.width / li.width != fi.height / li.height)
+      throw InputError(fmt::format("{} ({}x{}) is not an integer multiple of {} ({}x{}); pass georeferenced files",
+                                   o.fused, fi.width, fi.height, o.lr, li.width, li.height));
+    s = fi.width / li.width;
+    lrWindow = whole(li);
+  }
+  if (fi.width % s || fi.height % s)
+    throw InputError(fmt::format("{} covers part of an LR pixel ({}x{} is not a multiple of {})", o.fused, fi.width, fi.height, s));
+  if (msiWindow.col < 0 || msiWindow.row < 0 || msiWindow.col + msiWindow.width > mi.width || msiWindow.row + msiWindow.height > mi.height)
+    throw InputError(fmt::format("{} does not cover {}", o.msi, o.fused));
+  if (lrWindow.col < 0 || lrWindow.row < 0 || lrWindow.col + lrWindow.width > li.width || lrWindow.row + lrWindow.height > li.height)
+    throw InputError(fmt::format("{} does not cover {}", o.lr, o.fused));
+
+  // The LR bands that match the fused cube's: all of them, or those with the same wavelengths.
+  std::vector<int> lrBands;
+  if (li.bandCount() != fi.bandCount()) {
+    if (!fi.hasWavelengths() || !li.hasWavelengths())
+      throw InputError(fmt::format("{} has {} bands and {} {}; without wavelengths on both they cannot be matched", o.lr,
+                                   li.bandCount(), o.fused, fi.bandCount()));
+    for (const BandInfo& fb : fi.bands) {
+      int found = -1;
+      for (int k = 0; k < li.bandCount(); ++k)
+        if (std::fabs(li.bands[k].spectral.wavelengthNm - fb.spectral.wavelengthNm) < 0.01) found = k;
+      if (found < 0)
+        throw InputError(fmt::format("{} has no band at {:.2f} nm, which {} has", o.lr, fb.spectral.wavelengthNm, o.fused));
+      lrBands.push_back(found);
+    }
+  }
+  auto [y, yMask] = readWithMask(lr, lrWindow, lrBands);
+  auto [x, xMask] = readWithMask(msi, msiWindow);
+  if (!allValid(zMask) || !allValid(yMask) || !allValid(xMask))
+    throw InputError("QNR needs inputs without nodata or NaN pixels: crop to the valid area (gdal_translate -srcwin)");
+  z.scale(static_cast<float>(1.0 / factor));  // Q is scale-invariant per band pair; keep the file's units
+  const BlurKernel kernel = o.kernel.empty() ? mtfGaussian(s) : BlurKernel::parse(o.kernel);
+  const int block = std::min({o.qnrBlock, z.rows, z.cols});
+  r.qnr = qnrIndices(z, y, x, s, kernel, block);
+  r.scale = s;
+  if (progress) progress(1.0, "score");
+  return r;
+}
+
+std::string ScoreResult::json() const {
+  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json j{{"score", num(score)},   {"blocks", blocks},          {"block_size", blockSize},
+                   {"model", model},        {"pan_weights", panWeights}, {"variant", "HSI-ILNIQE (lower is better)"}};
+  if (qnr)
+    j["qnr"] = {{"d_lambda", qnr->dLambda}, {"d_s", qnr->dS},     {"qnr", qnr->qnr},     {"d_lambda_khan", qnr->dLambdaKhan},
+                {"hqnr", qnr->hqnr},        {"block_size", qnr->blockSize}, {"scale", scale}};
+  return j.dump(2) + "\n";
+}
+
+std::string ScoreResult::text() const {
+  std::string s = std::isfinite(score)
+                      ? fmt::format("NR score:     {:.4f} (HSI-ILNIQE, lower is better; {} blocks of {} px)\n", score, blocks, blockSize)
+                      : fmt::format("NR score:     n/a (fewer than 2 blocks of {} px)\n", blockSize);
+  if (qnr)
+    s += fmt::format("QNR:          {:.5f} (D_lambda {:.5f}, D_s {:.5f})\nHQNR:         {:.5f} (D_lambda Khan {:.5f})\n", qnr->qnr,
+                     qnr->dLambda, qnr->dS, qnr->hqnr, qnr->dLambdaKhan);
+  return s;
+}
+
+std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& progress) {
+  if (o.cubes.empty()) throw InputError("--train needs at least one pristine cube");
+  checkOutputPath(o.out, o.overwrite, "--out");
+  std::vector<NrFeatures> features;
+  std::vector<std::string> sources;
+  NrFeatureOptions fo = o.features;
+  if (o.augment) fo.stride = fo.blockSize / 2;
+  for (std::size_t i = 0; i < o.cubes.size(); ++i) {
+    const RasterDataset ds = RasterDataset::open(o.cubes[i]);
+    auto [cube, mask] = readWithMask(ds, whole(ds.info()));
+    cube.scale(static_cast<float>(normalisationFactor(cube, o.normalise, mask, "--normalise")));
+    auto [weights, how] = panWeights(ds.info().spectralBands(), o.srf, o.panBands);
+    int blocks = 0;
+    for (int t = 0; t < (o.augment ? 8 : 1); ++t) {
+      const Cube c = dihedralTransform(cube, t);
+      Cube m(1, cube.rows, cube.cols);
+      for (std::size_t k = 0; k < mask.size(); ++k) m.data[k] = mask[k];
+      const Cube mt = dihedralTransform(m, t);
+      PixelMask tm(mt.data.begin(), mt.data.end());
+      features.push_back(nrFeatures(c, weights, fo, allValid(tm) ? PixelMask{} : tm));
+      blocks += features.back().blocks;
+      if (progress && !progress((i + (t + 1) / 8.0) / o.cubes.size(), "score-train"))
+        throw Error("interrupted");
+    }
+    const std::string name = o.cubes[i].substr(o.cubes[i].find_last_of('/') + 1);
+    sources.push_back(fmt::format("{} ({}x{}x{}, {} blocks, pan weights: {})", name, cube.cols, cube.rows, cube.bands, blocks, how));
+  }
+  const PristineModel model = fitPristineModel(features, o.features, sources);
+  writeTextFileAtomically(o.out, model.toJson(), o.overwrite, "--out");
+  return fmt::format("{}: {} blocks from {} cube(s), {} features, {} principal components", o.out, model.trainingBlocks,
+                     o.cubes.size(), model.dims, model.components);
+}
+
+}  // namespace hsifuse
