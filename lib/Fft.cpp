@@ -53,14 +53,53 @@ void bluestein(std::vector<std::complex<double>>& x, bool inverse) {
   for (std::size_t k = 0; k < n; ++k) x[k] = a[k] / double(m) * chirp[k];
 }
 
+bool isSmooth(std::size_t n) {
+  for (std::size_t p : {2, 3, 5})
+    while (n % p == 0) n /= p;
+  return n == 1;
+}
+
+// Recursive mixed-radix Cooley-Tukey (decimation in time) for lengths whose factors are 2, 3 and 5:
+// out[0..n) = DFT of x[0], x[stride], ...; `twiddle` holds exp(-+2 pi i j / N) for the top length N and
+// `step` = N / n picks this level's roots from it.
+void mixedRadix(const std::complex<double>* x, std::size_t stride, std::complex<double>* out, std::size_t n,
+                const std::vector<std::complex<double>>& twiddle, std::size_t step) {
+  if (n == 1) {
+    out[0] = x[0];
+    return;
+  }
+  const std::size_t p = n % 2 == 0 ? 2 : n % 3 == 0 ? 3 : 5, m = n / p;
+  for (std::size_t r = 0; r < p; ++r) mixedRadix(x + r * stride, stride * p, out + r * m, m, twiddle, step * p);
+  std::vector<std::complex<double>> sub(out, out + n);
+  const std::size_t N = twiddle.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    std::complex<double> sum = sub[k % m];
+    for (std::size_t r = 1; r < p; ++r) sum += sub[r * m + k % m] * twiddle[(r * k * step) % N];
+    out[k] = sum;
+  }
+}
+
 }  // namespace
+
+int fastFftSize(int n) {
+  int m = std::max(n, 1);
+  while (!isSmooth(static_cast<std::size_t>(m))) ++m;
+  return m;
+}
 
 void fft1d(std::vector<std::complex<double>>& x, bool inverse) {
   if (x.size() <= 1) return;
-  if (isPowerOfTwo(x.size()))
+  if (isPowerOfTwo(x.size())) {
     radix2(x, inverse);
-  else
+  } else if (isSmooth(x.size())) {
+    const std::size_t n = x.size();
+    std::vector<std::complex<double>> twiddle(n), out(n);
+    for (std::size_t j = 0; j < n; ++j) twiddle[j] = std::polar(1.0, (inverse ? 2.0 : -2.0) * M_PI * double(j) / n);
+    mixedRadix(x.data(), 1, out.data(), n, twiddle, 1);
+    x.swap(out);
+  } else {
     bluestein(x, inverse);
+  }
   if (inverse)
     for (auto& v : x) v /= double(x.size());
 }

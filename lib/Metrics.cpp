@@ -46,28 +46,25 @@ std::vector<double> gaussianWindow11() {
   return w;
 }
 
-// Separable 11x11 Gaussian filter with zero padding, 'same' size.
+// Separable 11x11 Gaussian filter with zero padding, 'same' size. Loops run along rows so they vectorise.
 std::vector<double> filterSame(const std::vector<double>& img, int rows, int cols) {
   static const std::vector<double> w = gaussianWindow11();
-  std::vector<double> tmp(img.size(), 0.0), out(img.size(), 0.0);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      double s = 0;
-      for (int k = -5; k <= 5; ++k) {
-        const int cc = c + k;
-        if (cc >= 0 && cc < cols) s += w[k + 5] * img[static_cast<std::size_t>(r) * cols + cc];
-      }
-      tmp[static_cast<std::size_t>(r) * cols + c] = s;
+  std::vector<double> tmp(img.size(), 0.0), out(img.size(), 0.0), padded(static_cast<std::size_t>(cols) + 10, 0.0);
+  for (int r = 0; r < rows; ++r) {
+    std::copy_n(&img[static_cast<std::size_t>(r) * cols], cols, padded.begin() + 5);
+    double* t = &tmp[static_cast<std::size_t>(r) * cols];
+    for (int k = 0; k < 11; ++k)
+      for (int c = 0; c < cols; ++c) t[c] += w[k] * padded[c + k];
+  }
+  for (int r = 0; r < rows; ++r) {
+    double* o = &out[static_cast<std::size_t>(r) * cols];
+    for (int k = 0; k < 11; ++k) {
+      const int rr = r + k - 5;
+      if (rr < 0 || rr >= rows) continue;
+      const double* t = &tmp[static_cast<std::size_t>(rr) * cols];
+      for (int c = 0; c < cols; ++c) o[c] += w[k] * t[c];
     }
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      double s = 0;
-      for (int k = -5; k <= 5; ++k) {
-        const int rr = r + k;
-        if (rr >= 0 && rr < rows) s += w[k + 5] * tmp[static_cast<std::size_t>(rr) * cols + c];
-      }
-      out[static_cast<std::size_t>(r) * cols + c] = s;
-    }
+  }
   return out;
 }
 
@@ -202,40 +199,43 @@ double ergas(const Cube& g, const Cube& f, double ratio) {
   return used ? 100.0 / ratio * std::sqrt(s / used) : NAN;
 }
 
-double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid) {
+std::vector<double> ssimUalPerBand(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid) {
   requireSameShape(g, f);
-  if (valid.empty() || std::all_of(valid.begin(), valid.end(), [](std::uint8_t v) { return v != 0; })) {
-    double sum = 0;
-    std::size_t count = 0;
-    for (int b = 0; b < g.bands; ++b) {
-      auto [s, n] = ssimBand(g.band(b), f.band(b), g.rows, g.cols, false);
-      sum += s;
-      count += n;
-    }
-    return sum / count;
-  }
-  if (valid.size() != g.planeSize()) throw Error("SSIM: the pixel mask does not match the cube");
+  const bool masked = !valid.empty() && !std::all_of(valid.begin(), valid.end(), [](std::uint8_t v) { return v != 0; });
+  if (masked && valid.size() != g.planeSize()) throw Error("SSIM: the pixel mask does not match the cube");
   // Invalid pixels are zeroed in both cubes and every position whose 11x11 window reaches one is left out.
-  std::vector<std::uint8_t> excluded(g.planeSize(), 0);
-  for (int r = 0; r < g.rows; ++r)
-    for (int c = 0; c < g.cols; ++c) {
-      if (valid[static_cast<std::size_t>(r) * g.cols + c]) continue;
-      for (int rr = std::max(0, r - 5); rr <= std::min(g.rows - 1, r + 5); ++rr)
-        for (int cc = std::max(0, c - 5); cc <= std::min(g.cols - 1, c + 5); ++cc) excluded[static_cast<std::size_t>(rr) * g.cols + cc] = 1;
-    }
-  Cube a = g, b = f;
-  for (int k = 0; k < g.bands; ++k)
-    for (std::size_t i = 0; i < g.planeSize(); ++i)
-      if (!valid[i]) a.band(k)[i] = b.band(k)[i] = 0.0f;
-  double sum = 0;
-  std::size_t count = 0;
-  for (int k = 0; k < g.bands; ++k) {
-    auto [s, n] = ssimBand(a.band(k), b.band(k), g.rows, g.cols, false, &excluded);
-    sum += s;
-    count += n;
+  std::vector<std::uint8_t> excluded;
+  if (masked) {
+    excluded.assign(g.planeSize(), 0);
+    for (int r = 0; r < g.rows; ++r)
+      for (int c = 0; c < g.cols; ++c) {
+        if (valid[static_cast<std::size_t>(r) * g.cols + c]) continue;
+        for (int rr = std::max(0, r - 5); rr <= std::min(g.rows - 1, r + 5); ++rr)
+          for (int cc = std::max(0, c - 5); cc <= std::min(g.cols - 1, c + 5); ++cc)
+            excluded[static_cast<std::size_t>(rr) * g.cols + cc] = 1;
+      }
+    if (std::all_of(excluded.begin(), excluded.end(), [](std::uint8_t v) { return v != 0; }))
+      throw InputError("SSIM: no 11x11 window free of invalid pixels");
   }
-  if (count == 0) throw InputError("SSIM: no 11x11 window free of invalid pixels");
-  return sum / count;
+  std::vector<double> perBand(g.bands);
+#pragma omp parallel for schedule(dynamic)
+  for (int k = 0; k < g.bands; ++k) {
+    std::vector<float> a(g.band(k), g.band(k) + g.planeSize()), b(f.band(k), f.band(k) + g.planeSize());
+    if (masked)
+      for (std::size_t i = 0; i < a.size(); ++i)
+        if (!valid[i]) a[i] = b[i] = 0.0f;
+    auto [s, n] = ssimBand(a.data(), b.data(), g.rows, g.cols, false, masked ? &excluded : nullptr);
+    perBand[k] = s / n;
+  }
+  return perBand;
+}
+
+double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid) {
+  // Every band averages the same positions, so the mean of the band means is the mean of the whole map.
+  const std::vector<double> perBand = ssimUalPerBand(g, f, valid);
+  double s = 0;
+  for (double v : perBand) s += v;
+  return s / perBand.size();
 }
 
 double ssimValid(const Cube& g, const Cube& f) {

@@ -30,6 +30,8 @@ double ergas(const Cube& g, const Cube& f, double ratio);
 // UAL: zero padding, 'same' map averaged over all bands and pixels. With a pixel mask (1 = valid, row-major;
 // empty = all valid), invalid pixels are zeroed and positions whose window reaches one are left out.
 double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid = {});
+// The same, one value per band (the mean of that band's map).
+std::vector<double> ssimUalPerBand(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid = {});
 // Wang 2004: 'valid' map (5 pixels cropped per side), mean per band, then over bands.
 double ssimValid(const Cube& g, const Cube& f);
 

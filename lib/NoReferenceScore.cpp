@@ -187,6 +187,7 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
   auto row = [&](std::size_t k) { return &out.rows[k * out.dims + offset]; };
   auto origin = [&](const Window& w) { return std::pair<int, int>{w.row / s.level, w.col / s.level}; };
 
+#pragma omp parallel for schedule(dynamic)
   for (std::size_t k = 0; k < blocks.size(); ++k) {
     auto [r0, c0] = origin(blocks[k]);
     spectralFeatures(s, r0, c0, size, row(k));
@@ -202,6 +203,7 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
   for (std::size_t i = 0; i < mscn.size(); ++i)
     mscn[i] = (s.pan[i] - mu[i]) / (std::sqrt(std::fabs(musq[i] - mu[i] * mu[i])) + 1);
   const int shifts[4][2] = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
+#pragma omp parallel for schedule(dynamic)
   for (std::size_t k = 0; k < blocks.size(); ++k) {
     auto [r0, c0] = origin(blocks[k]);
     const std::vector<double> v = blockValues(mscn, s.cols, r0, c0, size);
@@ -223,16 +225,23 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
   }
 
   // Log-Gabor responses, their Gaussian-derivative gradients and gradient magnitudes.
-  // The pan image mirrored to twice its size before the FFT, so that the periodic extension the transform
-  // implies has no jump at the borders (IL-NIQE filters the plain image; on our small scenes the wrap-around
-  // edge reached every block).
-  const int pr = 2 * s.rows, pc = 2 * s.cols;
+  // The pan image is centred in a mirrored extension with at least kFftMargin pixels on each side (to a fast
+  // FFT length), so the periodic wrap the transform implies lies that far from it instead of at its borders
+  // (IL-NIQE filters the plain image; on our small scenes the wrap-around edge reached every block). The
+  // log-Gabor wavelengths are at most 4.1 pixels, so 32 pixels of margin hold their support.
+  constexpr int kFftMargin = 32;
+  auto paddedSize = [](int n) { return fastFftSize(n + 2 * kFftMargin); };
+  const int pr = paddedSize(s.rows), pc = paddedSize(s.cols), orr = (pr - s.rows) / 2, oc = (pc - s.cols) / 2;
+  auto mirror = [](int i, int n) {
+    const int period = 2 * n;
+    i = ((i % period) + period) % period;
+    return i < n ? i : period - 1 - i;
+  };
   ComplexPlane spectrum(static_cast<std::size_t>(pr) * pc);
   for (int r = 0; r < pr; ++r)
-    for (int c = 0; c < pc; ++c) {
-      const int sr = r < s.rows ? r : pr - 1 - r, sc = c < s.cols ? c : pc - 1 - c;
-      spectrum[static_cast<std::size_t>(r) * pc + c] = s.pan[static_cast<std::size_t>(sr) * s.cols + sc];
-    }
+    for (int c = 0; c < pc; ++c)
+      spectrum[static_cast<std::size_t>(r) * pc + c] =
+          s.pan[static_cast<std::size_t>(mirror(r - orr, s.rows)) * s.cols + mirror(c - oc, s.cols)];
   fft2d(spectrum, pr, pc, false);
   const double sigmaD = 1.66 / std::pow(s.level, 0.28);
   const int half = static_cast<int>(std::ceil(3 * sigmaD));
@@ -243,16 +252,19 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
   }
   const int gradientDims = o.allGradients ? 4 : 2;
   const int lgOffset = kSpectral + kMscn, gradOffset = lgOffset + 2 * kMaps, weibullOffset = gradOffset + gradientDims * kMaps;
-  int map = 0;
-  for (const Plane& filter : logGaborBank(pr, pc, s.level)) {
+  const std::vector<Plane> bank = logGaborBank(pr, pc, s.level);
+#pragma omp parallel for schedule(dynamic)
+  for (int filterIndex = 0; filterIndex < static_cast<int>(bank.size()); ++filterIndex) {
+    const Plane& filter = bank[filterIndex];
     ComplexPlane response = spectrum;
     for (std::size_t i = 0; i < response.size(); ++i) response[i] *= filter[i];
     fft2d(response, pr, pc, true);
-    for (int part = 0; part < 2; ++part, ++map) {
+    for (int part = 0; part < 2; ++part) {
+      const int map = 2 * filterIndex + part;
       Plane m(static_cast<std::size_t>(s.rows) * s.cols);
       for (int r = 0; r < s.rows; ++r)
         for (int c = 0; c < s.cols; ++c) {
-          const auto& v = response[static_cast<std::size_t>(r) * pc + c];
+          const auto& v = response[static_cast<std::size_t>(r + orr) * pc + c + oc];
           m[static_cast<std::size_t>(r) * s.cols + c] = part == 0 ? v.real() : v.imag();
         }
       const Plane gy = filterSeparable(m, s.rows, s.cols, deriv, gauss, half, half, false);

@@ -179,6 +179,8 @@ double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid) {
   const double n = double(window) * window;
   const IntegralImage invalid(rows, cols, [&](std::size_t i) { return valid.empty() || valid[i] ? 0.0 : 1.0; });
   double total = 0;
+  bool empty = false;
+#pragma omp parallel for schedule(dynamic) reduction(+ : total)
   for (int b = 0; b < g.bands; ++b) {
     const float *x = g.band(b), *y = f.band(b);
     auto ok = [&](std::size_t i) { return valid.empty() || valid[i]; };
@@ -208,9 +210,10 @@ double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid) {
         sum += q;
         ++count;
       }
-    if (count == 0) throw InputError(fmt::format("UIQI: no {0}x{0} window free of invalid pixels", window));
-    total += sum / count;
+    if (count == 0) empty = true;  // (no throw inside the parallel loop)
+    else total += sum / count;
   }
+  if (empty) throw InputError(fmt::format("UIQI: no {0}x{0} window free of invalid pixels", window));
   return total / g.bands;
 }
 
@@ -260,12 +263,13 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
   int nb = 1;
   while (nb < g.bands) nb *= 2;
   const std::size_t m = static_cast<std::size_t>(o.blockSize) * o.blockSize;
-  std::vector<double> ref(nb * m, 0.0), est(nb * m, 0.0);
   auto value = [&](float v) { return o.castToUint16 ? uint16Cast(v) : double(v); };
   double total = 0;
   std::size_t blocks = 0;
-  for (int bi = 0; bi < stepsR; ++bi)
-    for (int bj = 0; bj < stepsC; ++bj) {
+#pragma omp parallel for schedule(dynamic) reduction(+ : total, blocks)
+  for (int index = 0; index < stepsR * stepsC; ++index) {
+      const int bi = index / stepsC, bj = index % stepsC;
+      std::vector<double> ref(nb * m, 0.0), est(nb * m, 0.0);
       bool usable = true;
       for (int r = 0; r < o.blockSize && usable; ++r)
         for (int c = 0; c < o.blockSize && usable; ++c) {
@@ -273,8 +277,6 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
           usable = valid.empty() || valid[static_cast<std::size_t>(rr) * g.cols + cc];
         }
       if (!usable) continue;
-      std::fill(ref.begin(), ref.end(), 0.0);
-      std::fill(est.begin(), est.end(), 0.0);
       for (int b = 0; b < g.bands; ++b)
         for (int r = 0; r < o.blockSize; ++r)
           for (int c = 0; c < o.blockSize; ++c) {

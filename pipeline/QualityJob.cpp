@@ -166,7 +166,10 @@ EvalResult evaluateFiles(const EvalOptions& o) {
     for (std::size_t i = 0; i < g.planeSize(); ++i)
       if (!valid.empty() && !valid[i]) g.band(k)[i] = f.band(k)[i] = 0.0f;
 
-  const auto [gp, fp] = valid.empty() ? std::pair<Cube, Cube>{g, f} : validPixelRows(g, f, valid);
+  std::pair<Cube, Cube> rows;
+  if (!valid.empty()) rows = validPixelRows(g, f, valid);
+  const Cube& gp = valid.empty() ? g : rows.first;
+  const Cube& fp = valid.empty() ? f : rows.second;
   r.rmse8 = rmse8(gp, fp);
   r.psnr = psnrUal(gp, fp);
   r.psnrBandMean = psnrBandMean(gp, fp);
@@ -174,7 +177,9 @@ EvalResult evaluateFiles(const EvalOptions& o) {
   r.samFloat = samDegrees(gp, fp);
   r.ratio = o.ratio;
   r.ergas = o.ratio > 0 ? ergas(gp, fp, o.ratio) : kNaN;
-  r.ssim = ssimUal(g, f, valid);
+  const std::vector<double> ssimBands = ssimUalPerBand(g, f, valid);
+  r.ssim = 0;
+  for (double v : ssimBands) r.ssim += v / ssimBands.size();
   const int window = std::min({o.uiqiWindow, g.rows, g.cols});
   r.uiqi = uiqi(g, f, window, valid);
   r.q2n = q2n(g, f, {std::min({o.q2nBlock, g.rows, g.cols}), std::min({o.q2nBlock, g.rows, g.cols}), false}, valid);
@@ -185,7 +190,7 @@ EvalResult evaluateFiles(const EvalOptions& o) {
     q.wavelengthNm = a.bands[k].spectral.hasWavelength() ? a.bands[k].spectral.wavelengthNm : kNaN;
     q.rmse8 = rmse8(gb, fb);
     q.psnr = psnrCube(gb, fb);
-    q.ssim = ssimUal(singleBand(g, k), singleBand(f, k), valid);
+    q.ssim = ssimBands[k];
     r.perBand.push_back(q);
   }
   return r;

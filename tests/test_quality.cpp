@@ -82,7 +82,7 @@ void expectMonotonic(const Scene& s) {
 }  // namespace
 
 TEST(Fft, MatchesTheDirectTransformForAnyLength) {
-  for (int n : {1, 2, 8, 12, 15, 31}) {
+  for (int n : {1, 2, 8, 12, 15, 31, 90, 1080}) {
     std::vector<std::complex<double>> x(n), direct(n);
     for (int k = 0; k < n; ++k) x[k] = {std::sin(0.7 * k + 1), std::cos(1.3 * k)};
     for (int f = 0; f < n; ++f)
