@@ -16,11 +16,17 @@
 // fitted to blocks of pristine cubes; a cube's score is the mean over its blocks of the modified
 // Bhattacharyya distance to it.
 //
-// Departures (the spec's D0-D6, and ours): blocks of 32 pixels by default instead of 64 (D1; our real
-// cubes are 50-128 pixels wide, 64 would leave one block each), features of all blocks stacked with the
-// block's 8 dihedral transforms and half-block strides when training (more rows for the covariance),
-// IL-NIQE's Butterworth low-pass (cut-off 0.45, order 15) on the log-Gabor bank as its code has it, and
-// the Weibull fit by Newton on the likelihood instead of Nelder-Mead (DistributionFit.h).
+// Departures (the spec's D0-D6, and ours):
+// - blocks of 32 pixels by default instead of 64 (D1; our real cubes are 50-128 pixels wide, 64 would leave
+//   one block each);
+// - training rows from each cube's 8 rotations/mirrorings and half-block strides (more rows for the
+//   covariance of 336 features);
+// - each feature standardised by its spread over the pristine rows before the PCA: IL-NIQE's raw PCA was
+//   dominated by the large-valued scale features, and blurring then moved our cubes *towards* the model;
+// - the pan image mirrored into a margin before the FFT of the log-Gabor bank (the wrap-around edge otherwise
+//   reaches every block of a small scene); IL-NIQE's Butterworth low-pass (0.45, order 15) kept, as its code has;
+// - the Weibull fit by Newton on the likelihood instead of Nelder-Mead (DistributionFit.h).
+// Validation on real cubes: share/quality/README.md.
 #include <string>
 #include <vector>
 

@@ -141,3 +141,22 @@ TEST(MetricVectors, QnrT2) {
   EXPECT_NEAR(ds, 0.0003304892, 1e-5 * 0.0003304892 + 1e-9);
   EXPECT_NEAR((1 - dl) * (1 - ds), 0.9976054920, 1e-8);
 }
+
+TEST(MetricEdges, ConstantAndZeroBands) {
+  auto [g, f] = testCubes(32, 32, 4);
+  for (std::size_t i = 0; i < g.planeSize(); ++i) {
+    g.band(1)[i] = f.band(1)[i] = 0.25f;  // constant, identical
+    g.band(2)[i] = 0.0f;                  // zero reference band: ERGAS skips it
+  }
+  const double e = ergas(g, f, 4);
+  EXPECT_TRUE(std::isfinite(e));
+  auto [g2, f2] = testCubes(32, 32, 4);
+  EXPECT_NE(e, ergas(g2, f2, 4));
+  EXPECT_TRUE(std::isfinite(ssimUal(g, f)));
+  EXPECT_TRUE(std::isfinite(uiqi(g, f, 8)));
+  const double q = q2n(g, f, {16, 16, false});
+  EXPECT_TRUE(std::isfinite(q));
+  EXPECT_GT(q, 0.0);
+  EXPECT_LE(q, 1.0 + 1e-9);
+  EXPECT_NEAR(q2n(g, g, {16, 16, false}), 1.0, 1e-9);  // identical cubes with a constant band: still 1
+}
