@@ -25,6 +25,8 @@ struct FuseCommandOptions {
   int adaptWidth = 0;
   int patchLr = -1;
   int seed = 0;
+  int tile = 0;
+  double ramMb = 2048;
   DeviceOptions device;
   std::string report;
   BandFilterOptions filter;
@@ -41,7 +43,7 @@ class FuseCommand : public Command {
            "pretrained fusion module, then the per-scene unsupervised adaptation with a learned degeneration), "
            "fusion-only (the first stage alone), gsa, bicubic. The inputs must share a CRS with the LR grid on "
            "whole HR pixels (gdalwarp -tap), or be plain pixel grids (--assume-aligned: LR pixel (i, j) covers HR "
-           "pixels s*i..s*i+s-1). Processing is in memory for now.";
+           "pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.lr, "Low-resolution hyperspectral scene with wavelengths.")
@@ -60,6 +62,8 @@ class FuseCommand : public Command {
         .integer("adapt-width", &o_.adaptWidth, "N", "Width of the adaptation module (0: 8).")
         .integer("patch", &o_.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
         .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
+        .integer("tile", &o_.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
+        .number("ram", &o_.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
 
         .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.");
     o_.device.declare(t);
@@ -88,6 +92,8 @@ class FuseCommand : public Command {
     f.adaptWidth = o_.adaptWidth;
     f.patchLr = o_.patchLr;
     f.seed = o_.seed;
+    f.tile = o_.tile;
+    f.ramMb = o_.ramMb;
     f.device = device;
     f.reportPath = o_.report;
     f.write = o_.out_.toWriteOptions("Float32");

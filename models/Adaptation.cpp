@@ -8,6 +8,7 @@
 
 #include "lib/Degradation.h"
 #include "lib/Error.h"
+#include "lib/TilePlan.h"
 #include "lib/KernelEstimation.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
@@ -170,9 +171,18 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   adapt->eval();
   {
     torch::NoGradGuard g;
-    auto zhat = adapt->forward(zp);
-    auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);
-    result.z = toCube(inner.slice(2, pb, pb + firstStage.rows).slice(3, pb, pb + firstStage.cols) / norm);
+    // Z^ tile by tile: a core's slice of the padded first stage with r pixels of context on each side gives
+    // exactly the whole-scene result (the padding is the scene's own replicate padding, made once).
+    auto apply = [&](const Window& w) {
+      auto zin = zp.slice(2, pb + w.row, pb + w.row + w.height + 2 * r).slice(3, pb + w.col, pb + w.col + w.width + 2 * r);
+      auto zhat = adapt->forward(zin);
+      return toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm);
+    };
+    if (o.tileSize <= 0 || (o.tileSize >= firstStage.rows && o.tileSize >= firstStage.cols))
+      result.z = apply({0, 0, firstStage.cols, firstStage.rows});
+    else
+      result.z = runTiled(TilePlan(firstStage.rows, firstStage.cols, o.tileSize, 0, s), firstStage.bands,
+                          [&](const Tile& t) { return apply(t.core); });
   }
   result.kernel = toBlurKernel(degen->kernel);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,6 +11,7 @@
 
 #include "lib/AtomicOutput.h"
 #include "lib/Error.h"
+#include "lib/TilePlan.h"
 #include "models/FusionModelImpl.h"
 #include "models/TensorCube.h"
 
@@ -129,12 +130,17 @@ void FusionModelInfo::checkCompatible(const std::vector<SpectralBand>& sceneBand
     throw InputError(fmt::format("the model does not match the scene: {}", fmt::join(problems, "; ")));
 }
 
-Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& device) const {
+Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& device, int tileSize,
+                        const ProgressFn& progress) const {
   torch::NoGradGuard g;
   const torch::Device d(device);
   impl_->module->to(d);
   impl_->module->eval();
-  return toCube(impl_->module->forward(toTensor(msi, d), toTensor(stage1, d)));
+  auto run = [&](const Cube& x, const Cube& z) { return toCube(impl_->module->forward(toTensor(x, d), toTensor(z, d))); };
+  if (tileSize <= 0 || (tileSize >= stage1.rows && tileSize >= stage1.cols)) return run(msi, stage1);
+  const TilePlan plan(stage1.rows, stage1.cols, tileSize, receptiveRadius(), info_.scale);
+  return runTiled(plan, stage1.bands, [&](const Tile& t) { return run(msi.crop(t.read), stage1.crop(t.read)); },
+                  progress, "fusion");
 }
 
 }  // namespace hsifuse

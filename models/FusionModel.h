@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lib/Cube.h"
+#include "lib/Progress.h"
 #include "lib/SpectralBand.h"
 
 namespace hsifuse {
@@ -55,7 +56,12 @@ class FusionModel {
     info_.checkCompatible(hsiBands, msiBands, scale);
   }
   // msi: b x H x W, stage1: B x H x W (both on the normalised scale the model was trained on).
-  Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu") const;
+  // tileSize > 0 runs the network tile by tile (lib/TilePlan.h) with a halo of receptiveRadius() pixels,
+  // which gives the whole-scene result with memory that follows the tile size.
+  Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu", int tileSize = 0,
+             const ProgressFn& progress = {}) const;
+  // Pixels of context one output pixel depends on, per side: M mapping convs, M guidance convs, the output conv.
+  int receptiveRadius() const { return 2 * info_.depth + 1; }
 
   struct Impl;
   Impl& impl() { return *impl_; }

@@ -18,6 +18,7 @@
 #include "lib/Qnr.h"
 #include "lib/Resampling.h"
 #include "lib/SpectralResponse.h"
+#include "lib/TilePlan.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
 #include "models/Pretraining.h"
@@ -207,7 +208,26 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["seconds"]["read"] = seconds(t0);
   if (progress) progress(0.1, "read");
 
-  // 4. The method.
+  // 4. The method. The networks run in tiles sized from the memory left after the whole-scene arrays
+  // (LR, MSI, first stage and output); an estimate of 20 live activations of the network's width per pixel.
+  const double hrPixels = double(hrWin.width) * hrWin.height;
+  const double sceneMb = 4.0 * (2.0 * y.bands * hrPixels + x.bands * hrPixels + y.size()) / 1e6;
+  int tile = o.tile;
+  if (model && tile <= 0) {
+    const double budgetMb = o.ramMb - sceneMb;
+    if (budgetMb < 32)
+      throw InputError(fmt::format("--ram {:.0f}: the whole-scene arrays of this scene need {:.0f} MB and the networks at "
+                                   "least 32 MB more; raise --ram or crop the inputs",
+                                   o.ramMb, sceneMb));
+    const double bytesPerPixel = 4.0 * (20.0 * std::max(model->info().width, 8) + 3.0 * y.bands);
+    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, model->receptiveRadius(), s);
+  }
+  if (model) {
+    const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), model->receptiveRadius(), s);
+    report["tiles"] = {{"tile", tile}, {"halo", model->receptiveRadius()}, {"count", plan.tiles().size()},
+                       {"scene_arrays_mb", sceneMb}, {"ram_mb", o.ramMb}};
+    say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, model->receptiveRadius()));
+  }
   t0 = Clock::now();
   Cube z;
   std::optional<BlurKernel> estimatedKernel;
@@ -216,7 +236,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   } else {
     const std::string stage1 = o.stage1 == "auto" ? model->info().stage1 : o.stage1;
     Cube base = stageOneEstimate(stage1, y, x, s);
-    z = model->infer(x, base, o.device);
+    z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
     report["model"] = {{"path", modelPath}, {"stage1", stage1}};
     report["seconds"]["fusion"] = seconds(t0);
     if (o.method == "ual") {
@@ -228,6 +248,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       if (o.adaptWidth > 0) a.width = o.adaptWidth;
       if (o.patchLr >= 0) a.patchLr = o.patchLr;
       a.seed = static_cast<std::uint64_t>(o.seed);
+      a.tileSize = tile;
       a.device = o.device;
       AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));
       z = std::move(r.z);

@@ -6,7 +6,8 @@
 // and models/ (Torch) through their Torch-free and GDAL-free interfaces.
 //
 // Current limits (issue "fuse"): both inputs in the same CRS with the LR grid aligned to whole HR
-// pixels; the scene is processed in memory (no tiles yet).
+// pixels; the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
+// held whole in memory.
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ struct FuseOptions {
   int adaptWidth = 0;              // 0 = the default
   int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   int seed = 0;
+  int tile = 0;                    // network tile side in HR pixels (0: from ramMb)
+  double ramMb = 2048;             // memory budget in MB
   std::string device = "cpu";
   std::string reportPath;          // "" = none, "-" = stdout
   WriteOptions write;

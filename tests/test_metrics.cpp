@@ -8,6 +8,7 @@
 #include "lib/Metrics.h"
 #include "lib/Qnr.h"
 #include "lib/QualityIndices.h"
+#include "lib/TilePlan.h"
 
 using namespace hsifuse;
 
@@ -159,4 +160,28 @@ TEST(MetricEdges, ConstantAndZeroBands) {
   EXPECT_GT(q, 0.0);
   EXPECT_LE(q, 1.0 + 1e-9);
   EXPECT_NEAR(q2n(g, g, {16, 16, false}), 1.0, 1e-9);  // identical cubes with a constant band: still 1
+}
+
+TEST(TilePlan, CoresPartitionTheGridOnWholeLrPixels) {
+  const int rows = 100, cols = 77, s = 3;
+  const TilePlan plan(rows, cols, 32, 7, s);
+  std::vector<int> hits(rows * cols, 0);
+  for (const Tile& t : plan.tiles()) {
+    EXPECT_EQ(t.core.row % s, 0);
+    EXPECT_EQ(t.core.col % s, 0);
+    EXPECT_LE(t.core.width, 30);  // 32 rounded down to a multiple of 3
+    EXPECT_LE(t.core.height, 30);
+    for (int r = t.core.row; r < t.core.row + t.core.height; ++r)
+      for (int c = t.core.col; c < t.core.col + t.core.width; ++c) ++hits[r * cols + c];
+    // The read window is the core plus 7 pixels of context, clipped to the grid.
+    EXPECT_EQ(t.read.row, std::max(0, t.core.row - 7));
+    EXPECT_EQ(t.read.col + t.read.width, std::min(cols, t.core.col + t.core.width + 7));
+  }
+  for (int h : hits) ASSERT_EQ(h, 1);
+  EXPECT_EQ(plan.tiles().size(), 4u * 3u);
+  // A tile for a budget: (side + 2 halo)^2 * bytes per pixel within the budget, a multiple of s.
+  const int side = tileSizeForBudget(64e6, 1000, 7, s);
+  EXPECT_EQ(side % s, 0);
+  EXPECT_LE((side + 14.0) * (side + 14.0) * 1000, 64e6);
+  EXPECT_GT((side + s + 14.0) * (side + s + 14.0) * 1000, 64e6);
 }

@@ -12,6 +12,7 @@
 #include "lib/Error.h"
 #include "lib/Degradation.h"
 #include "lib/Metrics.h"
+#include "lib/Resampling.h"
 #include "lib/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
@@ -294,4 +295,42 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
   double diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) diff += std::fabs(a.data[i] - t.cube.data[i]);
   EXPECT_GT(diff, 0.0);
+}
+
+// Tiled inference (lib/TilePlan.h) equals whole-scene inference: the shipped HypSen fusion module on the real
+// Hyperion crop, and the adaptation module's final pass.
+TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
+  torch::set_num_threads(2);
+  const FusionModel model = FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.pt");
+  Cube z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read();
+  z.scale(1.0f / z.peak());
+  const Cube y = blurDownsample(z, BlurKernel::gaussian(7, 1.5), 3);
+  const Cube x = projectSpectrally(z, model.info().p);
+  const Cube first = upsample(y, 3, Interpolation::Bicubic);
+  const Cube whole = model.infer(x, first);
+  int calls = 0;
+  const Cube tiled = model.infer(x, first, "cpu", 12, [&](double, const std::string&) { return ++calls > 0; });
+  EXPECT_EQ(calls, 16);  // 4 x 4 tiles of 12 x 12 pixels
+  double diff = 0, change = 0;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    diff = std::max(diff, double(std::fabs(whole.data[i] - tiled.data[i])));
+    change = std::max(change, double(std::fabs(whole.data[i] - first.data[i])));
+  }
+  EXPECT_LT(diff, 1e-5);   // no seams: tiles with a halo of the receptive field reproduce the whole scene
+  EXPECT_GT(change, 1e-3); // and the network does change its input, so the comparison means something
+}
+
+TEST(Tiles, AdaptedModuleAppliedInTilesEqualsTheWholeScene) {
+  RealCase c;
+  AdaptationOptions o = wholeScene(5, 1e-3);
+  const AdaptationResult whole = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  o.tileSize = 16;
+  const AdaptationResult tiled = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  double diff = 0, change = 0;
+  for (std::size_t i = 0; i < whole.z.size(); ++i) {
+    diff = std::max(diff, double(std::fabs(whole.z.data[i] - tiled.z.data[i])));
+    change = std::max(change, double(std::fabs(whole.z.data[i] - c.first.data[i])));
+  }
+  EXPECT_LT(diff, 1e-5);
+  EXPECT_GT(change, 1e-4);
 }
