@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
     Cube c = ds.read();
     c.scale(static_cast<float>(normalisationFactor(c, "paper", {}, "")));
     const auto bands = ds.info().spectralBands();
-    auto score = [&](const Cube& x) { return scoreCube(x, bands, {}, {model}).score; };
+    auto score = [&](const Cube& x) { return scoreCube(x, 1.0, bands, {}, {model}).score; };
     std::vector<double> v{score(c)};
     for (double s : {0.01, 0.05, 0.1, 0.2}) v.push_back(score(noisy(c, s)));
     for (int s : {3, 5, 7}) v.push_back(score(boxBlurred(c, s)));

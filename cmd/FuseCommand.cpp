@@ -26,6 +26,7 @@ struct FuseCommandOptions {
   int patchLr = -1;
   int seed = 0;
   int tile = 0;
+  std::string resampling = "bilinear";
   double ramMb = 2048;
   DeviceOptions device;
   std::string report;
@@ -41,9 +42,10 @@ class FuseCommand : public Command {
     return "Writes OUTPUT on the HR MSI grid over the overlap of the two inputs, with the kept HSI bands, their "
            "wavelengths, FWHM and descriptions, and the HSI's metadata, in the HSI's units. Methods: ual (the "
            "pretrained fusion module, then the per-scene unsupervised adaptation with a learned degeneration), "
-           "fusion-only (the first stage alone), gsa, bicubic. The inputs must share a CRS with the LR grid on "
-           "whole HR pixels (gdalwarp -tap), or be plain pixel grids (--assume-aligned: LR pixel (i, j) covers HR "
-           "pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
+           "fusion-only (the first stage alone), gsa, bicubic. When the inputs are in different CRSs, or the LR grid "
+           "does not fall on whole HR pixels, the LR HSI is warped (--resampling) onto a grid aligned with the MSI's, "
+           "with a pixel of exactly s MSI pixels, over the overlap less one LR pixel per side. Plain pixel grids "
+           "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.lr, "Low-resolution hyperspectral scene with wavelengths.")
@@ -62,6 +64,7 @@ class FuseCommand : public Command {
         .integer("adapt-width", &o_.adaptWidth, "N", "Width of the adaptation module (0: 8).")
         .integer("patch", &o_.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
         .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
+        .text("resampling", &o_.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
         .integer("tile", &o_.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
         .number("ram", &o_.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
 
@@ -93,6 +96,7 @@ class FuseCommand : public Command {
     f.patchLr = o_.patchLr;
     f.seed = o_.seed;
     f.tile = o_.tile;
+    f.resampling = o_.resampling;
     f.ramMb = o_.ramMb;
     f.device = device;
     f.reportPath = o_.report;

@@ -66,10 +66,10 @@ Plane filterSeparable(const Plane& img, int rows, int cols, const std::vector<do
 // One scale of the pyramid: the cube (x255, kept bands only) and its panchromatic image.
 struct ScaleImage {
   int bands = 0, rows = 0, cols = 0;
-  std::vector<double> cube;  // band-major
+  std::vector<float> cube;  // band-major, x255 (float: a HypSen-size scene is 380 MB as float, twice that as double)
   Plane pan;
   int level = 1;  // 1 or 2
-  const double* band(int b) const { return &cube[static_cast<std::size_t>(b) * rows * cols]; }
+  const float* band(int b) const { return &cube[static_cast<std::size_t>(b) * rows * cols]; }
 };
 
 ScaleImage halfScale(const ScaleImage& s, const std::vector<double>& weights) {
@@ -87,7 +87,7 @@ ScaleImage halfScale(const ScaleImage& s, const std::vector<double>& weights) {
     const Plane f = filterSeparable(in, s.rows, s.cols, taps, taps, 2, 2, true);
     for (int r = 0; r < h.rows; ++r)
       for (int c = 0; c < h.cols; ++c)
-        h.cube[(static_cast<std::size_t>(b) * h.rows + r) * h.cols + c] = f[static_cast<std::size_t>(2 * r) * s.cols + 2 * c];
+        h.cube[(static_cast<std::size_t>(b) * h.rows + r) * h.cols + c] = static_cast<float>(f[static_cast<std::size_t>(2 * r) * s.cols + 2 * c]);
   }
   h.pan.assign(static_cast<std::size_t>(h.rows) * h.cols, 0.0);
   for (int b = 0; b < h.bands; ++b)
@@ -329,7 +329,7 @@ bool hasNaN(const double* x, int d) {
 int nrFeatureCount(bool allGradients) { return 2 * perScaleCount(allGradients); }
 
 NrFeatures nrFeatures(const Cube& cube, const std::vector<double>& panWeights, const NrFeatureOptions& o,
-                      const PixelMask& valid) {
+                      const PixelMask& valid, double toUnit) {
   if (static_cast<int>(panWeights.size()) != cube.bands)
     throw Error(fmt::format("{} panchromatic weights for {} bands", panWeights.size(), cube.bands));
   if (o.blockSize < 8 || o.blockSize % 2) throw InputError("the score's block size must be even and at least 8");
@@ -344,12 +344,12 @@ NrFeatures nrFeatures(const Cube& cube, const std::vector<double>& panWeights, c
   const std::size_t plane = cube.planeSize();
   std::vector<double> weights;
   for (int b = 0; b < cube.bands; ++b) {
-    std::vector<double> band(plane);
+    std::vector<float> band(plane);
     bool nonzero = false;
     for (std::size_t i = 0; i < plane; ++i) {
-      const double v = (valid.empty() || valid[i]) && std::isfinite(cube.band(b)[i])
-                           ? 255.0 * std::clamp(double(cube.band(b)[i]), 0.0, 1.0)
-                           : 0.0;
+      const float v = (valid.empty() || valid[i]) && std::isfinite(cube.band(b)[i])
+                          ? static_cast<float>(255.0 * std::clamp(toUnit * cube.band(b)[i], 0.0, 1.0))
+                          : 0.0f;
       band[i] = v;
       nonzero = nonzero || v != 0;
     }

@@ -52,8 +52,9 @@ struct NrFeatures {
 // `cube` is on the [0, 1] scale (clipped there; multiplied by 255 inside, as IL-NIQE's constants expect);
 // `panWeights` one weight per band (normalised inside). Bands that are all zero are dropped. Blocks with an
 // invalid pixel in `valid` are skipped (invalid pixels are set to 0 before filtering).
+// `toUnit` multiplies the values first (the factor that brings the cube to [0, 1]; no copy of the cube is made).
 NrFeatures nrFeatures(const Cube& cube, const std::vector<double>& panWeights, const NrFeatureOptions& options,
-                      const PixelMask& valid = {});
+                      const PixelMask& valid = {}, double toUnit = 1.0);
 
 int nrFeatureCount(bool allGradients);
 

@@ -104,6 +104,7 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   const int r = 2 * o.depth + 1;  // receptive-field radius of the adaptation module
   // Replicate-pad the frozen first stage once; every patch is then a plain slice.
   auto zp = F::pad(zt, F::PadFuncOptions({pb + r, pa + r, pb + r, pa + r}).mode(torch::kReplicate));
+  zt = torch::Tensor();  // only the padded copy is used from here on (a full-size cube less in memory)
 
   torch::optim::Adam optA(adapt->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
   std::unique_ptr<torch::optim::Adam> optK;

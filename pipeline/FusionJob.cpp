@@ -8,8 +8,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <unistd.h>
 
 #include "geo/BandSubset.h"
+#include "geo/Coregistration.h"
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
@@ -56,6 +58,40 @@ std::pair<int, int> lrOriginOnHr(const RasterInfo& lr, const RasterInfo& hr) {
   return {static_cast<int>(std::round(c)), static_cast<int>(std::round(r))};
 }
 
+// A file removed when the job ends, however it ends.
+struct TemporaryFile {
+  std::string path;
+  ~TemporaryFile() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove(path, ec);
+  }
+};
+
+// The largest window left after trimming border rows and columns that hold a NaN (greedily, the side with
+// the most NaN pixels first).
+Window nanFreeInterior(const Cube& y) {
+  int r0 = 0, c0 = 0, r1 = y.rows, c1 = y.cols;
+  auto nanCount = [&](int ra, int rb, int ca, int cb) {
+    int n = 0;
+    for (int b = 0; b < y.bands; ++b)
+      for (int r = ra; r < rb; ++r)
+        for (int c = ca; c < cb; ++c) n += std::isnan(y.at(b, r, c));
+    return n;
+  };
+  while (r1 - r0 >= 2 && c1 - c0 >= 2) {
+    const int top = nanCount(r0, r0 + 1, c0, c1), bottom = nanCount(r1 - 1, r1, c0, c1);
+    const int left = nanCount(r0, r1, c0, c0 + 1), right = nanCount(r0, r1, c1 - 1, c1);
+    const int worst = std::max({top, bottom, left, right});
+    if (worst == 0) break;
+    if (worst == top) ++r0;
+    else if (worst == bottom) --r1;
+    else if (worst == left) ++c0;
+    else --c1;
+  }
+  if (nanCount(r0, r1, c0, c1) > 0) return {0, 0, 0, 0};
+  return {c0, r0, c1 - c0, r1 - r0};
+}
+
 }  // namespace
 
 std::vector<std::string> shippedModels() {
@@ -90,6 +126,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
 
   // 1. Grids.
   RasterDataset lrDs = RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
+  TemporaryFile warpedVrt;  // the warped LR HSI, when co-registration is needed
   RasterDataset msiDs = RasterDataset::open(o.msiPath);
   const RasterInfo& lrInfo = lrDs.info();
   const RasterInfo& msiInfo = msiDs.info();
@@ -111,14 +148,25 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     report["grids"] = {{"method", "assume-aligned pixel grids"}};
   } else {
     GridRelation g = relateGrids(lrInfo, msiInfo);
-    if (!g.sameCrs)
-      throw InputError("the inputs are in different CRSs: warp the LR HSI onto the MSI's CRS with gdalwarp first "
-                       "(automatic co-registration is not implemented yet)");
     if (s == 0) {
       if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
       s = g.scale;
     }
-    if (!g.overlapHr) throw InputError("the two inputs do not overlap");
+    if (!g.overlapHr) throw InputError(fmt::format("{} and {} do not overlap", o.lrPath, o.msiPath));
+    report["grids"] = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
+    if (!gridsAligned(lrInfo, msiInfo)) {
+      // Different CRSs, or an LR grid off the HR pixel corners: warp the LR HSI onto an aligned grid.
+      warpedVrt.path = (fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), start.time_since_epoch().count())).string();
+      const WarpedLr w = warpOntoHrGrid(lrInfo, msiInfo, s, warpedVrt.path, o.resampling);
+      lrDs = RasterDataset::open(w.path, OpenOptions{o.wavelengths});
+      lrCol0 = lrRow0 = 0;
+      lrCols = w.hrWindow.width / s;
+      lrRows = w.hrWindow.height / s;
+      hrCol0 = w.hrWindow.col;
+      hrRow0 = w.hrWindow.row;
+      report["grids"]["coregistration"] = {{"warped", true}, {"resampling", o.resampling}, {"crs", msiInfo.crsName}};
+      say(fmt::format("co-registration: LR HSI warped onto the MSI grid ({}, {} resampling)", msiInfo.crsName, o.resampling));
+    } else {
     auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
     // Whole LR pixels inside the HR overlap.
     const int firstCol = static_cast<int>(std::ceil(double(g.overlapHr->col - oc) / s));
@@ -131,10 +179,11 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     lrRows = std::min(lastRow, lrInfo.height) - lrRow0;
     hrCol0 = oc + lrCol0 * s;
     hrRow0 = orr + lrRow0 * s;
-    report["grids"] = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
+    }
   }
   if (lrCols < 2 || lrRows < 2) throw InputError("the overlap holds fewer than 2 x 2 whole LR pixels");
-  const Window lrWin{lrCol0, lrRow0, lrCols, lrRows}, hrWin{hrCol0, hrRow0, lrCols * s, lrRows * s};
+  const Window lrWin{lrCol0, lrRow0, lrCols, lrRows};
+  Window hrWin{hrCol0, hrRow0, lrCols * s, lrRows * s};
   report["scale"] = s;
   report["lr_window"] = {lrWin.col, lrWin.row, lrWin.width, lrWin.height};
   report["hr_window"] = {hrWin.col, hrWin.row, hrWin.width, hrWin.height};
@@ -182,9 +231,27 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     model = FusionModel::load(modelPath);
     model->checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
   }
-  checked = true;
-  if (log)
-    for (const auto& m : pending) log(m);
+  // The networks run in tiles sized from the memory left after the whole-scene arrays
+  // (LR, MSI, first stage and output); an estimate of 20 live activations of the network's width per pixel.
+  const double hrPixels = double(hrWin.width) * hrWin.height;
+  const double sceneMb =
+      4.0 * (2.0 * sel.kept.size() * hrPixels + msiKeep.size() * hrPixels + sel.kept.size() * double(lrWin.width) * lrWin.height) / 1e6;
+  int tile = o.tile;
+  if (model && tile <= 0) {
+    const double budgetMb = o.ramMb - sceneMb;
+    if (budgetMb < 32)
+      throw InputError(fmt::format("--ram {:.0f}: the whole-scene arrays of this scene need {:.0f} MB and the networks at "
+                                   "least 32 MB more; raise --ram or crop the inputs",
+                                   o.ramMb, sceneMb));
+    const double bytesPerPixel = 4.0 * (20.0 * std::max(model->info().width, 8) + 3.0 * sel.kept.size());
+    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, model->receptiveRadius(), s);
+  }
+  if (model) {
+    const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), model->receptiveRadius(), s);
+    report["tiles"] = {{"tile", tile}, {"halo", model->receptiveRadius()}, {"count", plan.tiles().size()},
+                       {"scene_arrays_mb", sceneMb}, {"ram_mb", o.ramMb}};
+    say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, model->receptiveRadius()));
+  }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
   report["P"] = p.matrix();
 
@@ -192,8 +259,23 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   auto t0 = Clock::now();
   Cube y = lrDs.readWindow(lrWin, sel.kept);
   Cube x = msiDs.readWindow(hrWin, msiKeep);
+  if (!warpedVrt.path.empty()) {
+    // A reprojected footprint is not a rectangle: trim the LR rows/columns the warp left empty (NaN).
+    const Window inner = nanFreeInterior(y);
+    if (inner.width < 2 || inner.height < 2) throw InputError("after co-registration the overlap holds fewer than 2 x 2 whole LR pixels");
+    if (!(inner == Window{0, 0, y.cols, y.rows})) {
+      y = y.crop(inner);
+      x = x.crop({inner.col * s, inner.row * s, inner.width * s, inner.height * s});
+      hrWin = {hrWin.col + inner.col * s, hrWin.row + inner.row * s, inner.width * s, inner.height * s};
+      report["hr_window"] = {hrWin.col, hrWin.row, hrWin.width, hrWin.height};
+    }
+  }
   const float peak = y.peak();
   if (!(peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
+  // Every input check has passed: the messages held back so far can go out.
+  checked = true;
+  if (log)
+    for (const auto& m : pending) log(m);
   y.scale(1.0f / peak);
   Cube py = projectSpectrally(y, p.matrix()), xl = blockMean(x, s);
   std::vector<double> gains;
@@ -208,26 +290,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["seconds"]["read"] = seconds(t0);
   if (progress) progress(0.1, "read");
 
-  // 4. The method. The networks run in tiles sized from the memory left after the whole-scene arrays
-  // (LR, MSI, first stage and output); an estimate of 20 live activations of the network's width per pixel.
-  const double hrPixels = double(hrWin.width) * hrWin.height;
-  const double sceneMb = 4.0 * (2.0 * y.bands * hrPixels + x.bands * hrPixels + y.size()) / 1e6;
-  int tile = o.tile;
-  if (model && tile <= 0) {
-    const double budgetMb = o.ramMb - sceneMb;
-    if (budgetMb < 32)
-      throw InputError(fmt::format("--ram {:.0f}: the whole-scene arrays of this scene need {:.0f} MB and the networks at "
-                                   "least 32 MB more; raise --ram or crop the inputs",
-                                   o.ramMb, sceneMb));
-    const double bytesPerPixel = 4.0 * (20.0 * std::max(model->info().width, 8) + 3.0 * y.bands);
-    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, model->receptiveRadius(), s);
-  }
-  if (model) {
-    const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), model->receptiveRadius(), s);
-    report["tiles"] = {{"tile", tile}, {"halo", model->receptiveRadius()}, {"count", plan.tiles().size()},
-                       {"scene_arrays_mb", sceneMb}, {"ram_mb", o.ramMb}};
-    say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, model->receptiveRadius()));
-  }
+  // 4. The method.
   t0 = Clock::now();
   Cube z;
   std::optional<BlurKernel> estimatedKernel;
@@ -235,8 +298,10 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     z = stageOneEstimate(o.method, y, x, s);
   } else {
     const std::string stage1 = o.stage1 == "auto" ? model->info().stage1 : o.stage1;
-    Cube base = stageOneEstimate(stage1, y, x, s);
-    z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
+    {
+      const Cube base = stageOneEstimate(stage1, y, x, s);  // freed before the adaptation (a full-size cube)
+      z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
+    }
     report["model"] = {{"path", modelPath}, {"stage1", stage1}};
     report["seconds"]["fusion"] = seconds(t0);
     if (o.method == "ual") {
@@ -266,9 +331,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // (with the kernel UAL estimated, else the MTF-matched Gaussian).
   if (!o.reportPath.empty()) {
     t0 = Clock::now();
-    Cube z01 = z;
-    z01.scale(static_cast<float>(normalisationFactor(z01, "paper", {}, "output")));
-    const ScoreResult nr = scoreCube(z01, hsi.spectralBands(), {}, {});
+    const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", {}, "output"), hsi.spectralBands(), {}, {});
     const int block = std::min({32, z.rows, z.cols});
     const QnrResult q = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
     auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };

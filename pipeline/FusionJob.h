@@ -5,8 +5,8 @@
 // a GeoTIFF on the MSI grid with the HSI's bands and metadata. The pipeline layer joins geo/ (GDAL)
 // and models/ (Torch) through their Torch-free and GDAL-free interfaces.
 //
-// Current limits (issue "fuse"): both inputs in the same CRS with the LR grid aligned to whole HR
-// pixels; the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
+// When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
+// grid (geo/Coregistration.h). Current limits (issue "fuse"): no sub-pixel shift estimation yet; the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
 // held whole in memory.
 #include <functional>
 #include <string>
@@ -29,6 +29,7 @@ struct FuseOptions {
   std::string model;               // weights; "" = the shipped model that matches
   int scale = 0;                   // 0 = from the grids
   bool assumeAligned = false;
+  std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
   int steps = 1500;
   double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
   double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel

@@ -231,7 +231,7 @@ std::string EvalResult::perBandCsv() const {
 
 std::string shippedScoreModel() { return findShareFile("quality/hsi_ilniqe_pristine.json"); }
 
-ScoreResult scoreCube(const Cube& cube01, const std::vector<SpectralBand>& bands, const PixelMask& valid,
+ScoreResult scoreCube(const Cube& cube, double toUnit, const std::vector<SpectralBand>& bands, const PixelMask& valid,
                       const NrScoreSetup& setup) {
   ScoreResult r;
   r.model = setup.model.empty() ? shippedScoreModel() : setup.model;
@@ -239,7 +239,7 @@ ScoreResult scoreCube(const Cube& cube01, const std::vector<SpectralBand>& bands
   const PristineModel& model = loadModel(r.model, storage);
   auto [weights, how] = panWeights(bands, setup.srf, setup.panBands);
   r.panWeights = how;
-  const NrFeatures f = nrFeatures(cube01, weights, model.options, valid);
+  const NrFeatures f = nrFeatures(cube, weights, model.options, valid, toUnit);
   const NrScore s = nrScore(model, f);
   r.score = s.score;
   r.blocks = f.blocks;
@@ -253,9 +253,8 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   const RasterInfo& fi = fused.info();
   auto [z, zMask] = readWithMask(fused, whole(fi));
   const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
-  z.scale(static_cast<float>(factor));
   if (progress) progress(0.05, "score");
-  ScoreResult r = scoreCube(z, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
+  ScoreResult r = scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
   if (progress) progress(o.lr.empty() ? 1.0 : 0.7, "score");
   if (o.lr.empty()) return r;
 
@@ -313,7 +312,6 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   auto [x, xMask] = readWithMask(msi, msiWindow);
   if (!allValid(zMask) || !allValid(yMask) || !allValid(xMask))
     throw InputError("QNR needs inputs without nodata or NaN pixels: crop to the valid area (gdal_translate -srcwin)");
-  z.scale(static_cast<float>(1.0 / factor));  // Q is scale-invariant per band pair; keep the file's units
   const BlurKernel kernel = o.kernel.empty() ? mtfGaussian(s) : BlurKernel::parse(o.kernel);
   const int block = std::min({o.qnrBlock, z.rows, z.cols});
   r.qnr = qnrIndices(z, y, x, s, kernel, block);
@@ -352,7 +350,7 @@ std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& pro
   for (std::size_t i = 0; i < o.cubes.size(); ++i) {
     const RasterDataset ds = RasterDataset::open(o.cubes[i]);
     auto [cube, mask] = readWithMask(ds, whole(ds.info()));
-    cube.scale(static_cast<float>(normalisationFactor(cube, o.normalise, mask, "--normalise")));
+    const double toUnit = normalisationFactor(cube, o.normalise, mask, "--normalise");
     auto [weights, how] = panWeights(ds.info().spectralBands(), o.srf, o.panBands);
     int blocks = 0;
     for (int t = 0; t < (o.augment ? 8 : 1); ++t) {
@@ -361,7 +359,7 @@ std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& pro
       for (std::size_t k = 0; k < mask.size(); ++k) m.data[k] = mask[k];
       const Cube mt = dihedralTransform(m, t);
       PixelMask tm(mt.data.begin(), mt.data.end());
-      features.push_back(nrFeatures(c, weights, fo, allValid(tm) ? PixelMask{} : tm));
+      features.push_back(nrFeatures(c, weights, fo, allValid(tm) ? PixelMask{} : tm, toUnit));
       blocks += features.back().blocks;
       if (progress && !progress((i + (t + 1) / 8.0) / o.cubes.size(), "score-train"))
         throw Error("interrupted");

@@ -82,13 +82,14 @@ struct ScoreResult {
 
 ScoreResult scoreFiles(const ScoreOptions& options, const ProgressFn& progress = {});
 
-// The score of a cube in memory (already on the [0, 1] scale), for `fuse --report`.
+// The score of a cube in memory, multiplied by `toUnit` to bring it to the [0, 1] scale (no copy), for
+// `fuse --report`.
 struct NrScoreSetup {
   std::string model;  // "" = shipped
   std::string srf = "sentinel2a";
   std::string panBands = "B2,B3,B4,B8";
 };
-ScoreResult scoreCube(const Cube& cube01, const std::vector<SpectralBand>& bands, const PixelMask& valid,
+ScoreResult scoreCube(const Cube& cube, double toUnit, const std::vector<SpectralBand>& bands, const PixelMask& valid,
                       const NrScoreSetup& setup);
 
 // The path of the shipped pristine model (share/quality/...).

@@ -54,7 +54,7 @@ Cube boxBlurred(const Cube& c, int size) {
   return blurDownsample(c, k, 1);
 }
 
-double score(const Scene& s, const Cube& c) { return scoreCube(c, s.bands, {}, {}).score; }
+double score(const Scene& s, const Cube& c) { return scoreCube(c, 1.0, s.bands, {}, {}).score; }
 
 // Noise 0.01 .. 0.2 of the range must make the score worse step by step from the clean cube, box blur
 // 3x3 .. 7x7 step by step (the clean cube against 3x3 is not asserted: the pristine cubes carry sensor noise,
