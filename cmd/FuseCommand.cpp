@@ -27,6 +27,7 @@ struct FuseCommandOptions {
   int seed = 0;
   int tile = 0;
   std::string resampling = "bilinear";
+  bool fixShift = false;
   double ramMb = 2048;
   DeviceOptions device;
   std::string report;
@@ -65,6 +66,7 @@ class FuseCommand : public Command {
         .integer("patch", &o_.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
         .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
         .text("resampling", &o_.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
+        .flag("fix-shift", 0, &o_.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")
         .integer("tile", &o_.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
         .number("ram", &o_.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
 
@@ -97,6 +99,7 @@ class FuseCommand : public Command {
     f.seed = o_.seed;
     f.tile = o_.tile;
     f.resampling = o_.resampling;
+    f.fixShift = o_.fixShift;
     f.ramMb = o_.ramMb;
     f.device = device;
     f.reportPath = o_.report;

@@ -94,4 +94,45 @@ Cube blockMean(const Cube& hr, int scale) {
   return lr;
 }
 
+Cube shifted(const Cube& c, double dx, double dy) {
+  // Bicubic taps at source coordinate o - shift, borders clamped.
+  auto taps = [](int n, double shift) {
+    std::vector<Taps> out(n);
+    for (int o = 0; o < n; ++o) {
+      const double src = o - shift;
+      const int i0 = static_cast<int>(std::floor(src));
+      const double f = src - i0;
+      for (int k = 0; k < 4; ++k) {
+        out[o].index[k] = std::clamp(i0 - 1 + k, 0, n - 1);
+        out[o].weight[k] = cubic(f - (k - 1));
+      }
+      out[o].count = 4;
+    }
+    return out;
+  };
+  const auto rowTaps = taps(c.rows, dy), colTaps = taps(c.cols, dx);
+  Cube out(c.bands, c.rows, c.cols);
+  std::vector<double> tmp(c.planeSize());
+  for (int b = 0; b < c.bands; ++b) {
+    const float* src = c.band(b);
+    for (int r = 0; r < c.rows; ++r)
+      for (int col = 0; col < c.cols; ++col) {
+        const Taps& t = colTaps[col];
+        double s = 0;
+        for (int k = 0; k < 4; ++k) s += t.weight[k] * src[static_cast<std::size_t>(r) * c.cols + t.index[k]];
+        tmp[static_cast<std::size_t>(r) * c.cols + col] = s;
+      }
+    float* dst = out.band(b);
+    for (int r = 0; r < c.rows; ++r) {
+      const Taps& t = rowTaps[r];
+      for (int col = 0; col < c.cols; ++col) {
+        double s = 0;
+        for (int k = 0; k < 4; ++k) s += t.weight[k] * tmp[static_cast<std::size_t>(t.index[k]) * c.cols + col];
+        dst[static_cast<std::size_t>(r) * c.cols + col] = static_cast<float>(s);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace hsifuse

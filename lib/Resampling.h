@@ -10,6 +10,9 @@ enum class Interpolation { Bilinear, Bicubic };
 
 // LR -> HR: rows*s x cols*s. Borders are clamped (edge replication). Bicubic uses a = -0.75.
 Cube upsample(const Cube& lr, int scale, Interpolation method);
+// The cube's content moved by (dx, dy) pixels (right, down; sub-pixel, bicubic, borders clamped):
+// out(r, c) = in(r - dy, c - dx).
+Cube shifted(const Cube& c, double dx, double dy);
 // HR -> LR: the mean of each s x s block (floor(rows/s) x floor(cols/s)).
 Cube blockMean(const Cube& hr, int scale);
 

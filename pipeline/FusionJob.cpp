@@ -19,6 +19,7 @@
 #include "lib/Error.h"
 #include "lib/Qnr.h"
 #include "lib/Resampling.h"
+#include "lib/ShiftEstimation.h"
 #include "lib/SpectralResponse.h"
 #include "lib/TilePlan.h"
 #include "models/Adaptation.h"
@@ -287,6 +288,18 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     for (std::size_t i = 0; i < x.planeSize(); ++i) x.band(b)[i] = static_cast<float>(x.band(b)[i] * gain);
   }
   report["radiometry"] = {{"hsi_divided_by", peak}, {"msi_gains", gains}};
+
+  // Residual misregistration (phase correlation of the MSI and P Y upsampled); --fix-shift moves the HSI.
+  if (y.rows * s >= 16 && y.cols * s >= 16) {
+    const ShiftEstimate d = estimateShift(x, y, p.matrix(), s);
+    report["shift"] = {{"dx_hr_pixels", d.dx}, {"dy_hr_pixels", d.dy}, {"peak", d.peak}, {"corrected", o.fixShift}};
+    say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy, d.peak,
+                    o.fixShift ? "; corrected" : ""));
+    if (o.fixShift)
+      y = shifted(y, d.dx / s, d.dy / s);
+    else if (std::hypot(d.dx, d.dy) > 0.5)
+      say("Warning: the inputs are misregistered by more than half an HR pixel; --fix-shift corrects it");
+  }
   report["seconds"]["read"] = seconds(t0);
   if (progress) progress(0.1, "read");
 

@@ -6,7 +6,8 @@
 // and models/ (Torch) through their Torch-free and GDAL-free interfaces.
 //
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
-// grid (geo/Coregistration.h). Current limits (issue "fuse"): no sub-pixel shift estimation yet; the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
+// grid (geo/Coregistration.h); the residual shift is estimated (lib/ShiftEstimation.h) and, with fixShift,
+// corrected. Current limits (issue "fuse"): the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
 // held whole in memory.
 #include <functional>
 #include <string>
@@ -30,6 +31,7 @@ struct FuseOptions {
   int scale = 0;                   // 0 = from the grids
   bool assumeAligned = false;
   std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
+  bool fixShift = false;           // move the HSI by the estimated residual shift
   int steps = 1500;
   double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
   double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -428,4 +429,27 @@ TEST(Cli, FuseRefusesMoreBadInputs) {
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method fusion-only --ram 1"),
                  "--ram");
   for (const auto& f : dir.files()) EXPECT_TRUE(f == "msi_far.tif" || f == "empty.tif") << f;
+}
+
+// Residual shift: the LR HSI's georeferencing moved 10 m (one MSI pixel) east, so the grids still pair but the
+// content is off by one HR pixel. The estimate finds it; --fix-shift moves the HSI back.
+TEST(Cli, FuseEstimatesAndFixesAResidualShift) {
+  TempDir dir;
+  const std::string lr = dir.path("lr_shifted.tif");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -a_ullr 448010 5414000 448730 5413280 " + kExampleLr + " " + lr).exitCode, 0);
+  const std::string truth = dir.path("truth.tif");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -srcwin 1 0 69 72 " + kExampleTruth + " " + truth).exitCode, 0);
+  std::map<std::string, double> psnr;
+  for (const std::string fix : {"", "--fix-shift"}) {
+    auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("b.tif") + " --srf sentinel2a --method bicubic -q --overwrite " +
+                        fix + " --report -");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    json report = json::parse(r.out);
+    EXPECT_NEAR(report["shift"]["dx_hr_pixels"].get<double>(), -1.0, 0.25);
+    EXPECT_NEAR(report["shift"]["dy_hr_pixels"].get<double>(), 0.0, 0.25);
+    EXPECT_EQ(report["shift"]["corrected"], !fix.empty());
+    psnr[fix] = json::parse(runHsiFuse("eval " + truth + " " + dir.path("b.tif") + " --json").out)["psnr"].get<double>();
+  }
+  // Measured: 28.86 dB as is, 29.16 dB corrected.
+  EXPECT_GT(psnr["--fix-shift"], psnr[""] + 0.15);
 }
