@@ -24,19 +24,12 @@ using namespace hsifuse;
 namespace {
 
 Cube noisy(const Cube& c, double sigma) {
-  std::mt19937 rng(7);
-  std::normal_distribution<float> n(0.0f, static_cast<float>(sigma));
   Cube out = c;
-  for (float& v : out.data) v += n(rng);
+  addGaussianNoise(out, sigma, 7);
   return out;
 }
 
-Cube boxBlurred(const Cube& c, int size) {
-  BlurKernel k;
-  k.rows = k.cols = size;
-  k.w.assign(static_cast<std::size_t>(size) * size, 1.0 / (size * size));
-  return blurDownsample(c, k, 1);
-}
+Cube boxBlurred(const Cube& c, int size) { return blurDownsample(c, BlurKernel::box(size), 1); }
 
 }  // namespace
 

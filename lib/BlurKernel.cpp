@@ -32,6 +32,13 @@ BlurKernel BlurKernel::gaussian(int size, double sigma) { return anisotropicGaus
 
 BlurKernel BlurKernel::ualPredefined() { return gaussian(8, std::sqrt(3.0)); }
 
+BlurKernel BlurKernel::box(int size) {
+  BlurKernel k;
+  k.rows = k.cols = size;
+  k.w.assign(static_cast<std::size_t>(size) * size, 1.0 / (double(size) * size));
+  return k;
+}
+
 BlurKernel BlurKernel::fromCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open the kernel file");

@@ -18,6 +18,8 @@ struct BlurKernel {
   static BlurKernel anisotropicGaussian(int size, double sigmaX, double sigmaY, double angleDeg);
   // The predefined degeneration of the UAL paper (and NSSR/CMS): 8x8 Gaussian with sigma sqrt(3).
   static BlurKernel ualPredefined();
+  // A size x size averaging (box) kernel.
+  static BlurKernel box(int size);
   // A CSV of numbers, one kernel row per line, no header (like ../shared/data/kernels/).
   static BlurKernel fromCsv(const std::string& path);
   // "gauss:SIZE:SIGMA", "aniso:SIZE:SX:SY:ANGLE", "ual8" or a CSV path. Throws InputError.

@@ -47,10 +47,14 @@ double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed) {
   for (float v : y.data) power += double(v) * v;
   power /= std::max<std::size_t>(1, y.size());
   const double sigma = std::sqrt(power / std::pow(10.0, snrDb / 10.0));
+  addGaussianNoise(y, sigma, seed);
+  return sigma;
+}
+
+void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<double> noise(0.0, sigma);
   for (float& v : y.data) v = static_cast<float>(v + noise(rng));
-  return sigma;
 }
 
 Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p) {

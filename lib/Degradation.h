@@ -26,6 +26,9 @@ Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale);
 // (10 log10(sum y^2 / sum n^2)), reproducibly for a given seed. Returns the noise sigma.
 double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed);
 
+// White Gaussian noise of standard deviation `sigma` (in the cube's units), reproducible for a seed.
+void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed);
+
 // X = P Z: P has one row per output band and one column per band of z.
 Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p);
 

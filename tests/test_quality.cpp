@@ -41,19 +41,12 @@ Scene loadScene(const std::string& path) {
 }
 
 Cube noisy(const Cube& c, double sigma, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> n(0.0f, static_cast<float>(sigma));
   Cube out = c;
-  for (float& v : out.data) v += n(rng);
+  addGaussianNoise(out, sigma, seed);
   return out;
 }
 
-Cube boxBlurred(const Cube& c, int size) {
-  BlurKernel k;
-  k.rows = k.cols = size;
-  k.w.assign(static_cast<std::size_t>(size) * size, 1.0 / (size * size));
-  return blurDownsample(c, k, 1);
-}
+Cube boxBlurred(const Cube& c, int size) { return blurDownsample(c, BlurKernel::box(size), 1); }
 
 double score(const Scene& s, const Cube& c) { return scoreCube(c, 1.0, s.bands, {}, {}).score; }
 
