@@ -2,14 +2,30 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 namespace hsifuse {
+namespace {
+
+std::atomic<bool> stopRequested{false};
+
+extern "C" void requestStop(int) { stopRequested = true; }
+
+}  // namespace
+
+void installStopHandlers() {
+  std::signal(SIGINT, requestStop);
+  std::signal(SIGTERM, requestStop);
+}
 
 ProgressFn makeStderrProgress(bool quiet) {
-  if (quiet) return {};
+  // Even a quiet run gets a callback: it is how a Ctrl-C reaches the libraries (they stop at their next
+  // progress report and unwind, so temporary outputs are removed).
+  if (quiet) return [](double, const std::string&) { return !stopRequested; };
   struct State {
     std::string stage;
     int lastPercent = -1;
@@ -17,6 +33,7 @@ ProgressFn makeStderrProgress(bool quiet) {
   };
   auto st = std::make_shared<State>();
   return [st](double f, const std::string& stage) {
+    if (stopRequested) return false;
     const int pct = static_cast<int>(f * 100 + 0.5);
     if (stage != st->stage) {
       if (!st->stage.empty() && st->lastPercent < 100) std::fprintf(stderr, st->tty ? "\n" : "%s: done\n", st->stage.c_str());

@@ -5,6 +5,9 @@
 
 namespace hsifuse {
 
+// The callback also answers "stop" once SIGINT or SIGTERM has arrived (see installStopHandlers).
 ProgressFn makeStderrProgress(bool quiet);
+// SIGINT/SIGTERM set a flag the progress callback reports, instead of killing the process mid-write.
+void installStopHandlers();
 
 }  // namespace hsifuse

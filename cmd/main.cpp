@@ -65,11 +65,14 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
     out << ".SS " << c->name() << "\n" << c->description() << "\n" << t.manText();
   }
   out << ".SH ENVIRONMENT\n.TP\n.B HSIFUSE_DATA\nDirectory holding the shipped data (srf/ and others), when not "
-         "in the default place.\n"
+         "in the default place.\n.TP\n.B OMP_NUM_THREADS, OMP_WAIT_POLICY\nThreads of eval, score and the quality "
+         "section of fuse; PASSIVE waiting keeps OpenMP threads from spinning when several runs share the cores.\n"
          ".SH EXIT STATUS\n.TP\n.B 0\nSuccess.\n.TP\n.B 1\nRuntime failure: a read or write that failed, a "
          "disk that filled up. No output file is left behind.\n.TP\n.B 2\nBad usage or bad input: an unknown "
          "option or value, a missing file, a file that is not a raster, missing wavelengths, a band out of range, "
          "an output that exists without \\-\\-overwrite or cannot be written. Nothing is written.\n"
+         ".TP\n.B 130\nInterrupted by SIGINT (Ctrl-C) or SIGTERM: the run stops at its next progress report and "
+         "removes its temporary outputs.\n"
          ".SH SEE ALSO\n.BR gdalinfo (1),\n.BR gdal_translate (1)\n";
   return out.str();
 }
@@ -116,6 +119,7 @@ int dispatch(int argc, char** argv) {
       auto [k, v] = splitKeyValue(kv, "--config");
       setGdalConfigOption(k, v);
     }
+    installStopHandlers();
     return cmd->run(common, makeStderrProgress(common.quiet));
   } catch (const Error& e) {
     if (debug) throw;

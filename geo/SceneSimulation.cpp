@@ -27,7 +27,7 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
   for (const auto* p : {&o.lrOut, &o.msiOut}) checkOutputPath(*p, o.write.overwrite, "output");
   if (!o.truthOut.empty()) checkOutputPath(o.truthOut, o.write.overwrite, "--truth-out");
   auto step = [&](double f, const char* stage) {
-    if (progress && !progress(f, stage)) throw Error("interrupted");
+    if (progress && !progress(f, stage)) throw Interrupted();
   };
 
   RasterDataset src = RasterDataset::open(o.input, OpenOptions{o.wavelengthTable});

@@ -10,6 +10,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,   // a runtime failure: I/O error, a write that could not be completed
   kExitBadInput = 2,  // bad usage or bad input: unknown option, missing file, not a raster, ...
+  kExitInterrupted = 130,  // stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it)
 };
 
 class Error : public std::runtime_error {
@@ -26,6 +27,12 @@ class Error : public std::runtime_error {
 class InputError : public Error {
  public:
   explicit InputError(const std::string& message) : Error(message, kExitBadInput) {}
+};
+
+// The run was asked to stop (a progress callback returned false, e.g. after Ctrl-C): nothing is left behind.
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error("interrupted", kExitInterrupted) {}
 };
 
 }  // namespace hsifuse

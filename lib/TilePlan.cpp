@@ -64,7 +64,7 @@ Cube runTiled(const TilePlan& plan, int bands, const std::function<Cube(const Ti
       for (int r = 0; r < t.core.height; ++r)
         std::copy_n(&piece.data[(static_cast<std::size_t>(b) * piece.rows + dr + r) * piece.cols + dc], t.core.width,
                     &out.data[(static_cast<std::size_t>(b) * out.rows + t.core.row + r) * out.cols + t.core.col]);
-    if (progress && !progress(double(i + 1) / tiles.size(), stage)) throw Error("interrupted");
+    if (progress && !progress(double(i + 1) / tiles.size(), stage)) throw Interrupted();
   }
   return out;
 }

@@ -158,7 +158,7 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
     smoothed = std::isnan(smoothed) ? l : 0.95 * smoothed + 0.05 * l;
     if (step % o.logEvery == 0 || step + 1 == o.steps) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
-    if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Error("interrupted");
+    if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Interrupted();
     if (o.plateauPatience > 0) {
       if (smoothed < best * 0.999) {
         best = smoothed;

@@ -133,7 +133,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     const double l = loss.item<double>();
     running = std::isnan(running) ? l : 0.98 * running + 0.02 * l;
     if (progress && !progress(double(step + 1) / o.steps, "train"))
-      throw Error("interrupted");
+      throw Interrupted();
     if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint();
     if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();

@@ -362,7 +362,7 @@ std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& pro
       features.push_back(nrFeatures(c, weights, fo, allValid(tm) ? PixelMask{} : tm, toUnit));
       blocks += features.back().blocks;
       if (progress && !progress((i + (t + 1) / 8.0) / o.cubes.size(), "score-train"))
-        throw Error("interrupted");
+        throw Interrupted();
     }
     const std::string name = o.cubes[i].substr(o.cubes[i].find_last_of('/') + 1);
     sources.push_back(fmt::format("{} ({}x{}x{}, {} blocks, pan weights: {})", name, cube.cols, cube.rows, cube.bands, blocks, how));

@@ -266,7 +266,9 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     json report = json::parse(r.out);
     EXPECT_EQ(report["method"], m);
-    if (std::string(m) == "ual") EXPECT_EQ(report["adaptation"]["steps"], 5);
+    if (std::string(m) == "ual") {
+      EXPECT_EQ(report["adaptation"]["steps"], 5);
+    }
   }
   // A model for other bands is refused with what differs.
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
@@ -452,4 +454,15 @@ TEST(Cli, FuseEstimatesAndFixesAResidualShift) {
   }
   // Measured: 28.86 dB as is, 29.16 dB corrected.
   EXPECT_GT(psnr["--fix-shift"], psnr[""] + 0.15);
+}
+
+// SIGINT during a run: exit 130, one error line, and neither the output nor its temporary file left behind.
+TEST(Cli, InterruptedFuseLeavesNothingBehind) {
+  TempDir dir;
+  const std::string cmd = hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
+                          " --srf sentinel2a --method ual --steps 100000 -q --report " + dir.path("r.json");
+  auto r = hsifuse::test::runShell("( (" + cmd + ") & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"exit=$?\" )");
+  EXPECT_NE(r.out.find("exit=130"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("ERROR: fuse: interrupted"), std::string::npos) << r.err;
+  EXPECT_TRUE(dir.files().empty());
 }
