@@ -31,6 +31,8 @@ struct FuseCommandOptions {
   double ramMb = 2048;
   DeviceOptions device;
   std::string report;
+  std::string quicklook;
+  std::string kernelOut;
   BandFilterOptions filter;
   OutputOptions out_;
 };
@@ -52,9 +54,9 @@ class FuseCommand : public Command {
     t.positional("LR_HSI", &o_.lr, "Low-resolution hyperspectral scene with wavelengths.")
         .positional("HR_MSI", &o_.msi, "High-resolution multispectral scene of the same place.")
         .positional("OUTPUT", &o_.out, "High-resolution hyperspectral output.")
-        .text("srf", &o_.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV or a P CSV.")
+        .text("srf", &o_.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted from the scene).")
         .text("msi-bands", &o_.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
-        .text("method", &o_.method, "NAME", "ual, fusion-only, gsa or bicubic.")
+        .text("method", &o_.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), fusion-only, gsa or bicubic.")
         .text("stage1", &o_.stage1, "NAME", "Input of the fusion module: auto (the model's), bicubic or gsa.")
         .text("model", &o_.model, "FILE", "Fusion weights (default: the shipped model that matches).")
         .integer("scale", &o_.scale, "S", "Force the resolution ratio (0: from the grids).")
@@ -70,7 +72,9 @@ class FuseCommand : public Command {
         .integer("tile", &o_.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
         .number("ram", &o_.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
 
-        .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.");
+        .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
+        .text("quicklook", &o_.quicklook, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
+        .text("kernel-out", &o_.kernelOut, "CSV", "Write the blur kernel UAL estimated (ual only).");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out_.declare(t, "Float32");
@@ -103,6 +107,8 @@ class FuseCommand : public Command {
     f.ramMb = o_.ramMb;
     f.device = device;
     f.reportPath = o_.report;
+    f.quicklookPath = o_.quicklook;
+    f.kernelOutPath = o_.kernelOut;
     f.write = o_.out_.toWriteOptions("Float32");
     LogFn log;
     if (!common.quiet) log = [](const std::string& m) { std::cerr << m << "\n"; };

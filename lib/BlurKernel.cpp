@@ -32,6 +32,15 @@ BlurKernel BlurKernel::gaussian(int size, double sigma) { return anisotropicGaus
 
 BlurKernel BlurKernel::ualPredefined() { return gaussian(8, std::sqrt(3.0)); }
 
+std::string BlurKernel::toCsv() const {
+  std::string out;
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) out += (c ? "," : "") + fmt::format("{:.10g}", at(r, c));
+    out += "\n";
+  }
+  return out;
+}
+
 BlurKernel BlurKernel::box(int size) {
   BlurKernel k;
   k.rows = k.cols = size;

@@ -18,6 +18,8 @@ struct BlurKernel {
   static BlurKernel anisotropicGaussian(int size, double sigmaX, double sigmaY, double angleDeg);
   // The predefined degeneration of the UAL paper (and NSSR/CMS): 8x8 Gaussian with sigma sqrt(3).
   static BlurKernel ualPredefined();
+  // The kernel as CSV, one kernel row per line (what fromCsv reads).
+  std::string toCsv() const;
   // A size x size averaging (box) kernel.
   static BlurKernel box(int size);
   // A CSV of numbers, one kernel row per line, no header (like ../shared/data/kernels/).

@@ -180,6 +180,22 @@ SpectralResponse SpectralResponse::fromMatrixCsv(const std::string& path, std::s
   return s;
 }
 
+SpectralResponse SpectralResponse::fromRows(const std::string& source, const std::vector<std::string>& msiBandNames,
+                                            std::vector<std::vector<double>> rows) {
+  if (rows.size() != msiBandNames.size()) throw Error("P rows and MSI band names differ in number");
+  SpectralResponse s;
+  s.source_ = source;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    double sum = 0;
+    for (double v : rows[r]) sum += v;
+    if (!(sum > 0)) throw InputError(fmt::format("{}: the row of MSI band '{}' does not sum to a positive value", source, msiBandNames[r]));
+    for (double& v : rows[r]) v /= sum;
+    s.p_.push_back(std::move(rows[r]));
+    s.msiBands_.push_back({msiBandNames[r], std::nan(""), true});
+  }
+  return s;
+}
+
 bool SpectralResponse::isMatrixFile(const std::string& path) {
   return toLower(CsvTable::load(path).header().at(0)) == "msi_band";
 }

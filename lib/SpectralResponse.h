@@ -57,6 +57,9 @@ class SpectralResponse {
   static SpectralResponse fromSpec(const std::string& nameOrPath, const std::vector<SpectralBand>& hsiBands,
                                    double minCoverage = kDefaultMinCoverage);
   static bool isMatrixFile(const std::string& path);
+  // A P given row by row (e.g. fitted from the scene, lib/ResponseEstimation.h); rows are normalised to sum 1.
+  static SpectralResponse fromRows(const std::string& source, const std::vector<std::string>& msiBandNames,
+                                   std::vector<std::vector<double>> rows);
 
   // Every MSI band of the source, kept or not, in source order.
   const std::vector<MsiBand>& msiBands() const { return msiBands_; }

@@ -18,9 +18,12 @@
 #include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/Qnr.h"
+#include "lib/Quicklook.h"
 #include "lib/Resampling.h"
+#include "lib/ResponseEstimation.h"
 #include "lib/ShiftEstimation.h"
 #include "lib/SpectralResponse.h"
+#include "lib/Text.h"
 #include "lib/TilePlan.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
@@ -118,12 +121,17 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     else
       pending.push_back(m);
   };
-  static const std::vector<std::string> methods{"ual", "fusion-only", "gsa", "bicubic"};
+  static const std::vector<std::string> methods{"ual", "fixed-kernel", "fusion-only", "gsa", "bicubic"};
   if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
-    throw InputError("--method: '" + o.method + "' is not one of ual, fusion-only, gsa, bicubic");
+    throw InputError("--method: '" + o.method + "' is not one of ual, fixed-kernel, fusion-only, gsa, bicubic");
   validateWriteOptions(o.write);
   checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
   if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
+  if (!o.quicklookPath.empty()) checkOutputPath(o.quicklookPath, o.write.overwrite, "--quicklook");
+  if (!o.kernelOutPath.empty()) {
+    if (o.method != "ual" && o.method != "fixed-kernel") throw InputError("--kernel-out: only --method ual (or fixed-kernel) has a kernel");
+    checkOutputPath(o.kernelOutPath, o.write.overwrite, "--kernel-out");
+  }
 
   // 1. Grids.
   RasterDataset lrDs = RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
@@ -199,7 +207,14 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   } else {
     for (int b = 0; b < msiInfo.bandCount(); ++b) msiKeep.push_back(b);
   }
-  SpectralResponse p = SpectralResponse::fromSpec(o.srf, hsi.spectralBands());
+  // --srf estimate: P is fitted from the scene once it is read; until then only its row names count.
+  const bool estimateP = toLower(o.srf) == "estimate";
+  std::vector<std::string> msiNames;
+  for (int k : msiKeep)
+    msiNames.push_back(msiInfo.bands[k].description.empty() ? fmt::format("band {}", k + 1) : msiInfo.bands[k].description);
+  SpectralResponse p = estimateP ? SpectralResponse::fromRows("estimate", msiNames,
+                                                              std::vector<std::vector<double>>(msiKeep.size(), std::vector<double>(sel.kept.size(), 1.0)))
+                                 : SpectralResponse::fromSpec(o.srf, hsi.spectralBands());
   for (const auto& w : p.warnings()) say("Warning: " + w);
   if (p.matrix().size() != msiKeep.size())
     throw InputError(fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
@@ -208,7 +223,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // The model (for the learned methods) is found and checked before anything is read.
   std::optional<FusionModel> model;
   std::string modelPath;
-  if (o.method == "ual" || o.method == "fusion-only") {
+  const bool adapts = o.method == "ual" || o.method == "fixed-kernel";
+  if (adapts || o.method == "fusion-only") {
     modelPath = o.model;
     if (modelPath.empty()) {
       for (const auto& candidate : shippedModels()) {
@@ -254,7 +270,6 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, model->receptiveRadius()));
   }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
-  report["P"] = p.matrix();
 
   // 3. Read and bring to one scale: Y / peak, and each MSI band fitted to P Y on the LR grid.
   auto t0 = Clock::now();
@@ -278,6 +293,14 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (log)
     for (const auto& m : pending) log(m);
   y.scale(1.0f / peak);
+  if (estimateP) {
+    // The MSI blurred like an HSI (MTF-matched Gaussian) and decimated, so the fit compares like with like.
+    const ResponseFit fit = estimateResponse(y, blurDownsample(x, mtfGaussian(s), s));
+    p = SpectralResponse::fromRows("estimated from the scene", msiNames, fit.p);
+    report["srf_estimate"] = {{"relative_residual", fit.relativeResidual}};
+    say(fmt::format("srf: P estimated from the scene; relative residual per MSI band {:.3f}", fmt::join(fit.relativeResidual, " ")));
+  }
+  report["P"] = p.matrix();
   Cube py = projectSpectrally(y, p.matrix()), xl = blockMean(x, s);
   std::vector<double> gains;
   for (int b = 0; b < x.bands; ++b) {
@@ -317,7 +340,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     }
     report["model"] = {{"path", modelPath}, {"stage1", stage1}};
     report["seconds"]["fusion"] = seconds(t0);
-    if (o.method == "ual") {
+    if (adapts) {
       auto t1 = Clock::now();
       AdaptationOptions a;
       a.steps = o.steps;
@@ -327,6 +350,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       if (o.patchLr >= 0) a.patchLr = o.patchLr;
       a.seed = static_cast<std::uint64_t>(o.seed);
       a.tileSize = tile;
+      // The paper's Table 1 ablation: UAL's predefined 8x8 Gaussian (sigma sqrt 3) instead of the learned kernel.
+      if (o.method == "fixed-kernel") a.learnKernel = false;
       a.device = o.device;
       AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));
       z = std::move(r.z);
@@ -373,6 +398,33 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   RasterWriter writer(o.outPath, layout, o.write);
   writer.writeWindow({0, 0, z.cols, z.rows}, z);
   writer.commit();
+  if (!o.quicklookPath.empty()) {
+    std::vector<int> chosen;
+    const Cube rgb = quicklookRgb(z, hsi.spectralBands(), &chosen);
+    RasterInfo ql = layout;
+    ql.bands.clear();
+    ql.metadata.clear();
+    ql.badBandList.clear();
+    for (int k = 0; k < 3; ++k) {
+      BandInfo b;
+      b.dataType = "Byte";
+      b.description = std::string(k == 0 ? "red" : k == 1 ? "green" : "blue") + " (" + hsi.bands[chosen[k]].description + ")";
+      b.spectral = hsi.bands[chosen[k]].spectral;
+      ql.bands.push_back(b);
+    }
+    WriteOptions w;
+    w.format = "PNG";
+    w.outputType = "Byte";
+    w.overwrite = o.write.overwrite;
+    RasterWriter qw(o.quicklookPath, ql, w);
+    qw.writeWindow({0, 0, rgb.cols, rgb.rows}, rgb);
+    qw.commit();
+    report["quicklook"] = {{"path", o.quicklookPath}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
+  }
+  if (!o.kernelOutPath.empty() && estimatedKernel) {
+    writeTextFileAtomically(o.kernelOutPath, estimatedKernel->toCsv(), o.write.overwrite, "--kernel-out");
+    report["kernel_csv"] = o.kernelOutPath;
+  }
   report["seconds"]["write"] = seconds(t0);
   report["seconds"]["total"] = seconds(start);
   report["output"] = o.outPath;

@@ -42,6 +42,8 @@ struct FuseOptions {
   double ramMb = 2048;             // memory budget in MB
   std::string device = "cpu";
   std::string reportPath;          // "" = none, "-" = stdout
+  std::string quicklookPath;       // RGB PNG of the output ("" = none)
+  std::string kernelOutPath;       // the kernel UAL estimated, as CSV ("" = none)
   WriteOptions write;
 };
 

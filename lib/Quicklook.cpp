@@ -1,0 +1,44 @@
+#include "lib/Quicklook.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hsifuse {
+
+Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen) {
+  std::vector<int> pick;
+  const bool wavelengths = allHaveWavelengths(bands) && static_cast<int>(bands.size()) == z.bands;
+  for (int k = 0; k < 3; ++k) {
+    if (wavelengths) {
+      const double target = k == 0 ? 640 : k == 1 ? 550 : 470;
+      int best = 0;
+      for (int b = 1; b < z.bands; ++b)
+        if (std::fabs(bands[b].wavelengthNm - target) < std::fabs(bands[best].wavelengthNm - target)) best = b;
+      pick.push_back(best);
+    } else {
+      pick.push_back(std::min(z.bands - 1, (z.bands - 1) * (3 - k) / 4));
+    }
+  }
+  Cube rgb(3, z.rows, z.cols);
+  for (int k = 0; k < 3; ++k) {
+    const float* src = z.band(pick[k]);
+    std::vector<float> v;
+    for (std::size_t i = 0; i < z.planeSize(); ++i)
+      if (std::isfinite(src[i])) v.push_back(src[i]);
+    float lo = 0, hi = 1;
+    if (!v.empty()) {
+      std::nth_element(v.begin(), v.begin() + v.size() * 2 / 100, v.end());
+      lo = v[v.size() * 2 / 100];
+      std::nth_element(v.begin(), v.begin() + v.size() * 98 / 100, v.end());
+      hi = v[v.size() * 98 / 100];
+    }
+    const float range = hi > lo ? hi - lo : 1.0f;
+    float* dst = rgb.band(k);
+    for (std::size_t i = 0; i < z.planeSize(); ++i)
+      dst[i] = std::isfinite(src[i]) ? std::round(std::clamp((src[i] - lo) / range, 0.0f, 1.0f) * 255.0f) : 0.0f;
+  }
+  if (chosen) *chosen = pick;
+  return rgb;
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,14 @@
+#pragma once
+// An RGB quicklook of a hyperspectral cube: the bands nearest 640, 550 and 470 nm (or at 3/4, 1/2 and 1/4
+// of the band list without wavelengths), each stretched from its 2nd to its 98th percentile to 0..255.
+#include <vector>
+
+#include "lib/Cube.h"
+#include "lib/SpectralBand.h"
+
+namespace hsifuse {
+
+// Returns a 3 x rows x cols cube of values 0..255 and the chosen band indices (0-based, R, G, B).
+Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen = nullptr);
+
+}  // namespace hsifuse
