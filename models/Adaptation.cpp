@@ -115,6 +115,20 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   else
     degen->kernel.set_requires_grad(false);
 
+  // Masks as 1 x 1 x rows x cols tensors (undefined when every pixel is valid).
+  auto maskTensor = [&](const std::vector<std::uint8_t>& m, int rows, int cols) {
+    if (m.empty()) return torch::Tensor();
+    if (m.size() != static_cast<std::size_t>(rows) * cols) throw Error("adaptation: a pixel mask does not match its grid");
+    std::vector<float> f(m.begin(), m.end());
+    return torch::from_blob(f.data(), {1, 1, rows, cols}, torch::kFloat32).clone().to(device);
+  };
+  const torch::Tensor lrMask = maskTensor(o.lrValid, lrHsi.rows, lrHsi.cols), hrMask = maskTensor(o.hrValid, hrMsi.rows, hrMsi.cols);
+  // Mean absolute error over the valid pixels (all bands), or the plain L1 loss without a mask.
+  auto l1 = [](const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& m) {
+    if (!m.defined()) return F::l1_loss(a, b);
+    const auto weight = m.expand_as(a);
+    return ((a - b).abs() * weight).sum() / weight.sum().clamp_min(1.0);
+  };
   const int h = lrHsi.rows, w = lrHsi.cols;
   const int q = o.patchLr > 0 ? std::min({o.patchLr, h, w}) : std::max(h, w);
   const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
@@ -125,7 +139,7 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   int sinceBest = 0;
   adapt->train();
   for (int step = 0; step < o.steps; ++step) {
-    std::vector<torch::Tensor> zIn, yRef, xRef;
+    std::vector<torch::Tensor> zIn, yRef, xRef, yMask, xMask;
     const int count = whole ? 1 : o.patchesPerStep;
     const int qh = whole ? h : q, qw = whole ? w : q;
     for (int n = 0; n < count; ++n) {
@@ -133,12 +147,16 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
       zIn.push_back(zp.slice(2, s * i0, s * (i0 + qh) + pb + pa + 2 * r).slice(3, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
       yRef.push_back(yt.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
       xRef.push_back(xt.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
+      if (lrMask.defined()) yMask.push_back(lrMask.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
+      if (hrMask.defined()) xMask.push_back(hrMask.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
     }
     auto zb = torch::cat(zIn, 0), yb = torch::cat(yRef, 0), xb = torch::cat(xRef, 0);
+    const torch::Tensor ym = yMask.empty() ? torch::Tensor() : torch::cat(yMask, 0);
+    const torch::Tensor xm = xMask.empty() ? torch::Tensor() : torch::cat(xMask, 0);
     auto zhat = adapt->forward(zb);
     auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);  // padded by (pb, pa)
     auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
-    auto loss = F::l1_loss(degen->forward(inner, true), yb) + F::l1_loss(projectSpectral(core, pt), xb);
+    auto loss = l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
     optA.zero_grad();
     if (optK) optK->zero_grad();
     loss.backward();

@@ -39,6 +39,9 @@ struct AdaptationOptions {
   int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
   int patchesPerStep = 1;
   int plateauPatience = 0;     // stop when the smoothed loss has not improved by 0.1 % for this many steps (0: off)
+  // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
+  // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
+  std::vector<std::uint8_t> lrValid, hrValid;
   int tileSize = 0;             // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
   std::uint64_t seed = 0;
   std::string device = "cpu";

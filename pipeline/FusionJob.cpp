@@ -286,6 +286,22 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       report["hr_window"] = {hrWin.col, hrWin.row, hrWin.width, hrWin.height};
     }
   }
+  // Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels (so GSA and the
+  // networks see plausible numbers), left out of the adaptation's losses, and written as nodata.
+  PixelMask lrValid = validPixels(y, lrDs.info().selectBands(sel.kept));
+  const PixelMask msiValid = validPixels(x, msiInfo.selectBands(msiKeep));
+  if (fillInvalidWithBandMeans(y, lrValid) == 0)
+    throw InputError(o.lrPath + ": no valid pixel in the overlap (all nodata or NaN)");
+  if (fillInvalidWithBandMeans(x, msiValid) == 0)
+    throw InputError(o.msiPath + ": no valid pixel in the overlap (all nodata or NaN)");
+  PixelMask hrValid = msiValid;
+  for (int r = 0; r < x.rows; ++r)
+    for (int c = 0; c < x.cols; ++c)
+      hrValid[static_cast<std::size_t>(r) * x.cols + c] &= lrValid[static_cast<std::size_t>(r / s) * y.cols + c / s];
+  const std::size_t lrInvalid = std::count(lrValid.begin(), lrValid.end(), 0), hrInvalid = std::count(hrValid.begin(), hrValid.end(), 0);
+  if (lrInvalid == 0) lrValid.clear();
+  if (hrInvalid == 0) hrValid.clear();
+  report["nodata"] = {{"lr_invalid_pixels", lrInvalid}, {"hr_invalid_pixels", hrInvalid}};
   const float peak = y.peak();
   if (!(peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
   // Every input check has passed: the messages held back so far can go out.
@@ -350,6 +366,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
       if (o.patchLr >= 0) a.patchLr = o.patchLr;
       a.seed = static_cast<std::uint64_t>(o.seed);
       a.tileSize = tile;
+      a.lrValid = lrValid;
+      a.hrValid = hrValid;
       // The paper's Table 1 ablation: UAL's predefined 8x8 Gaussian (sigma sqrt 3) instead of the learned kernel.
       if (o.method == "fixed-kernel") a.learnKernel = false;
       a.device = o.device;
@@ -369,16 +387,21 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // (with the kernel UAL estimated, else the MTF-matched Gaussian).
   if (!o.reportPath.empty()) {
     t0 = Clock::now();
-    const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", {}, "output"), hsi.spectralBands(), {}, {});
-    const int block = std::min({32, z.rows, z.cols});
-    const QnrResult q = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
+    const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", hrValid, "output"), hsi.spectralBands(), hrValid, {});
     auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-    report["quality"] = {{"nr_score", num(nr.score)},        {"nr_blocks", nr.blocks},   {"nr_pan_weights", nr.panWeights},
-                         {"qnr", q.qnr},                     {"d_lambda", q.dLambda},    {"d_s", q.dS},
-                         {"hqnr", q.hqnr},                   {"d_lambda_khan", q.dLambdaKhan},
-                         {"qnr_block", block},               {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}};
+    report["quality"] = {{"nr_score", num(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
+    if (hrValid.empty()) {
+      const int block = std::min({32, z.rows, z.cols});
+      const QnrResult q = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
+      report["quality"].update({{"qnr", q.qnr}, {"d_lambda", q.dLambda}, {"d_s", q.dS}, {"hqnr", q.hqnr},
+                                {"d_lambda_khan", q.dLambdaKhan}, {"qnr_block", block},
+                                {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
+      say(fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, q.qnr));
+    } else {
+      report["quality"]["qnr"] = nullptr;  // QNR's block statistics have no rule for nodata
+      say(fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score));
+    }
     report["seconds"]["quality"] = seconds(t0);
-    say(fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, q.qnr));
   }
 
   // 6. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
@@ -395,6 +418,16 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     g[3] += hrWin.col * g[4] + hrWin.row * g[5];
   }
   layout.metadata[""].emplace_back("hsifuse_method", o.method);
+  if (!hrValid.empty()) {
+    // Pixels without valid input are written as nodata: the HSI's own value, else NaN (0 for integer types).
+    const std::optional<double> own = hsi.bands.empty() ? std::nullopt : hsi.bands[0].nodata;
+    const bool floating = o.write.outputType == "Float32" || o.write.outputType == "Float64";
+    const double value = own ? *own : (floating ? std::nan("") : 0.0);
+    for (BandInfo& b : layout.bands) b.nodata = value;
+    for (int b = 0; b < z.bands; ++b)
+      for (std::size_t i = 0; i < z.planeSize(); ++i)
+        if (!hrValid[i]) z.band(b)[i] = static_cast<float>(value);
+  }
   RasterWriter writer(o.outPath, layout, o.write);
   writer.writeWindow({0, 0, z.cols, z.rows}, z);
   writer.commit();

@@ -128,6 +128,21 @@ PixelMask validPixels(const Cube& cube, const RasterInfo& info) {
   return m;
 }
 
+std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid) {
+  const std::size_t count = static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
+  if (count == 0 || count == cube.planeSize()) return count;
+  for (int b = 0; b < cube.bands; ++b) {
+    float* x = cube.band(b);
+    double mean = 0;
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (valid[i]) mean += x[i];
+    mean /= count;
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (!valid[i]) x[i] = static_cast<float>(mean);
+  }
+  return count;
+}
+
 PixelMask combineMasks(const PixelMask& a, const PixelMask& b) {
   PixelMask m = a.empty() ? b : a;
   if (!a.empty() && !b.empty())
