@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,13 @@ void BlurKernel::normalise() {
   for (double v : w) s += v;
   if (!(s > 0)) throw InputError("the blur kernel does not sum to a positive value");
   for (double& v : w) v /= s;
+}
+
+BlurKernel mtfGaussian(int scale, double nyquistGain) {
+  if (!(nyquistGain > 0 && nyquistGain < 1)) throw InputError("the MTF gain at Nyquist must lie between 0 and 1");
+  const double sigma = scale * std::sqrt(-2 * std::log(nyquistGain)) / M_PI;
+  const int half = std::max(1, static_cast<int>(std::ceil(3 * sigma)));
+  return BlurKernel::gaussian(2 * half + 1, sigma);
 }
 
 }  // namespace hsifuse

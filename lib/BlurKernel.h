@@ -30,4 +30,8 @@ struct BlurKernel {
   void normalise();  // throws InputError when the sum is not positive
 };
 
+// The Gaussian matched to a sensor MTF gain G at Nyquist: sigma = s sqrt(-2 ln G) / pi HR pixels,
+// truncated at +-3 sigma (odd size), normalised to sum 1. Hyperion's MTF is not published: G = 0.29.
+BlurKernel mtfGaussian(int scale, double nyquistGain = 0.29);
+
 }  // namespace hsifuse

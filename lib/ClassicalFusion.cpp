@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/Resampling.h"
 
@@ -62,25 +63,64 @@ std::vector<double> solveSymmetric(std::vector<double> a, std::vector<double> b)
   return b;
 }
 
-Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
-  if (hrMsi.rows != lrHsi.rows * s || hrMsi.cols != lrHsi.cols * s)
-    throw InputError(fmt::format("GSA: the MSI is {}x{} but the HSI times {} is {}x{}", hrMsi.rows, hrMsi.cols, s,
-                                 lrHsi.rows * s, lrHsi.cols * s));
-  const std::size_t nl = lrHsi.planeSize(), nh = hrMsi.planeSize();
-  const Cube msiLr = blockMean(hrMsi, s);
-  const Cube up = upsample(lrHsi, s, Interpolation::Bicubic);
+namespace {
 
-  // Each HSI band joins the MSI band it correlates with best on the LR grid.
-  std::vector<std::vector<int>> groups(hrMsi.bands);
+void requireScaledGrids(const Cube& lrHsi, const Cube& hrMsi, int s, const char* method) {
+  if (hrMsi.rows != lrHsi.rows * s || hrMsi.cols != lrHsi.cols * s)
+    throw InputError(fmt::format("{}: the MSI is {}x{} but the HSI times {} is {}x{}", method, hrMsi.rows, hrMsi.cols, s,
+                                 lrHsi.rows * s, lrHsi.cols * s));
+}
+
+// Each HSI band joins the MSI band it correlates with best on the LR grid (the toolbox's grouping).
+std::vector<std::vector<int>> bandGroups(const Cube& lrHsi, const Cube& msiLr) {
+  std::vector<std::vector<int>> groups(msiLr.bands);
   for (int j = 0; j < lrHsi.bands; ++j) {
     int best = 0;
     double bestCorr = -2;
-    for (int i = 0; i < hrMsi.bands; ++i) {
-      const double c = correlation(lrHsi.band(j), msiLr.band(i), nl);
+    for (int i = 0; i < msiLr.bands; ++i) {
+      const double c = correlation(lrHsi.band(j), msiLr.band(i), lrHsi.planeSize());
       if (c > bestCorr) bestCorr = c, best = i;
     }
     groups[best].push_back(j);
   }
+  return groups;
+}
+
+}  // namespace
+
+Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
+  requireScaledGrids(lrHsi, hrMsi, s, "GLP-HS");
+  const std::size_t nh = hrMsi.planeSize();
+  const Cube up = upsample(lrHsi, s, Interpolation::Bicubic);
+  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, blockMean(hrMsi, s));
+  // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
+  // detail pan - low holds what the LR sensor cannot see.
+  const Cube low = upsample(blurDownsample(hrMsi, mtf, s), s, Interpolation::Bicubic);
+  Cube out(lrHsi.bands, hrMsi.rows, hrMsi.cols);
+  for (int i = 0; i < hrMsi.bands; ++i) {
+    const float *pan = hrMsi.band(i), *pl = low.band(i);
+    const double lowMean = mean(pl, nh);
+    double varL = 0;
+    for (std::size_t p = 0; p < nh; ++p) varL += (pl[p] - lowMean) * (pl[p] - lowMean);
+    for (int a : groups[i]) {
+      const float* u = up.band(a);
+      const double um = mean(u, nh);
+      double cov = 0;
+      for (std::size_t p = 0; p < nh; ++p) cov += (u[p] - um) * (pl[p] - lowMean);
+      const double gain = varL > 0 ? cov / varL : 0.0;  // regression-based injection gain
+      float* dst = out.band(a);
+      for (std::size_t p = 0; p < nh; ++p) dst[p] = static_cast<float>(u[p] + gain * (pan[p] - pl[p]));
+    }
+  }
+  return out;
+}
+
+Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
+  requireScaledGrids(lrHsi, hrMsi, s, "GSA");
+  const std::size_t nl = lrHsi.planeSize(), nh = hrMsi.planeSize();
+  const Cube msiLr = blockMean(hrMsi, s);
+  const Cube up = upsample(lrHsi, s, Interpolation::Bicubic);
+  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, msiLr);
 
   Cube out(lrHsi.bands, hrMsi.rows, hrMsi.cols);
   for (int i = 0; i < hrMsi.bands; ++i) {

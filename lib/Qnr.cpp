@@ -102,11 +102,5 @@ QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int sca
   return r;
 }
 
-BlurKernel mtfGaussian(int scale, double nyquistGain) {
-  if (!(nyquistGain > 0 && nyquistGain < 1)) throw InputError("the MTF gain at Nyquist must lie between 0 and 1");
-  const double sigma = scale * std::sqrt(-2 * std::log(nyquistGain)) / M_PI;
-  const int half = std::max(1, static_cast<int>(std::ceil(3 * sigma)));
-  return BlurKernel::gaussian(2 * half + 1, sigma);
-}
 
 }  // namespace hsifuse

@@ -29,8 +29,4 @@ double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube&
 QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int scale, const BlurKernel& hsiKernel,
                      int blockSize = 32);
 
-// The Gaussian matched to a sensor MTF gain G at Nyquist: sigma = s sqrt(-2 ln G) / pi HR pixels,
-// truncated at +-3 sigma (odd size), normalised to sum 1. Hyperion's MTF is not published: G = 0.29.
-BlurKernel mtfGaussian(int scale, double nyquistGain = 0.29);
-
 }  // namespace hsifuse

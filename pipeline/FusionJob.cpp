@@ -121,9 +121,9 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     else
       pending.push_back(m);
   };
-  static const std::vector<std::string> methods{"ual", "fixed-kernel", "fusion-only", "gsa", "bicubic"};
+  static const std::vector<std::string> methods{"ual", "fixed-kernel", "fusion-only", "gsa", "glp-hs", "bicubic"};
   if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
-    throw InputError("--method: '" + o.method + "' is not one of ual, fixed-kernel, fusion-only, gsa, bicubic");
+    throw InputError("--method: '" + o.method + "' is not one of ual, fixed-kernel, fusion-only, gsa, glp-hs, bicubic");
   validateWriteOptions(o.write);
   checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
   if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
@@ -346,7 +346,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   t0 = Clock::now();
   Cube z;
   std::optional<BlurKernel> estimatedKernel;
-  if (o.method == "bicubic" || o.method == "gsa") {
+  if (o.method == "bicubic" || o.method == "gsa" || o.method == "glp-hs") {
     z = stageOneEstimate(o.method, y, x, s);
   } else {
     const std::string stage1 = o.stage1 == "auto" ? model->info().stage1 : o.stage1;
