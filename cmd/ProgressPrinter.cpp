@@ -20,6 +20,9 @@ extern "C" void requestStop(int) { stopRequested = true; }
 void installStopHandlers() {
   std::signal(SIGINT, requestStop);
   std::signal(SIGTERM, requestStop);
+  // A file-size limit (ulimit -f) then makes write() fail with EFBIG, which the writer reports as a failed
+  // write and cleans up after, instead of the process dying half-way through a file.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 ProgressFn makeStderrProgress(bool quiet) {

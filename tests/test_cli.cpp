@@ -544,3 +544,17 @@ TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
   EXPECT_EQ(j["valid_pixels"], 72 * 72 - 576);
   EXPECT_GT(j["psnr"].get<double>(), 37.0);  // measured 39.2 dB on the valid pixels (the example without nodata: 39.0 dB)
 }
+
+// A write that fails midway: a 64 KB file-size limit (like a full disk for this process) stops the 2.6 MB output.
+// Exit 1, one error line naming the output, and no file or temporary left.
+TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
+  TempDir dir;
+  const std::string out = dir.path("out.tif");
+  auto r = hsifuse::test::runShell("( ulimit -f 128; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi +
+                                   " " + out + " --srf sentinel2a --method gsa -q )");
+  EXPECT_EQ(r.exitCode, 1) << r.err;
+  EXPECT_EQ(r.err.rfind("ERROR: fuse: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("out.tif"), std::string::npos) << r.err;
+  EXPECT_EQ(lineCount(r.err), 1) << r.err;
+  EXPECT_TRUE(dir.files().empty());
+}
