@@ -10,31 +10,12 @@
 namespace hsifuse {
 namespace {
 
+// The job's own options (pipeline/FusionJob.h, with their defaults) plus the shared groups parsed into them.
 struct FuseCommandOptions {
-  std::string lr, msi, out;
-  std::string srf;
-  std::string msiBands;
-  std::string method = "ual";
-  std::string stage1 = "auto";
-  std::string model;
-  int scale = 0;
-  bool assumeAligned = false;
-  int steps = 1500;
-  double adaptLr = 0;
-  double kernelLr = -1;
-  int adaptWidth = 0;
-  int patchLr = -1;
-  int seed = 0;
-  int tile = 0;
-  std::string resampling = "bilinear";
-  bool fixShift = false;
-  double ramMb = 2048;
+  FuseOptions job;
   DeviceOptions device;
-  std::string report;
-  std::string quicklook;
-  std::string kernelOut;
   BandFilterOptions filter;
-  OutputOptions out_;
+  OutputOptions out;
 };
 
 class FuseCommand : public Command {
@@ -51,70 +32,47 @@ class FuseCommand : public Command {
            "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
   }
   void declare(OptionTable& t) override {
-    t.positional("LR_HSI", &o_.lr, "Low-resolution hyperspectral scene with wavelengths.")
-        .positional("HR_MSI", &o_.msi, "High-resolution multispectral scene of the same place.")
-        .positional("OUTPUT", &o_.out, "High-resolution hyperspectral output.")
-        .text("srf", &o_.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted from the scene).")
-        .text("msi-bands", &o_.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
-        .text("method", &o_.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), fusion-only, gsa, glp-hs (MTF-GLP with regression gains) or bicubic.")
-        .text("stage1", &o_.stage1, "NAME", "Input of the fusion module: auto (the model's), bicubic, gsa or glp-hs.")
-        .text("model", &o_.model, "FILE", "Fusion weights (default: the shipped model that matches).")
-        .integer("scale", &o_.scale, "S", "Force the resolution ratio (0: from the grids).")
-        .flag("assume-aligned", 0, &o_.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
-        .integer("steps", &o_.steps, "N", "Adaptation steps (ual).")
-        .number("adapt-lr", &o_.adaptLr, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
-        .number("kernel-lr", &o_.kernelLr, "RATE", "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).")
-        .integer("adapt-width", &o_.adaptWidth, "N", "Width of the adaptation module (0: 8).")
-        .integer("patch", &o_.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
-        .integer("seed", &o_.seed, "N", "Random seed of the adaptation.")
-        .text("resampling", &o_.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
-        .flag("fix-shift", 0, &o_.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")
-        .integer("tile", &o_.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
-        .number("ram", &o_.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
+    t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
+        .positional("HR_MSI", &o_.job.msiPath, "High-resolution multispectral scene of the same place.")
+        .positional("OUTPUT", &o_.job.outPath, "High-resolution hyperspectral output.")
+        .text("srf", &o_.job.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted from the scene).")
+        .text("msi-bands", &o_.job.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
+        .text("method", &o_.job.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), fusion-only, gsa, glp-hs (MTF-GLP with regression gains) or bicubic.")
+        .text("stage1", &o_.job.stage1, "NAME", "Input of the fusion module: auto (the model's), bicubic, gsa or glp-hs.")
+        .text("model", &o_.job.model, "FILE", "Fusion weights (default: the shipped model that matches).")
+        .integer("scale", &o_.job.scale, "S", "Force the resolution ratio (0: from the grids).")
+        .flag("assume-aligned", 0, &o_.job.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
+        .integer("steps", &o_.job.steps, "N", "Adaptation steps (ual).")
+        .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
+        .number("kernel-lr", &o_.job.kernelLearningRate, "RATE", "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).")
+        .integer("adapt-width", &o_.job.adaptWidth, "N", "Width of the adaptation module (0: 8).")
+        .integer("patch", &o_.job.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
+        .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.")
+        .text("resampling", &o_.job.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
+        .flag("fix-shift", 0, &o_.job.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")
+        .integer("tile", &o_.job.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
+        .number("ram", &o_.job.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
 
-        .text("report", &o_.report, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
-        .text("quicklook", &o_.quicklook, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
-        .text("kernel-out", &o_.kernelOut, "CSV", "Write the blur kernel UAL estimated (ual only).");
+        .text("report", &o_.job.reportPath, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
+        .text("quicklook", &o_.job.quicklookPath, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
+        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual only).");
     o_.device.declare(t);
     o_.filter.declare(t);
-    o_.out_.declare(t, "Float32");
+    o_.out.declare(t, "Float32");
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {
-    if (o_.srf.empty()) throw InputError("--srf: required (e.g. --srf sentinel2a)");
-    const std::string device = o_.device.apply();
-    FuseOptions f;
-    f.lrPath = o_.lr;
-    f.msiPath = o_.msi;
-    f.outPath = o_.out;
+    FuseOptions f = o_.job;
+    if (f.srf.empty()) throw InputError("--srf: required (e.g. --srf sentinel2a)");
+    f.device = o_.device.apply();
     f.wavelengths = o_.filter.wavelengths;
     f.bands = o_.filter.toFilter();
-    f.msiBands = o_.msiBands;
-    f.srf = o_.srf;
-    f.method = o_.method;
-    f.stage1 = o_.stage1;
-    f.model = o_.model;
-    f.scale = o_.scale;
-    f.assumeAligned = o_.assumeAligned;
-    f.steps = o_.steps;
-    f.adaptLearningRate = o_.adaptLr;
-    f.kernelLearningRate = o_.kernelLr;
-    f.adaptWidth = o_.adaptWidth;
-    f.patchLr = o_.patchLr;
-    f.seed = o_.seed;
-    f.tile = o_.tile;
-    f.resampling = o_.resampling;
-    f.fixShift = o_.fixShift;
-    f.ramMb = o_.ramMb;
-    f.device = device;
-    f.reportPath = o_.report;
-    f.quicklookPath = o_.quicklook;
-    f.kernelOutPath = o_.kernelOut;
-    f.write = o_.out_.toWriteOptions("Float32");
+    f.write = o_.out.toWriteOptions("Float32");
     LogFn log;
     if (!common.quiet) log = [](const std::string& m) { std::cerr << m << "\n"; };
     const std::string report = runFusionJob(f, progress, log);
-    if (o_.report == "-") std::cout << report;
-    if (!common.quiet) std::cerr << "wrote " << o_.out << (o_.report.empty() || o_.report == "-" ? "" : " and " + o_.report) << "\n";
+    if (f.reportPath == "-") std::cout << report;
+    if (!common.quiet)
+      std::cerr << "wrote " << f.outPath << (f.reportPath.empty() || f.reportPath == "-" ? "" : " and " + f.reportPath) << "\n";
     return 0;
   }
 
