@@ -179,8 +179,8 @@ double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid) {
   const double n = double(window) * window;
   const IntegralImage invalid(rows, cols, [&](std::size_t i) { return valid.empty() || valid[i] ? 0.0 : 1.0; });
   double total = 0;
-  bool empty = false;
-#pragma omp parallel for schedule(dynamic) reduction(+ : total)
+  int emptyBands = 0;
+#pragma omp parallel for schedule(dynamic) reduction(+ : total, emptyBands)
   for (int b = 0; b < g.bands; ++b) {
     const float *x = g.band(b), *y = f.band(b);
     auto ok = [&](std::size_t i) { return valid.empty() || valid[i]; };
@@ -210,10 +210,12 @@ double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid) {
         sum += q;
         ++count;
       }
-    if (count == 0) empty = true;  // (no throw inside the parallel loop)
-    else total += sum / count;
+    if (count == 0)
+      ++emptyBands;  // (no throw inside the parallel loop)
+    else
+      total += sum / count;
   }
-  if (empty) throw InputError(fmt::format("UIQI: no {0}x{0} window free of invalid pixels", window));
+  if (emptyBands > 0) throw InputError(fmt::format("UIQI: no {0}x{0} window free of invalid pixels", window));
   return total / g.bands;
 }
 
