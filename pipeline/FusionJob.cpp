@@ -96,6 +96,51 @@ Window nanFreeInterior(const Cube& y) {
   return {c0, r0, c1 - c0, r1 - r0};
 }
 
+// The NR score of the output and QNR/HQNR against the inputs (with the kernel UAL estimated, else the
+// MTF-matched Gaussian); QNR is left out when the inputs have nodata. `line` gets the log line.
+json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const RasterInfo& hsi, const PixelMask& hrValid,
+                    const std::optional<BlurKernel>& estimatedKernel, std::string& line) {
+  const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", hrValid, "output"), hsi.spectralBands(), hrValid, {});
+  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json q{{"nr_score", num(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
+  if (!hrValid.empty()) {
+    q["qnr"] = nullptr;  // QNR's block statistics have no rule for nodata
+    line = fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score);
+    return q;
+  }
+  const int block = std::min({32, z.rows, z.cols});
+  const QnrResult r = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
+  q.update({{"qnr", r.qnr}, {"d_lambda", r.dLambda}, {"d_s", r.dS}, {"hqnr", r.hqnr}, {"d_lambda_khan", r.dLambdaKhan},
+            {"qnr_block", block}, {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
+  line = fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, r.qnr);
+  return q;
+}
+
+// An RGB PNG of the output on its grid; returns the report entry.
+json writeQuicklook(const Cube& z, const RasterInfo& hsi, const RasterInfo& layout, const std::string& path, bool overwrite) {
+  std::vector<int> chosen;
+  const Cube rgb = quicklookRgb(z, hsi.spectralBands(), &chosen);
+  RasterInfo ql = layout;
+  ql.bands.clear();
+  ql.metadata.clear();
+  ql.badBandList.clear();
+  for (int k = 0; k < 3; ++k) {
+    BandInfo b;
+    b.dataType = "Byte";
+    b.description = std::string(k == 0 ? "red" : k == 1 ? "green" : "blue") + " (" + hsi.bands[chosen[k]].description + ")";
+    b.spectral = hsi.bands[chosen[k]].spectral;
+    ql.bands.push_back(b);
+  }
+  WriteOptions w;
+  w.format = "PNG";
+  w.outputType = "Byte";
+  w.overwrite = overwrite;
+  RasterWriter writer(path, ql, w);
+  writer.writeWindow({0, 0, rgb.cols, rgb.rows}, rgb);
+  writer.commit();
+  return {{"path", path}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
+}
+
 }  // namespace
 
 std::vector<std::string> shippedModels() {
@@ -383,25 +428,13 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
 
-  // 5. Quality without reference, for the report: the NR score of the output and QNR/HQNR against the inputs
-  // (with the kernel UAL estimated, else the MTF-matched Gaussian).
+  // 5. Quality without reference, for the report.
   if (!o.reportPath.empty()) {
     t0 = Clock::now();
-    const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", hrValid, "output"), hsi.spectralBands(), hrValid, {});
-    auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-    report["quality"] = {{"nr_score", num(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
-    if (hrValid.empty()) {
-      const int block = std::min({32, z.rows, z.cols});
-      const QnrResult q = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
-      report["quality"].update({{"qnr", q.qnr}, {"d_lambda", q.dLambda}, {"d_s", q.dS}, {"hqnr", q.hqnr},
-                                {"d_lambda_khan", q.dLambdaKhan}, {"qnr_block", block},
-                                {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
-      say(fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, q.qnr));
-    } else {
-      report["quality"]["qnr"] = nullptr;  // QNR's block statistics have no rule for nodata
-      say(fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score));
-    }
+    std::string line;
+    report["quality"] = qualitySection(z, y, x, s, hsi, hrValid, estimatedKernel, line);
     report["seconds"]["quality"] = seconds(t0);
+    say(line);
   }
 
   // 6. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
@@ -431,29 +464,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   RasterWriter writer(o.outPath, layout, o.write);
   writer.writeWindow({0, 0, z.cols, z.rows}, z);
   writer.commit();
-  if (!o.quicklookPath.empty()) {
-    std::vector<int> chosen;
-    const Cube rgb = quicklookRgb(z, hsi.spectralBands(), &chosen);
-    RasterInfo ql = layout;
-    ql.bands.clear();
-    ql.metadata.clear();
-    ql.badBandList.clear();
-    for (int k = 0; k < 3; ++k) {
-      BandInfo b;
-      b.dataType = "Byte";
-      b.description = std::string(k == 0 ? "red" : k == 1 ? "green" : "blue") + " (" + hsi.bands[chosen[k]].description + ")";
-      b.spectral = hsi.bands[chosen[k]].spectral;
-      ql.bands.push_back(b);
-    }
-    WriteOptions w;
-    w.format = "PNG";
-    w.outputType = "Byte";
-    w.overwrite = o.write.overwrite;
-    RasterWriter qw(o.quicklookPath, ql, w);
-    qw.writeWindow({0, 0, rgb.cols, rgb.rows}, rgb);
-    qw.commit();
-    report["quicklook"] = {{"path", o.quicklookPath}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
-  }
+  if (!o.quicklookPath.empty()) report["quicklook"] = writeQuicklook(z, hsi, layout, o.quicklookPath, o.write.overwrite);
   if (!o.kernelOutPath.empty() && estimatedKernel) {
     writeTextFileAtomically(o.kernelOutPath, estimatedKernel->toCsv(), o.write.overwrite, "--kernel-out");
     report["kernel_csv"] = o.kernelOutPath;
