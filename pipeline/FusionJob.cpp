@@ -96,6 +96,75 @@ Window nanFreeInterior(const Cube& y) {
   return {c0, r0, c1 - c0, r1 - r0};
 }
 
+// What pairing the grids decided: the scale, the LR window and the HR window of the overlap (whole LR
+// pixels), the report's "grids" entry and a line for the log.
+struct GridPairing {
+  int scale = 0;
+  Window lrWin, hrWin;
+  json grids;
+  std::string note;
+};
+
+// Plain grids pair at their corner; georeferenced ones over their overlap, the LR HSI warped onto an MSI-aligned
+// grid first when the CRSs differ or its grid is off the MSI pixel corners (lrDs then reads the warped VRT,
+// which `warped` removes at the end of the job).
+GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInfo& msiInfo, TemporaryFile& warped,
+                      long long stamp) {
+  const RasterInfo& lrInfo = lrDs.info();
+  int s = o.scale;
+  json grids;
+  std::string note;
+  int lrCol0 = 0, lrRow0 = 0, lrCols = 0, lrRows = 0, hrCol0 = 0, hrRow0 = 0;
+  if (o.assumeAligned || (lrInfo.crsWkt.empty() && msiInfo.crsWkt.empty())) {
+    if (!lrInfo.crsWkt.empty() || !msiInfo.crsWkt.empty())
+      throw InputError("--assume-aligned: both inputs must be plain pixel grids without a CRS");
+    if (s == 0) {
+      GridRelation g = relateGrids(lrInfo, msiInfo);
+      if (g.scale == 0) throw InputError("the size ratio of the inputs is not an integer: give --scale");
+      s = g.scale;
+    }
+    lrCols = std::min(lrInfo.width, msiInfo.width / s);
+    lrRows = std::min(lrInfo.height, msiInfo.height / s);
+    grids = {{"method", "assume-aligned pixel grids"}};
+  } else {
+    GridRelation g = relateGrids(lrInfo, msiInfo);
+    if (s == 0) {
+      if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
+      s = g.scale;
+    }
+    if (!g.overlapHr) throw InputError(fmt::format("{} and {} do not overlap", o.lrPath, o.msiPath));
+    grids = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
+    if (!gridsAligned(lrInfo, msiInfo)) {
+      // Different CRSs, or an LR grid off the HR pixel corners: warp the LR HSI onto an aligned grid.
+      warped.path = (fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), stamp)).string();
+      const WarpedLr w = warpOntoHrGrid(lrInfo, msiInfo, s, warped.path, o.resampling);
+      lrDs = RasterDataset::open(w.path, OpenOptions{o.wavelengths});
+      lrCol0 = lrRow0 = 0;
+      lrCols = w.hrWindow.width / s;
+      lrRows = w.hrWindow.height / s;
+      hrCol0 = w.hrWindow.col;
+      hrRow0 = w.hrWindow.row;
+      grids["coregistration"] = {{"warped", true}, {"resampling", o.resampling}, {"crs", msiInfo.crsName}};
+      note = fmt::format("co-registration: LR HSI warped onto the MSI grid ({}, {} resampling)", msiInfo.crsName, o.resampling);
+    } else {
+      auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
+      // Whole LR pixels inside the HR overlap.
+      const int firstCol = static_cast<int>(std::ceil(double(g.overlapHr->col - oc) / s));
+      const int firstRow = static_cast<int>(std::ceil(double(g.overlapHr->row - orr) / s));
+      const int lastCol = static_cast<int>(std::floor(double(g.overlapHr->col + g.overlapHr->width - oc) / s));
+      const int lastRow = static_cast<int>(std::floor(double(g.overlapHr->row + g.overlapHr->height - orr) / s));
+      lrCol0 = std::max(0, firstCol);
+      lrRow0 = std::max(0, firstRow);
+      lrCols = std::min(lastCol, lrInfo.width) - lrCol0;
+      lrRows = std::min(lastRow, lrInfo.height) - lrRow0;
+      hrCol0 = oc + lrCol0 * s;
+      hrRow0 = orr + lrRow0 * s;
+    }
+  }
+  if (lrCols < 2 || lrRows < 2) throw InputError("the overlap holds fewer than 2 x 2 whole LR pixels");
+  return {s, Window{lrCol0, lrRow0, lrCols, lrRows}, Window{hrCol0, hrRow0, lrCols * s, lrRows * s}, grids, note};
+}
+
 // The NR score of the output and QNR/HQNR against the inputs (with the kernel UAL estimated, else the
 // MTF-matched Gaussian); QNR is left out when the inputs have nodata. `line` gets the log line.
 json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const RasterInfo& hsi, const PixelMask& hrValid,
@@ -187,61 +256,16 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   const BandSelection sel = selectRasterBands(lrInfo, o.bands);
   RasterInfo hsi = lrInfo.selectBands(sel.kept);
   hsi.requireWavelengths("fuse (building P)");
-  int s = o.scale;
-  int lrCol0 = 0, lrRow0 = 0, lrCols = 0, lrRows = 0, hrCol0 = 0, hrRow0 = 0;
-  if (o.assumeAligned || (lrInfo.crsWkt.empty() && msiInfo.crsWkt.empty())) {
-    if (!lrInfo.crsWkt.empty() || !msiInfo.crsWkt.empty())
-      throw InputError("--assume-aligned: both inputs must be plain pixel grids without a CRS");
-    if (s == 0) {
-      GridRelation g = relateGrids(lrInfo, msiInfo);
-      if (g.scale == 0) throw InputError("the size ratio of the inputs is not an integer: give --scale");
-      s = g.scale;
-    }
-    lrCols = std::min(lrInfo.width, msiInfo.width / s);
-    lrRows = std::min(lrInfo.height, msiInfo.height / s);
-    report["grids"] = {{"method", "assume-aligned pixel grids"}};
-  } else {
-    GridRelation g = relateGrids(lrInfo, msiInfo);
-    if (s == 0) {
-      if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
-      s = g.scale;
-    }
-    if (!g.overlapHr) throw InputError(fmt::format("{} and {} do not overlap", o.lrPath, o.msiPath));
-    report["grids"] = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
-    if (!gridsAligned(lrInfo, msiInfo)) {
-      // Different CRSs, or an LR grid off the HR pixel corners: warp the LR HSI onto an aligned grid.
-      warpedVrt.path = (fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), start.time_since_epoch().count())).string();
-      const WarpedLr w = warpOntoHrGrid(lrInfo, msiInfo, s, warpedVrt.path, o.resampling);
-      lrDs = RasterDataset::open(w.path, OpenOptions{o.wavelengths});
-      lrCol0 = lrRow0 = 0;
-      lrCols = w.hrWindow.width / s;
-      lrRows = w.hrWindow.height / s;
-      hrCol0 = w.hrWindow.col;
-      hrRow0 = w.hrWindow.row;
-      report["grids"]["coregistration"] = {{"warped", true}, {"resampling", o.resampling}, {"crs", msiInfo.crsName}};
-      say(fmt::format("co-registration: LR HSI warped onto the MSI grid ({}, {} resampling)", msiInfo.crsName, o.resampling));
-    } else {
-    auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
-    // Whole LR pixels inside the HR overlap.
-    const int firstCol = static_cast<int>(std::ceil(double(g.overlapHr->col - oc) / s));
-    const int firstRow = static_cast<int>(std::ceil(double(g.overlapHr->row - orr) / s));
-    const int lastCol = static_cast<int>(std::floor(double(g.overlapHr->col + g.overlapHr->width - oc) / s));
-    const int lastRow = static_cast<int>(std::floor(double(g.overlapHr->row + g.overlapHr->height - orr) / s));
-    lrCol0 = std::max(0, firstCol);
-    lrRow0 = std::max(0, firstRow);
-    lrCols = std::min(lastCol, lrInfo.width) - lrCol0;
-    lrRows = std::min(lastRow, lrInfo.height) - lrRow0;
-    hrCol0 = oc + lrCol0 * s;
-    hrRow0 = orr + lrRow0 * s;
-    }
-  }
-  if (lrCols < 2 || lrRows < 2) throw InputError("the overlap holds fewer than 2 x 2 whole LR pixels");
-  const Window lrWin{lrCol0, lrRow0, lrCols, lrRows};
-  Window hrWin{hrCol0, hrRow0, lrCols * s, lrRows * s};
+  const GridPairing grid = pairGrids(o, lrDs, msiInfo, warpedVrt, start.time_since_epoch().count());
+  const int s = grid.scale;
+  const Window lrWin = grid.lrWin;
+  Window hrWin = grid.hrWin;
+  report["grids"] = grid.grids;
+  if (!grid.note.empty()) say(grid.note);
   report["scale"] = s;
   report["lr_window"] = {lrWin.col, lrWin.row, lrWin.width, lrWin.height};
   report["hr_window"] = {hrWin.col, hrWin.row, hrWin.width, hrWin.height};
-  say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", s, lrCols, lrRows, hrWin.width, hrWin.height));
+  say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", s, lrWin.width, lrWin.height, hrWin.width, hrWin.height));
 
   // 2. P and the MSI bands.
   std::vector<int> msiKeep;
