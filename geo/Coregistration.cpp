@@ -18,11 +18,8 @@ namespace hsifuse {
 bool gridsAligned(const RasterInfo& lr, const RasterInfo& hr) {
   if (!lr.geotransform || !hr.geotransform) return true;  // plain grids pair by their corner
   if (!relateGrids(lr, hr).sameCrs) return false;
-  const auto& g = *hr.geotransform;
-  const auto& l = *lr.geotransform;
-  if (g[2] != 0 || g[4] != 0 || l[2] != 0 || l[4] != 0) return false;
-  const double c = (l[0] - g[0]) / g[1], r = (l[3] - g[3]) / g[5];
-  return std::fabs(c - std::round(c)) <= 0.01 && std::fabs(r - std::round(r)) <= 0.01;
+  const std::optional<GridOffset> o = originOnGrid(lr, hr);
+  return o && o->whole;
 }
 
 WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int s, const std::string& vrtPath,

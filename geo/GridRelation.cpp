@@ -139,4 +139,18 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
   return g;
 }
 
+std::optional<GridOffset> originOnGrid(const RasterInfo& raster, const RasterInfo& grid) {
+  if (!raster.geotransform || !grid.geotransform) return std::nullopt;
+  const auto& g = *grid.geotransform;
+  const auto& r = *raster.geotransform;
+  if (g[2] != 0 || g[4] != 0 || r[2] != 0 || r[4] != 0) return std::nullopt;
+  GridOffset o;
+  o.col = (r[0] - g[0]) / g[1];
+  o.row = (r[3] - g[3]) / g[5];
+  o.whole = std::fabs(o.col - std::round(o.col)) <= 0.01 && std::fabs(o.row - std::round(o.row)) <= 0.01;
+  o.wholeCol = static_cast<int>(std::lround(o.col));
+  o.wholeRow = static_cast<int>(std::lround(o.row));
+  return o;
+}
+
 }  // namespace hsifuse

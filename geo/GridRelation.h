@@ -27,4 +27,14 @@ struct GridRelation {
 // Throws InputError when one raster has a CRS and the other does not, or a CRS cannot be converted.
 GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr);
 
+// Where `raster`'s origin falls on `grid`'s pixel grid (same CRS assumed), in `grid` pixels; `whole` when both
+// offsets lie within 1 % of a pixel corner (then wholeCol/wholeRow are the rounded offsets). Absent when either
+// raster has no geotransform or a rotated one.
+struct GridOffset {
+  double col = 0, row = 0;
+  bool whole = false;
+  int wholeCol = 0, wholeRow = 0;
+};
+std::optional<GridOffset> originOnGrid(const RasterInfo& raster, const RasterInfo& grid);
+
 }  // namespace hsifuse

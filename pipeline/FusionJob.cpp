@@ -50,16 +50,13 @@ std::string modelsDir() {
 // Where the LR grid sits on the HR grid: the HR pixel of the LR origin, which must be whole.
 std::pair<int, int> lrOriginOnHr(const RasterInfo& lr, const RasterInfo& hr) {
   if (!lr.geotransform || !hr.geotransform) return {0, 0};
-  const auto& g = *hr.geotransform;
-  const auto& l = *lr.geotransform;
-  if (g[2] != 0 || g[4] != 0 || l[2] != 0 || l[4] != 0)
-    throw InputError("rotated geotransforms are not supported yet: warp both inputs north-up with gdalwarp first");
-  const double c = (l[0] - g[0]) / g[1], r = (l[3] - g[3]) / g[5];
-  if (std::fabs(c - std::round(c)) > 0.01 || std::fabs(r - std::round(r)) > 0.01)
+  const std::optional<GridOffset> o = originOnGrid(lr, hr);
+  if (!o) throw InputError("rotated geotransforms are not supported yet: warp both inputs north-up with gdalwarp first");
+  if (!o->whole)
     throw InputError(fmt::format("the LR grid is not aligned with whole HR pixels (its origin falls at HR pixel "
                                  "{:.3f}, {:.3f}): resample with gdalwarp -tap first",
-                                 c, r));
-  return {static_cast<int>(std::round(c)), static_cast<int>(std::round(r))};
+                                 o->col, o->row));
+  return {o->wholeCol, o->wholeRow};
 }
 
 // A file removed when the job ends, however it ends.

@@ -48,8 +48,6 @@ Cube singleBand(const Cube& c, int b) {
   return out;
 }
 
-bool nearInteger(double v, double tol = 1e-3) { return std::fabs(v - std::round(v)) <= tol; }
-
 // The panchromatic weights of the score: the mean of the chosen MSI responses over the cube's bands.
 std::pair<std::vector<double>, std::string> panWeights(const std::vector<SpectralBand>& bands, const std::string& srf,
                                                       const std::string& panBands) {
@@ -90,15 +88,14 @@ std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& w
 
 Window whole(const RasterInfo& i) { return {0, 0, i.width, i.height}; }
 
-// The offset (in `coarse` pixels) of `fine`'s origin on `coarse`'s grid; throws when it is not whole.
-std::pair<int, int> originOffset(const RasterInfo& fine, const RasterInfo& coarse, const std::string& what) {
-  const auto& f = *fine.geotransform;
-  const auto& c = *coarse.geotransform;
-  const double col = (f[0] - c[0]) / c[1], row = (f[3] - c[3]) / c[5];
-  if (!nearInteger(col) || !nearInteger(row))
+// The offset (in `coarse` pixels) of `fine`'s origin on `coarse`'s grid, as (row, col); throws when it is not whole.
+std::pair<int, int> originOffset(const RasterInfo& fine, const RasterInfo& coarse) {
+  const std::optional<GridOffset> o = originOnGrid(fine, coarse);
+  if (!o) throw InputError(fmt::format("{} or {} has a rotated grid: warp both north-up first", fine.path, coarse.path));
+  if (!o->whole)
     throw InputError(fmt::format("{} and {} are not aligned (offset {:.3f}, {:.3f} pixels): resample one onto the other's grid",
-                                 fine.path, coarse.path, col, row) + (what.empty() ? "" : " (" + what + ")"));
-  return {static_cast<int>(std::lround(row)), static_cast<int>(std::lround(col))};
+                                 fine.path, coarse.path, o->col, o->row));
+  return {o->wholeRow, o->wholeCol};
 }
 
 }  // namespace
@@ -290,8 +287,8 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
     s = static_cast<int>(std::lround(ratio));
     if (s < 1 || std::fabs(ratio - s) > 0.01 * s)
       throw InputError(fmt::format("{}: the LR pixel is {:.4f} fused pixels, not an integer", o.lr, ratio));
-    auto [lr0, lc0] = originOffset(fi, li, "");
-    auto [mr0, mc0] = originOffset(fi, mi, "");
+    auto [lr0, lc0] = originOffset(fi, li);
+    auto [mr0, mc0] = originOffset(fi, mi);
     lrWindow = {lc0, lr0, fi.width / s, fi.height / s};
     msiWindow = {mc0, mr0, fi.width, fi.height};
   } else {
