@@ -10,6 +10,7 @@
 #include "geo/RasterDataset.h"
 #include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
+#include "lib/Resampling.h"
 #include "lib/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
@@ -27,14 +28,7 @@ int main(int argc, char** argv) {
   const RasterDataset ds = RasterDataset::open(argv[1]);
   const Cube small = ds.read();
   const int n = 240, s = 3;
-  Cube z(small.bands, n, n);
-  auto mirror = [](int i, int m) {
-    i %= 2 * m;
-    return i < m ? i : 2 * m - 1 - i;
-  };
-  for (int b = 0; b < z.bands; ++b)
-    for (int r = 0; r < n; ++r)
-      for (int c = 0; c < n; ++c) z.at(b, r, c) = small.at(b, mirror(r, small.rows), mirror(c, small.cols));
+  Cube z = mirrorTiled(small, {0, 0, n, n});
   z.scale(1.0f / z.peak());
   const auto bands = ds.info().spectralBands();
   const SpectralResponse p = SpectralResponse::fromSpec("sentinel2a", bands);

@@ -5,23 +5,18 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <random>
 #include <string>
 
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
+#include "lib/Degradation.h"
+#include "lib/Resampling.h"
 #include "pipeline/QualityJob.h"
 
 using namespace hsifuse;
 
 namespace {
-
-int mirrorIndex(int i, int n) {
-  const int period = 2 * n;
-  i %= period;
-  return i < n ? i : period - 1 - i;
-}
 
 double secondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -42,16 +37,9 @@ int main(int argc, char** argv) {
   std::vector<int> keep(bands);
   for (int b = 0; b < bands; ++b) keep[b] = b;
   const Cube small = src.readWindow({0, 0, src.info().width, src.info().height}, keep);
-  Cube big(bands, rows, cols), noisy(bands, rows, cols);
-  std::mt19937 rng(1);
-  std::normal_distribution<float> n(0.0f, 0.01f * small.peak());
-  for (int b = 0; b < bands; ++b)
-    for (int r = 0; r < rows; ++r)
-      for (int c = 0; c < cols; ++c) {
-        const float v = small.at(b, mirrorIndex(r, small.rows), mirrorIndex(c, small.cols));
-        big.at(b, r, c) = v;
-        noisy.at(b, r, c) = v + n(rng);
-      }
+  const Cube big = mirrorTiled(small, {0, 0, cols, rows});
+  Cube noisy = big;
+  addGaussianNoise(noisy, 0.01 * small.peak(), 1);
   RasterInfo layout = src.info().selectBands(keep);
   layout.width = cols;
   layout.height = rows;

@@ -9,6 +9,7 @@
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
+#include "lib/Resampling.h"
 
 using namespace hsifuse;
 
@@ -21,10 +22,6 @@ int main(int argc, char** argv) {
   const RasterDataset src = RasterDataset::open(argv[1]);
   const Cube small = src.read();
   const int cols = std::atoi(argv[3]), rows = std::atoi(argv[4]);
-  auto mirror = [](int i, int n) {
-    i %= 2 * n;
-    return i < n ? i : 2 * n - 1 - i;
-  };
   RasterInfo layout = src.info();
   layout.width = cols;
   layout.height = rows;
@@ -36,10 +33,7 @@ int main(int argc, char** argv) {
   const int strip = 64;
   for (int r0 = 0; r0 < rows; r0 += strip) {
     const int h = std::min(strip, rows - r0);
-    Cube piece(small.bands, h, cols);
-    for (int b = 0; b < small.bands; ++b)
-      for (int r = 0; r < h; ++r)
-        for (int c = 0; c < cols; ++c) piece.at(b, r, c) = small.at(b, mirror(r0 + r, small.rows), mirror(c, small.cols));
+    const Cube piece = mirrorTiled(small, {0, r0, cols, h});
     writer.writeWindow({0, r0, cols, h}, piece);
   }
   writer.commit();

@@ -135,4 +135,18 @@ Cube shifted(const Cube& c, double dx, double dy) {
   return out;
 }
 
+Cube mirrorTiled(const Cube& c, const Window& w) {
+  auto mirror = [](int i, int n) {
+    const int period = 2 * n;
+    i = ((i % period) + period) % period;
+    return i < n ? i : period - 1 - i;
+  };
+  Cube out(c.bands, w.height, w.width);
+  for (int b = 0; b < c.bands; ++b)
+    for (int r = 0; r < w.height; ++r)
+      for (int col = 0; col < w.width; ++col)
+        out.at(b, r, col) = c.at(b, mirror(w.row + r, c.rows), mirror(w.col + col, c.cols));
+  return out;
+}
+
 }  // namespace hsifuse

@@ -13,6 +13,9 @@ Cube upsample(const Cube& lr, int scale, Interpolation method);
 // The cube's content moved by (dx, dy) pixels (right, down; sub-pixel, bicubic, borders clamped):
 // out(r, c) = in(r - dy, c - dx).
 Cube shifted(const Cube& c, double dx, double dy);
+// The window `w` of the cube's endless mirrored repetition (..., flipped, c, flipped, c, ...): a large test scene
+// from a small real cube, without seams.
+Cube mirrorTiled(const Cube& c, const Window& w);
 // HR -> LR: the mean of each s x s block (floor(rows/s) x floor(cols/s)).
 Cube blockMean(const Cube& hr, int scale);
 
