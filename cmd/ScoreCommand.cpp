@@ -9,14 +9,11 @@
 namespace hsifuse {
 namespace {
 
+// The two jobs' own options (pipeline/QualityJob.h); --srf, --pan-bands and --normalise serve both.
 struct ScoreCommandOptions {
   ScoreOptions score;
+  ScoreTrainingOptions training;
   bool json = false;
-  std::vector<std::string> train;
-  std::string out;
-  bool overwrite = false;
-  int blockSize = 32;
-  bool allGradients = false;
   bool noAugment = false;
 };
 
@@ -45,23 +42,18 @@ class ScoreCommand : public Command {
         .integer("qnr-block", &o_.score.qnrBlock, "N", "Block size of the Q indices in QNR.")
         .flag("assume-aligned", 0, &o_.score.assumeAligned, "Plain pixel grids: LR pixel (i, j) covers FUSED pixels s*i.., s*j...")
         .flag("json", 0, &o_.json, "Print one JSON document.")
-        .list("train", &o_.train, "CUBE", "Fit a pristine model to these cubes instead of scoring.")
-        .text("out", &o_.out, "JSON", "Where --train writes the model.")
-        .integer("block", &o_.blockSize, "N", "Block size of a model fitted with --train.")
-        .flag("all-gradients", 0, &o_.allGradients, "With --train: x and y gradient features (default: y only).")
+        .list("train", &o_.training.cubes, "CUBE", "Fit a pristine model to these cubes instead of scoring.")
+        .text("out", &o_.training.out, "JSON", "Where --train writes the model.")
+        .integer("block", &o_.training.features.blockSize, "N", "Block size of a model fitted with --train.")
+        .flag("all-gradients", 0, &o_.training.features.allGradients, "With --train: x and y gradient features (default: y only).")
         .flag("no-augment", 0, &o_.noAugment, "With --train: no dihedral transforms or half-block strides.")
-        .flag("overwrite", 0, &o_.overwrite, "Replace the --out file if it exists.");
+        .flag("overwrite", 0, &o_.training.overwrite, "Replace the --out file if it exists.");
   }
   int run(const CommonOptions&, const ProgressFn& progress) override {
-    if (!o_.train.empty()) {
-      if (o_.out.empty()) throw InputError("--train needs --out MODEL.json");
+    if (!o_.training.cubes.empty()) {
+      if (o_.training.out.empty()) throw InputError("--train needs --out MODEL.json");
       if (!o_.score.fused.empty()) throw InputError("give either FUSED (to score) or --train (to fit a model), not both");
-      ScoreTrainingOptions t;
-      t.cubes = o_.train;
-      t.out = o_.out;
-      t.overwrite = o_.overwrite;
-      t.features.blockSize = o_.blockSize;
-      t.features.allGradients = o_.allGradients;
+      ScoreTrainingOptions t = o_.training;
       t.augment = !o_.noAugment;
       t.srf = o_.score.srf;
       t.panBands = o_.score.panBands;
