@@ -26,7 +26,7 @@ class FuseCommand : public Command {
     return "Writes OUTPUT on the HR MSI grid over the overlap of the two inputs, with the kept HSI bands, their "
            "wavelengths, FWHM and descriptions, and the HSI's metadata, in the HSI's units. Methods: ual (the "
            "pretrained fusion module, then the per-scene unsupervised adaptation with a learned degeneration), "
-           "fusion-only (the first stage alone), gsa, bicubic. When the inputs are in different CRSs, or the LR grid "
+           "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, bicubic. When the inputs are in different CRSs, or the LR grid "
            "does not fall on whole HR pixels, the LR HSI is warped (--resampling) onto a grid aligned with the MSI's, "
            "with a pixel of exactly s MSI pixels, over the overlap less one LR pixel per side. Plain pixel grids "
            "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
@@ -37,9 +37,12 @@ class FuseCommand : public Command {
         .positional("OUTPUT", &o_.job.outPath, "High-resolution hyperspectral output.")
         .text("srf", &o_.job.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted from the scene).")
         .text("msi-bands", &o_.job.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
-        .text("method", &o_.job.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), fusion-only, gsa, glp-hs (MTF-GLP with regression gains) or bicubic.")
-        .text("stage1", &o_.job.stage1, "NAME", "Input of the fusion module: auto (the model's), bicubic, gsa or glp-hs.")
-        .text("model", &o_.job.model, "FILE", "Fusion weights (default: the shipped model that matches).")
+        .text("method", &o_.job.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with regression gains) or bicubic.")
+        .text("stage1", &o_.job.stage1, "NAME", "Input of the fusion module, or the first stage itself with --model none: auto (the model's; glp-hs without a model; bicubic for dip), bicubic, gsa or glp-hs.")
+        .text("model", &o_.job.model, "FILE|none", "Fusion weights (default: the shipped model that matches; ual falls back to none when none matches). none: UAL adapts the --stage1 estimate directly.")
+        .flag("finetune", 0, &o_.job.finetune, "Train the fusion module during the adaptation too (the paper's fine-tuning ablation).")
+        .number("fusion-lr", &o_.job.fusionLearningRate, "RATE", "Adam learning rate of the fusion module with --finetune or --method dip (0: 1e-4).")
+        .integer("dip-width", &o_.job.dipWidth, "N", "Width of the new fusion module of --method dip.")
         .integer("scale", &o_.job.scale, "S", "Force the resolution ratio (0: from the grids).")
         .flag("assume-aligned", 0, &o_.job.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
         .integer("steps", &o_.job.steps, "N", "Adaptation steps (ual).")
@@ -55,7 +58,7 @@ class FuseCommand : public Command {
 
         .text("report", &o_.job.reportPath, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
         .text("quicklook", &o_.job.quicklookPath, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
-        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual only).");
+        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual and dip).");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out.declare(t, "Float32");

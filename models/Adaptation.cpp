@@ -10,6 +10,7 @@
 #include "lib/Error.h"
 #include "lib/TilePlan.h"
 #include "lib/KernelEstimation.h"
+#include "models/FusionModelImpl.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
 
@@ -61,9 +62,13 @@ Cube degenerate(const Cube& z, const BlurKernel& kernel, int scale) {
   return toCube(net->forward(t.slice(2, 0, h).slice(3, 0, w)));
 }
 
-AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
-                            const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
-                            const ProgressFn& progress) {
+namespace {
+
+// Both entry points. Without `fusion`, `firstStage` is Z~ (frozen). With it, `firstStage` is the fusion
+// module's HSI input and Z~ = fusion(X, firstStage) is recomputed for every patch, so gradients reach it.
+AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                       const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                       const ProgressFn& progress, FusionModel* fusionModel) {
   if (firstStage.rows != lrHsi.rows * s || firstStage.cols != lrHsi.cols * s || hrMsi.rows != firstStage.rows ||
       hrMsi.cols != firstStage.cols || firstStage.bands != lrHsi.bands)
     throw InputError(fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
@@ -92,21 +97,46 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
 
   AdaptationModule adapt(firstStage.bands, o.width, o.depth);
   adapt->to(device);
+  FusionModule fusion{nullptr};
+  if (fusionModel) {
+    fusion = fusionModel->impl().module;
+    fusion->to(device);
+    fusion->train();
+  }
   DegenerationNet degen{nullptr};
   if (!o.learnKernel)
     degen = netWithKernel(o.fixedKernel.w.empty() ? BlurKernel::ualPredefined() : o.fixedKernel, s);
   else if (o.kernelInitLeastSquares)
-    degen = netWithKernel(estimateKernelLeastSquares(firstStage, lrHsi, kernelSizeFor(o, s), s, 20000, o.seed), s);
+    // The kernel starts from the least-squares fit to the first stage as it is at step 0.
+    degen = netWithKernel(estimateKernelLeastSquares(fusionModel ? fusionModel->infer(hrMsi, firstStage, o.device, o.tileSize)
+                                                                 : firstStage,
+                                                     lrHsi, kernelSizeFor(o, s), s, 20000, o.seed),
+                          s);
   else
     degen = DegenerationNet(kernelSizeFor(o, s), s, o.kernelInitSigma > 0 ? o.kernelInitSigma : s / 2.0);
   degen->to(device);
   const int pb = degen->padBefore(), pa = degen->padAfter();
   const int r = 2 * o.depth + 1;  // receptive-field radius of the adaptation module
-  // Replicate-pad the frozen first stage once; every patch is then a plain slice.
-  auto zp = F::pad(zt, F::PadFuncOptions({pb + r, pa + r, pb + r, pa + r}).mode(torch::kReplicate));
+  const int rf = fusionModel ? fusionModel->receptiveRadius() : 0;
+  // Replicate-pad the first stage (and, with a trainable fusion module, the MSI) once; every patch is then
+  // a plain slice. Z~ over the padded rows [a, b) and columns [c, d):
+  auto padded = [&](const torch::Tensor& t, int extra) {
+    return F::pad(t, F::PadFuncOptions({pb + r + extra, pa + r + extra, pb + r + extra, pa + r + extra}).mode(torch::kReplicate));
+  };
+  auto zp = padded(zt, rf);
   zt = torch::Tensor();  // only the padded copy is used from here on (a full-size cube less in memory)
+  const torch::Tensor xpf = fusionModel ? padded(xt, rf) : torch::Tensor();
+  auto firstStageOver = [&](int a, int b, int c, int d) {
+    if (!fusionModel) return zp.slice(2, a, b).slice(3, c, d);
+    auto out = fusion->forward(xpf.slice(2, a, b + 2 * rf).slice(3, c, d + 2 * rf), zp.slice(2, a, b + 2 * rf).slice(3, c, d + 2 * rf));
+    return out.slice(2, rf, rf + (b - a)).slice(3, rf, rf + (d - c));
+  };
 
   torch::optim::Adam optA(adapt->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
+  std::unique_ptr<torch::optim::Adam> optF;
+  if (fusionModel)
+    optF = std::make_unique<torch::optim::Adam>(fusion->parameters(),
+                                                torch::optim::AdamOptions(o.fusionLearningRate).weight_decay(o.fusionWeightDecay));
   std::unique_ptr<torch::optim::Adam> optK;
   if (o.learnKernel)
     optK = std::make_unique<torch::optim::Adam>(
@@ -144,7 +174,7 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
     const int qh = whole ? h : q, qw = whole ? w : q;
     for (int n = 0; n < count; ++n) {
       const int i0 = whole ? 0 : pickRow(rng), j0 = whole ? 0 : pickCol(rng);
-      zIn.push_back(zp.slice(2, s * i0, s * (i0 + qh) + pb + pa + 2 * r).slice(3, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
+      zIn.push_back(firstStageOver(s * i0, s * (i0 + qh) + pb + pa + 2 * r, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
       yRef.push_back(yt.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
       xRef.push_back(xt.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
       if (lrMask.defined()) yMask.push_back(lrMask.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
@@ -159,8 +189,10 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
     auto loss = l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
     optA.zero_grad();
     if (optK) optK->zero_grad();
+    if (optF) optF->zero_grad();
     loss.backward();
     optA.step();
+    if (optF) optF->step();
     // The kernel is kept non-negative (a blur) but its sum is left free, so it can also carry a
     // radiometric gain. Measured on examples/hypsen (300 whole-scene steps): projecting it back to unit
     // sum after each Adam step made the loss climb (0.0126 -> 0.0145; Adam's moments keep pushing along
@@ -188,12 +220,13 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   }
 
   adapt->eval();
+  if (fusionModel) fusion->eval();
   {
     torch::NoGradGuard g;
     // Z^ tile by tile: a core's slice of the padded first stage with r pixels of context on each side gives
     // exactly the whole-scene result (the padding is the scene's own replicate padding, made once).
     auto apply = [&](const Window& w) {
-      auto zin = zp.slice(2, pb + w.row, pb + w.row + w.height + 2 * r).slice(3, pb + w.col, pb + w.col + w.width + 2 * r);
+      auto zin = firstStageOver(pb + w.row, pb + w.row + w.height + 2 * r, pb + w.col, pb + w.col + w.width + 2 * r);
       auto zhat = adapt->forward(zin);
       return toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm);
     };
@@ -206,6 +239,23 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
   result.kernel = toBlurKernel(degen->kernel);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+}  // namespace
+
+AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                            const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                            const ProgressFn& progress) {
+  return adapt(firstStage, lrHsi, hrMsi, p, s, o, progress, nullptr);
+}
+
+AdaptationResult adaptSceneWithFusion(FusionModel& fusion, const Cube& base, const Cube& lrHsi, const Cube& hrMsi,
+                                      const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                                      const ProgressFn& progress) {
+  if (fusion.info().scale != s || fusion.info().hsiBands.size() != static_cast<std::size_t>(base.bands) ||
+      fusion.info().msiBands.size() != static_cast<std::size_t>(hrMsi.bands))
+    throw InputError("adaptation: the fusion module does not match the scene's bands or scale");
+  return adapt(base, lrHsi, hrMsi, p, s, o, progress, &fusion);
 }
 
 }  // namespace hsifuse

@@ -43,6 +43,9 @@ struct AdaptationOptions {
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
   int tileSize = 0;             // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
+  // Only for adaptSceneWithFusion (the Table 1 ablations that train the fusion module too).
+  double fusionLearningRate = 1e-4;
+  double fusionWeightDecay = 0;
   std::uint64_t seed = 0;
   std::string device = "cpu";
   int logEvery = 10;           // loss history resolution
@@ -60,6 +63,17 @@ struct AdaptationResult {
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                             const std::vector<std::vector<double>>& p, int scale, const AdaptationOptions& options,
                             const ProgressFn& progress = {});
+
+class FusionModel;
+
+// The paper's Table 1 ablations that train the fusion module during the adaptation: the first stage is
+// Z~ = fusion(X, base), computed patch by patch inside the graph, and the fusion module's weights are
+// updated with the adaptation module's (Adam, options.fusionLearningRate). With a pretrained module this
+// is "fine-tuning"; with a new, randomly initialised one it is the "no pretraining" (DIP-like) variant.
+// `fusion` holds the updated weights afterwards; `base` is its HSI input (bicubic, GSA, ...).
+AdaptationResult adaptSceneWithFusion(FusionModel& fusion, const Cube& base, const Cube& lrHsi, const Cube& hrMsi,
+                                      const std::vector<std::vector<double>>& p, int scale,
+                                      const AdaptationOptions& options, const ProgressFn& progress = {});
 
 // The degeneration net applied to a cube (for tests and the report): D(Z) with `kernel`, stride s,
 // in the space-to-depth form used during adaptation.

@@ -207,6 +207,116 @@ json writeQuicklook(const Cube& z, const RasterInfo& hsi, const RasterInfo& layo
   return {{"path", path}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
 }
 
+// The fusion module for the learned methods: --model, else the shipped one whose sidecar matches the scene.
+// Without a match, ual and fixed-kernel go on with a classical first stage alone (--model none).
+struct ChosenModel {
+  std::optional<FusionModel> model;
+  std::string path;  // "none" without a model
+};
+
+ChosenModel chooseModel(const FuseOptions& o, const std::vector<SpectralBand>& hsiBands,
+                        const std::vector<std::string>& msiBands, int s, const std::function<void(const std::string&)>& say) {
+  const bool adapts = o.method == "ual" || o.method == "fixed-kernel";
+  if (!(adapts || o.method == "fusion-only") || o.model == "none") return {std::nullopt, "none"};
+  std::string path = o.model;
+  if (path.empty()) {
+    for (const auto& candidate : shippedModels()) {
+      try {
+        // The sidecar alone decides; only the chosen model's weights are read.
+        FusionModelInfo::loadSidecar(candidate).checkCompatible(hsiBands, msiBands, s);
+        path = candidate;
+        break;
+      } catch (const InputError&) {
+      }
+    }
+    if (path.empty()) {
+      std::string list;
+      for (const auto& m : shippedModels()) list += (list.empty() ? "" : ", ") + fs::path(m).filename().string();
+      const std::string what = fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: {})",
+                                           hsiBands.size(), fmt::join(msiBands, ","), s, list.empty() ? "none" : list);
+      if (!adapts) throw InputError(what + "; train one with 'hsi-fuse train' and pass --model, or use --method gsa");
+      say("Note: " + what + "; UAL adapts a classical first stage instead (--model none); train a model with "
+          "'hsi-fuse train' and pass --model to use a fusion module");
+      return {std::nullopt, "none"};
+    }
+  }
+  FusionModel model = FusionModel::load(path);
+  model.checkCompatible(hsiBands, msiBands, s);
+  return {std::move(model), path};
+}
+
+struct MethodOutcome {
+  Cube z;
+  std::optional<BlurKernel> kernel;
+  json report;
+  std::vector<std::pair<std::string, double>> seconds;
+};
+
+// Step 4 of the job: the chosen method on the read, scaled scene (y / peak, the MSI matched to P y).
+MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y, const Cube& x,
+                        const std::vector<std::vector<double>>& p, int s, int tile, const PixelMask& lrValid,
+                        const PixelMask& hrValid, const ProgressFn& progress) {
+  MethodOutcome out;
+  std::optional<FusionModel>& model = chosen.model;
+  auto t0 = Clock::now();
+  if (o.method == "bicubic" || o.method == "gsa" || o.method == "glp-hs") {
+    out.z = stageOneEstimate(o.method, y, x, s);
+    return out;
+  }
+  const bool dip = o.method == "dip";
+  // The fusion module's HSI input, or the first stage itself when there is no module.
+  const std::string stage1 = o.stage1 != "auto" ? o.stage1 : model ? model->info().stage1 : dip ? "bicubic" : kClassicalFirstStage;
+  Cube base = stageOneEstimate(stage1, y, x, s);
+  if (dip) {
+    // The "no pretraining" ablation: a new fusion module, trained only by the scene's own observations.
+    FusionModelInfo info;
+    info.width = o.dipWidth;
+    info.scale = s;
+    info.stage1 = stage1;
+    info.hsiBands.resize(y.bands);
+    for (int b = 0; b < x.bands; ++b) info.msiBands.push_back(fmt::format("band {}", b + 1));
+    info.p = p;
+    model.emplace(info, static_cast<std::uint64_t>(o.seed));
+  }
+  const bool trainsFusion = dip || o.finetune;
+  out.report["model"] = {{"path", dip ? std::string("none (a new, untrained module)") : chosen.path},
+                         {"stage1", stage1}, {"trained_during_adaptation", trainsFusion}};
+  if (model && !trainsFusion) {
+    out.z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
+    base = Cube();  // a full-size cube less during the adaptation
+  } else if (!model) {
+    out.z = std::move(base);
+  }
+  out.seconds.emplace_back("fusion", seconds(t0));
+  if (o.method == "fusion-only") return out;
+
+  t0 = Clock::now();
+  AdaptationOptions a;
+  a.steps = o.steps;
+  if (o.adaptLearningRate > 0) a.learningRate = o.adaptLearningRate;
+  if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
+  if (o.fusionLearningRate > 0) a.fusionLearningRate = o.fusionLearningRate;
+  if (o.adaptWidth > 0) a.width = o.adaptWidth;
+  if (o.patchLr >= 0) a.patchLr = o.patchLr;
+  a.seed = static_cast<std::uint64_t>(o.seed);
+  a.tileSize = tile;
+  a.lrValid = lrValid;
+  a.hrValid = hrValid;
+  // The paper's Table 1 ablation: UAL's predefined 8x8 Gaussian (sigma sqrt 3) instead of the learned kernel.
+  if (o.method == "fixed-kernel") a.learnKernel = false;
+  a.device = o.device;
+  const ProgressFn adaptProgress = scaledProgress(progress, 0.2, 0.9);
+  AdaptationResult r = trainsFusion ? adaptSceneWithFusion(*model, base, y, x, p, s, a, adaptProgress)
+                                    : adaptScene(out.z, y, x, p, s, a, adaptProgress);
+  out.z = std::move(r.z);
+  out.kernel = r.kernel;
+  json hist = json::array();
+  for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
+  out.report["adaptation"] = {{"steps", r.stepsRun}, {"loss_history", hist}, {"kernel_size", r.kernel.rows}, {"kernel", r.kernel.w}};
+  out.seconds.emplace_back("adaptation", seconds(t0));
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> shippedModels() {
@@ -232,15 +342,17 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     else
       pending.push_back(m);
   };
-  static const std::vector<std::string> methods{"ual", "fixed-kernel", "fusion-only", "gsa", "glp-hs", "bicubic"};
+  static const std::vector<std::string> methods{"ual", "fixed-kernel", "dip", "fusion-only", "gsa", "glp-hs", "bicubic"};
   if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
-    throw InputError("--method: '" + o.method + "' is not one of ual, fixed-kernel, fusion-only, gsa, glp-hs, bicubic");
+    throw InputError(fmt::format("--method: '{}' is not one of {}", o.method, fmt::join(methods, ", ")));
+  if (o.finetune && o.method != "ual" && o.method != "fixed-kernel")
+    throw InputError("--finetune: only --method ual or fixed-kernel fine-tune a fusion module");
   validateWriteOptions(o.write);
   checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
   if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
   if (!o.quicklookPath.empty()) checkOutputPath(o.quicklookPath, o.write.overwrite, "--quicklook");
   if (!o.kernelOutPath.empty()) {
-    if (o.method != "ual" && o.method != "fixed-kernel") throw InputError("--kernel-out: only --method ual (or fixed-kernel) has a kernel");
+    if (o.method != "ual" && o.method != "dip") throw InputError("--kernel-out: only --method ual (or dip) estimates a kernel");
     checkOutputPath(o.kernelOutPath, o.write.overwrite, "--kernel-out");
   }
 
@@ -287,53 +399,31 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
                                  "with --msi-bands",
                                  o.msiPath, msiKeep.size(), o.srf, p.matrix().size(), fmt::format("{}", fmt::join(p.keptBandNames(), ","))));
   // The model (for the learned methods) is found and checked before anything is read.
-  std::optional<FusionModel> model;
-  std::string modelPath;
-  const bool adapts = o.method == "ual" || o.method == "fixed-kernel";
-  if (adapts || o.method == "fusion-only") {
-    modelPath = o.model;
-    if (modelPath.empty()) {
-      for (const auto& candidate : shippedModels()) {
-        try {
-          // The sidecar alone decides; only the chosen model's weights are read.
-          FusionModelInfo::loadSidecar(candidate).checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
-          modelPath = candidate;
-          break;
-        } catch (const InputError&) {
-        }
-      }
-      if (modelPath.empty()) {
-        std::string list;
-        for (const auto& m : shippedModels()) list += (list.empty() ? "" : ", ") + fs::path(m).filename().string();
-        throw InputError(fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: "
-                                     "{}); train one with 'hsi-fuse train' and pass --model, or use --method gsa",
-                                     hsi.bands.size(), fmt::format("{}", fmt::join(p.keptBandNames(), ",")), s,
-                                     list.empty() ? "none" : list));
-      }
-    }
-    model = FusionModel::load(modelPath);
-    model->checkCompatible(hsi.spectralBands(), p.keptBandNames(), s);
-  }
+  ChosenModel chosen = chooseModel(o, hsi.spectralBands(), p.keptBandNames(), s, say);
+  const std::optional<FusionModel>& model = chosen.model;
   // The networks run in tiles sized from the memory left after the whole-scene arrays
   // (LR, MSI, first stage and output); an estimate of 20 live activations of the network's width per pixel.
   const double hrPixels = double(hrWin.width) * hrWin.height;
   const double sceneMb =
       4.0 * (2.0 * sel.kept.size() * hrPixels + msiKeep.size() * hrPixels + sel.kept.size() * double(lrWin.width) * lrWin.height) / 1e6;
+  const bool usesNetworks = o.method != "bicubic" && o.method != "gsa" && o.method != "glp-hs";
+  const int netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
+  const int netRadius = model ? model->receptiveRadius() : 2 * 3 + 1;
   int tile = o.tile;
-  if (model && tile <= 0) {
+  if (usesNetworks && tile <= 0) {
     const double budgetMb = o.ramMb - sceneMb;
     if (budgetMb < 32)
       throw InputError(fmt::format("--ram {:.0f}: the whole-scene arrays of this scene need {:.0f} MB and the networks at "
                                    "least 32 MB more; raise --ram or crop the inputs",
                                    o.ramMb, sceneMb));
-    const double bytesPerPixel = 4.0 * (20.0 * std::max(model->info().width, 8) + 3.0 * sel.kept.size());
-    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, model->receptiveRadius(), s);
+    const double bytesPerPixel = 4.0 * (20.0 * netWidth + 3.0 * sel.kept.size());
+    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, netRadius, s);
   }
-  if (model) {
-    const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), model->receptiveRadius(), s);
-    report["tiles"] = {{"tile", tile}, {"halo", model->receptiveRadius()}, {"count", plan.tiles().size()},
+  if (usesNetworks) {
+    const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), netRadius, s);
+    report["tiles"] = {{"tile", tile}, {"halo", netRadius}, {"count", plan.tiles().size()},
                        {"scene_arrays_mb", sceneMb}, {"ram_mb", o.ramMb}};
-    say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, model->receptiveRadius()));
+    say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, netRadius));
   }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
 
@@ -410,42 +500,11 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
 
   // 4. The method.
   t0 = Clock::now();
-  Cube z;
-  std::optional<BlurKernel> estimatedKernel;
-  if (o.method == "bicubic" || o.method == "gsa" || o.method == "glp-hs") {
-    z = stageOneEstimate(o.method, y, x, s);
-  } else {
-    const std::string stage1 = o.stage1 == "auto" ? model->info().stage1 : o.stage1;
-    {
-      const Cube base = stageOneEstimate(stage1, y, x, s);  // freed before the adaptation (a full-size cube)
-      z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
-    }
-    report["model"] = {{"path", modelPath}, {"stage1", stage1}};
-    report["seconds"]["fusion"] = seconds(t0);
-    if (adapts) {
-      auto t1 = Clock::now();
-      AdaptationOptions a;
-      a.steps = o.steps;
-      if (o.adaptLearningRate > 0) a.learningRate = o.adaptLearningRate;
-      if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
-      if (o.adaptWidth > 0) a.width = o.adaptWidth;
-      if (o.patchLr >= 0) a.patchLr = o.patchLr;
-      a.seed = static_cast<std::uint64_t>(o.seed);
-      a.tileSize = tile;
-      a.lrValid = lrValid;
-      a.hrValid = hrValid;
-      // The paper's Table 1 ablation: UAL's predefined 8x8 Gaussian (sigma sqrt 3) instead of the learned kernel.
-      if (o.method == "fixed-kernel") a.learnKernel = false;
-      a.device = o.device;
-      AdaptationResult r = adaptScene(z, y, x, p.matrix(), s, a, scaledProgress(progress, 0.2, 0.9));
-      z = std::move(r.z);
-      estimatedKernel = r.kernel;
-      json hist = json::array();
-      for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
-      report["adaptation"] = {{"steps", r.stepsRun}, {"loss_history", hist}, {"kernel_size", r.kernel.rows}, {"kernel", r.kernel.w}};
-      report["seconds"]["adaptation"] = seconds(t1);
-    }
-  }
+  MethodOutcome outcome = runMethod(o, chosen, y, x, p.matrix(), s, tile, lrValid, hrValid, progress);
+  Cube z = std::move(outcome.z);
+  const std::optional<BlurKernel> estimatedKernel = outcome.kernel;
+  for (const auto& [key, value] : outcome.report.items()) report[key] = value;
+  for (const auto& [stage, secs] : outcome.seconds) report["seconds"][stage] = secs;
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
 

@@ -19,15 +19,21 @@
 
 namespace hsifuse {
 
+// UAL's first stage when no fusion module is used (--model none, or no shipped model matches the scene).
+inline constexpr const char* kClassicalFirstStage = "gsa";
+
 struct FuseOptions {
   std::string lrPath, msiPath, outPath;
   std::string wavelengths;         // --wavelengths for the LR HSI
   BandFilter bands;                // HSI band filters
   std::string msiBands;            // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
   std::string srf;                 // shipped name or CSV (curves or P)
-  std::string method = "ual";      // ual | fusion-only | gsa | bicubic
-  std::string stage1 = "auto";     // ual/fusion-only input: auto (the model's) | bicubic | gsa
-  std::string model;               // weights; "" = the shipped model that matches
+  std::string method = "ual";      // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | bicubic
+  std::string stage1 = "auto";     // the fusion module's input (or, without one, the first stage): auto | bicubic | gsa | glp-hs
+  std::string model;               // weights; "" = the shipped model that matches; "none" = no fusion module
+  bool finetune = false;           // train the fusion module during the adaptation too (Table 1 ablation)
+  int dipWidth = 32;               // width of the new fusion module of --method dip
+  double fusionLearningRate = 0;   // 0 = the AdaptationOptions default (fine-tuning and dip)
   int scale = 0;                   // 0 = from the grids
   bool assumeAligned = false;
   std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
