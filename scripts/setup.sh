@@ -13,6 +13,11 @@ packages=(
   nlohmann-json3-dev libfmt-dev            # JSON reports, formatting
   libgtest-dev libgmock-dev googletest     # tests/
 )
+# --bench adds what bench/ needs: Google Benchmark (microbenchmarks), the Orfeo ToolBox command-line
+# applications (bench/protocol's side-by-side methods) and GNU time (peak RSS per run).
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(libbenchmark-dev otb-bin time)
+fi
 
 
 
