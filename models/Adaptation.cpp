@@ -164,6 +164,28 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
   const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
   std::uniform_int_distribution<int> pickRow(0, std::max(0, h - q)), pickCol(0, std::max(0, w - q));
 
+  // Z^ of the whole scene with the current weights, tile by tile: a core's slice of the padded first stage with
+  // r pixels of context on each side gives exactly the whole-scene result (the padding is the scene's own
+  // replicate padding, made once).
+  auto finalPass = [&]() {
+    adapt->eval();
+    if (fusionModel) fusion->eval();
+    torch::NoGradGuard g;
+    auto apply = [&](const Window& w) {
+      auto zin = firstStageOver(pb + w.row, pb + w.row + w.height + 2 * r, pb + w.col, pb + w.col + w.width + 2 * r);
+      auto zhat = adapt->forward(zin);
+      return toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm);
+    };
+    Cube z = o.tileSize <= 0 || (o.tileSize >= firstStage.rows && o.tileSize >= firstStage.cols)
+                 ? apply({0, 0, firstStage.cols, firstStage.rows})
+                 : runTiled(TilePlan(firstStage.rows, firstStage.cols, o.tileSize, 0, s), firstStage.bands,
+                            [&](const Tile& t) { return apply(t.core); });
+    adapt->train();
+    if (fusionModel) fusion->train();
+    return z;
+  };
+  double observing = 0;  // seconds spent in `observe`, left out of the reported times
+
   AdaptationResult result;
   double smoothed = NAN, best = INFINITY;
   int sinceBest = 0;
@@ -209,6 +231,12 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
     if (step % o.logEvery == 0 || step + 1 == o.steps) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
     if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Interrupted();
+    if (o.observe && o.observeEvery > 0 && (step + 1) % o.observeEvery == 0) {
+      const auto t = std::chrono::steady_clock::now();
+      const double elapsed = std::chrono::duration<double>(t - start).count() - observing;
+      o.observe(step + 1, elapsed, finalPass());
+      observing += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    }
     if (o.plateauPatience > 0) {
       if (smoothed < best * 0.999) {
         best = smoothed;
@@ -219,25 +247,9 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
     }
   }
 
-  adapt->eval();
-  if (fusionModel) fusion->eval();
-  {
-    torch::NoGradGuard g;
-    // Z^ tile by tile: a core's slice of the padded first stage with r pixels of context on each side gives
-    // exactly the whole-scene result (the padding is the scene's own replicate padding, made once).
-    auto apply = [&](const Window& w) {
-      auto zin = firstStageOver(pb + w.row, pb + w.row + w.height + 2 * r, pb + w.col, pb + w.col + w.width + 2 * r);
-      auto zhat = adapt->forward(zin);
-      return toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm);
-    };
-    if (o.tileSize <= 0 || (o.tileSize >= firstStage.rows && o.tileSize >= firstStage.cols))
-      result.z = apply({0, 0, firstStage.cols, firstStage.rows});
-    else
-      result.z = runTiled(TilePlan(firstStage.rows, firstStage.cols, o.tileSize, 0, s), firstStage.bands,
-                          [&](const Tile& t) { return apply(t.core); });
-  }
+  result.z = finalPass();
   result.kernel = toBlurKernel(degen->kernel);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - observing;
   return result;
 }
 

@@ -7,6 +7,7 @@
 // patches aligned to s, with margins so that the degeneration net sees whole LR pixels and the
 // convolutions see real neighbours (the scene is replicate-padded once, not each patch).
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct AdaptationOptions {
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
   int tileSize = 0;             // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
+  // Time-to-quality curves (bench/): every `observeEvery` steps, `observe` gets the step, the seconds spent
+  // so far (the observation itself excluded) and the current Z^ of the whole scene, in the inputs' units.
+  int observeEvery = 0;
+  std::function<void(int, double, const Cube&)> observe;
   // Only for adaptSceneWithFusion (the Table 1 ablations that train the fusion module too).
   double fusionLearningRate = 1e-4;
   double fusionWeightDecay = 0;

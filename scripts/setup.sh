@@ -14,9 +14,9 @@ packages=(
   libgtest-dev libgmock-dev googletest     # tests/
 )
 # --bench adds what bench/ needs: Google Benchmark (microbenchmarks), the Orfeo ToolBox command-line
-# applications (bench/protocol's side-by-side methods) and GNU time (peak RSS per run).
+# applications (bench/protocol's side-by-side methods), GNU time (peak RSS per run) and gnuplot (its curve).
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(libbenchmark-dev otb-bin time)
+  packages+=(libbenchmark-dev otb-bin time gnuplot-nox)
 fi
 
 
