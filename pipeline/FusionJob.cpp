@@ -217,7 +217,12 @@ struct ChosenModel {
 ChosenModel chooseModel(const FuseOptions& o, const std::vector<SpectralBand>& hsiBands,
                         const std::vector<std::string>& msiBands, int s, const std::function<void(const std::string&)>& say) {
   const bool adapts = o.method == "ual" || o.method == "fixed-kernel";
-  if (!(adapts || o.method == "fusion-only") || o.model == "none") return {std::nullopt, "none"};
+  const std::string noModuleToTune = "--finetune: there is no fusion module to fine-tune without a model; pass --model FILE";
+  if (!(adapts || o.method == "fusion-only")) return {std::nullopt, "none"};
+  if (o.model == "none") {
+    if (o.finetune) throw InputError(noModuleToTune);
+    return {std::nullopt, "none"};
+  }
   std::string path = o.model;
   if (path.empty()) {
     for (const auto& candidate : shippedModels()) {
@@ -235,6 +240,7 @@ ChosenModel chooseModel(const FuseOptions& o, const std::vector<SpectralBand>& h
       const std::string what = fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: {})",
                                            hsiBands.size(), fmt::join(msiBands, ","), s, list.empty() ? "none" : list);
       if (!adapts) throw InputError(what + "; train one with 'hsi-fuse train' and pass --model, or use --method gsa");
+      if (o.finetune) throw InputError(what + "; " + noModuleToTune);
       say("Note: " + what + "; UAL adapts a classical first stage instead (--model none); train a model with "
           "'hsi-fuse train' and pass --model to use a fusion module");
       return {std::nullopt, "none"};

@@ -391,6 +391,8 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
                  "--finetune");
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --method fusion-only --drop-bands 100"),
                  "no shipped model matches");
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --model none --finetune"),
+                 "--finetune: there is no fusion module");
 }
 
 TEST(Cli, ScoreWithTheShippedModelAndQnr) {

@@ -405,3 +405,22 @@ TEST(Adaptation, FusionModuleInTheLoopIsTrainedAndTilesAgree) {
   for (std::size_t i = 0; i < whole.z.size(); ++i) diff = std::max(diff, double(std::fabs(whole.z.data[i] - tiled.z.data[i])));
   EXPECT_LT(diff, 1e-4);
 }
+
+// The observer behind bench/time_to_quality: called every N steps with the current Z^, the last call equal to the
+// result, and its own time left out of the reported seconds.
+TEST(Adaptation, ObserverSeesTheCurrentEstimate) {
+  RealCase c;
+  AdaptationOptions o = wholeScene(4, 1e-3);
+  o.observeEvery = 2;
+  std::vector<int> steps;
+  Cube last;
+  o.observe = [&](int step, double seconds, const Cube& z) {
+    steps.push_back(step);
+    EXPECT_GE(seconds, 0.0);
+    last = z;
+  };
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  EXPECT_EQ(steps, (std::vector<int>{2, 4}));
+  ASSERT_EQ(last.size(), r.z.size());
+  for (std::size_t i = 0; i < r.z.size(); ++i) ASSERT_NEAR(last.data[i], r.z.data[i], 1e-6);
+}
