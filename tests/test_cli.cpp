@@ -277,6 +277,28 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
                  "does not match");
 }
 
+// `train` killed outright (SIGKILL, no chance to clean up) resumes from its last checkpoint and finishes.
+TEST(Cli, TrainResumesAfterBeingKilled) {
+  TempDir dir;
+  const std::string model = dir.path("m.pt"), ckpt = model + ".ckpt";
+  const std::string args = "train " + kExampleTruth + " --bands-like " + kExampleLr +
+                           " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 40 --patch 24 --batch 2 "
+                           "--validate-every 0 --checkpoint-every 1 --num-threads 1 --out " + model;
+  // Start it, wait for the first checkpoint, kill it.
+  auto killed = hsifuse::test::runShell(hsifuse::test::binaryPath() + " " + args + " -q & pid=$!; for i in $(seq 600); do [ -f " + ckpt +
+                         " ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
+  ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
+  ASSERT_TRUE(std::filesystem::exists(ckpt));
+  EXPECT_FALSE(std::filesystem::exists(model));  // nothing half-written under the final name
+  auto resumed = runHsiFuse(args + " --resume");
+  ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed from " + ckpt + " at step "), std::string::npos) << resumed.err;
+  EXPECT_EQ(resumed.err.find("at step 0\n"), std::string::npos) << resumed.err;
+  json sidecar;
+  std::ifstream(model + ".json") >> sidecar;
+  EXPECT_EQ(sidecar["steps"], 40);
+}
+
 TEST(Cli, FuseRefusesBadInputsWithoutWritingAnything) {
   TempDir dir;
   const std::string out = dir.path("out.tif");
