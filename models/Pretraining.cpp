@@ -69,13 +69,14 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     step = static_cast<int>(stepT.item<int64_t>());
     if (log) log(fmt::format("resumed from {} at step {}", o.checkpoint, step));
   }
-  auto saveCheckpoint = [&] {
+  // `completed`: the number of steps whose update the weights hold, which is where a resumed run starts.
+  auto saveCheckpoint = [&](int completed) {
     if (o.checkpoint.empty()) return;
     torch::serialize::OutputArchive a, optArchive;
     net->save(a);
     opt.save(optArchive);
     a.write("optimizer", optArchive);
-    a.write("step", torch::tensor(static_cast<int64_t>(step)));
+    a.write("step", torch::tensor(static_cast<int64_t>(completed)));
     const std::string tmp = o.checkpoint + ".tmp";
     a.save_to(tmp);
     std::filesystem::rename(tmp, o.checkpoint);
@@ -135,7 +136,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     running = std::isnan(running) ? l : 0.98 * running + 0.02 * l;
     if (progress && !progress(double(step + 1) / o.steps, "train"))
       throw Interrupted();
-    if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint();
+    if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint(step + 1);
     if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -151,7 +152,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
       }
     }
   }
-  saveCheckpoint();
+  saveCheckpoint(step);
   auto [pv, pb] = validate();
   info.steps = step;
   info.validationPsnr = pv;

@@ -296,6 +296,22 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
   double diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i) diff += std::fabs(a.data[i] - t.cube.data[i]);
   EXPECT_GT(diff, 0.0);
+  // A run stopped mid-way (here by its progress callback during step 6; a kill leaves the same checkpoint)
+  // resumes from the checkpoint of step 4 and ends where the straight run ends. (This caught a checkpoint that
+  // recorded the index of its step instead of the count of steps done, so a resumed run repeated one step.)
+  FusionModel stopped(tinyInfo(t.bands, *t.p), 3);
+  EXPECT_THROW(pretrainFusion(stopped, {t.cube}, Cube(), t.options(8, dir.path("c.ckpt")),
+                              [](double done, const std::string&) { return done < 5.5 / 8; }),
+               Interrupted);
+  FusionModel continued(tinyInfo(t.bands, *t.p), 99);
+  auto oc = t.options(8, dir.path("c.ckpt"));
+  oc.resume = true;
+  logs.clear();
+  pretrainFusion(continued, {t.cube}, Cube(), oc, {}, [&](const std::string& m) { logs.push_back(m); });
+  ASSERT_FALSE(logs.empty());
+  EXPECT_NE(logs[0].find("at step 4"), std::string::npos) << logs[0];
+  Cube c = continued.infer(x, t.cube);
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a.data[i], c.data[i], 1e-6);
 }
 
 // Tiled inference (lib/TilePlan.h) equals whole-scene inference: the shipped HypSen fusion module on the real
