@@ -207,6 +207,9 @@ json writeQuicklook(const Cube& z, const RasterInfo& hsi, const RasterInfo& layo
   return {{"path", path}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
 }
 
+// bicubic, GSA and GLP-HS: no network, no model, no adaptation.
+bool isClassicalMethod(const std::string& method) { return method == "bicubic" || method == "gsa" || method == "glp-hs"; }
+
 // The fusion module for the learned methods: --model, else the shipped one whose sidecar matches the scene.
 // Without a match, ual and fixed-kernel go on with a classical first stage alone (--model none).
 struct ChosenModel {
@@ -265,7 +268,7 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
   MethodOutcome out;
   std::optional<FusionModel>& model = chosen.model;
   auto t0 = Clock::now();
-  if (o.method == "bicubic" || o.method == "gsa" || o.method == "glp-hs") {
+  if (isClassicalMethod(o.method)) {
     out.z = stageOneEstimate(o.method, y, x, s);
     return out;
   }
@@ -358,7 +361,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
   if (!o.quicklookPath.empty()) checkOutputPath(o.quicklookPath, o.write.overwrite, "--quicklook");
   if (!o.kernelOutPath.empty()) {
-    if (o.method != "ual" && o.method != "dip") throw InputError("--kernel-out: only --method ual (or dip) estimates a kernel");
+    if (o.method != "ual" && o.method != "dip" && o.method != "fixed-kernel")
+      throw InputError("--kernel-out: only --method ual, dip or fixed-kernel have a kernel");
     checkOutputPath(o.kernelOutPath, o.write.overwrite, "--kernel-out");
   }
 
@@ -412,7 +416,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   const double hrPixels = double(hrWin.width) * hrWin.height;
   const double sceneMb =
       4.0 * (2.0 * sel.kept.size() * hrPixels + msiKeep.size() * hrPixels + sel.kept.size() * double(lrWin.width) * lrWin.height) / 1e6;
-  const bool usesNetworks = o.method != "bicubic" && o.method != "gsa" && o.method != "glp-hs";
+  const bool usesNetworks = !isClassicalMethod(o.method);
   const int netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
   const int netRadius = model ? model->receptiveRadius() : 2 * 3 + 1;
   int tile = o.tile;
