@@ -138,9 +138,14 @@ class TrainCommand : public Command {
     }
     Cube validation;
     if (!o_.validation.empty()) validation = loadTrainingCube(o_.validation, bands);
-    info.command = "hsi-fuse train " + o_.cubes + " --srf " + o_.srf + " --scale " + std::to_string(o_.scale) +
-                   " --width " + std::to_string(o_.width) + " --steps " + std::to_string(o_.steps) + " --stage1 " +
-                   o_.stage1 + " --sigma-range " + o_.sigmaRange + " --kernel-size-range " + o_.sizeRange;
+    // Every option that shapes the weights, so the run can be repeated from the sidecar alone.
+    info.command = fmt::format(
+        "hsi-fuse train {}{} --srf {} {} --scale {} --stage1 {} --width {} --depth {} --steps {} --batch {} --patch {} "
+        "--lr {} --decay-every {} --sigma-range {} --kernel-size-range {}{} --seed {}",
+        o_.cubes, o_.validation.empty() ? "" : " --validation " + o_.validation, o_.srf,
+        o_.bandGrid.empty() ? "--bands-like " + o_.bandsLike : "--band-grid " + o_.bandGrid, o_.scale, o_.stage1, o_.width,
+        o_.depth, o_.steps, o_.batch, o_.patch, o_.lr, o_.decayEvery, o_.sigmaRange, o_.sizeRange,
+        o_.validation.empty() ? "" : " --validate-every " + std::to_string(o_.validateEvery), o_.seed);
 
     FusionModel model(info, static_cast<std::uint64_t>(o_.seed));
     PretrainOptions t;
