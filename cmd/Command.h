@@ -16,6 +16,8 @@ struct CommonOptions {
   bool debug = false;                // --debug: let exceptions through
   std::vector<std::string> config;   // --config KEY=VALUE (GDAL configuration options)
   bool help = false;
+  // Messages for stderr, one per line; none with --quiet.
+  LogFn log() const;
 };
 
 class Command {

@@ -1,9 +1,16 @@
 #include "cmd/CommonOptions.h"
 
+#include <iostream>
+
 #include "cmd/Command.h"
 #include "lib/Error.h"
 
 namespace hsifuse {
+
+LogFn CommonOptions::log() const {
+  if (quiet) return {};
+  return [](const std::string& m) { std::cerr << m << "\n"; };
+}
 
 void declareCommonOptions(OptionTable& table, CommonOptions& common) {
   table.flag("quiet", 'q', &common.quiet, "No progress and no warnings on stderr.")

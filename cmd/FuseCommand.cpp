@@ -70,8 +70,7 @@ class FuseCommand : public Command {
     f.wavelengths = o_.filter.wavelengths;
     f.bands = o_.filter.toFilter();
     f.write = o_.out.toWriteOptions("Float32");
-    LogFn log;
-    if (!common.quiet) log = [](const std::string& m) { std::cerr << m << "\n"; };
+    const LogFn log = common.log();
     const std::string report = runFusionJob(f, progress, log);
     if (f.reportPath == "-") std::cout << report;
     if (!common.quiet)

@@ -167,8 +167,7 @@ class TrainCommand : public Command {
     t.resume = o_.resume;
     t.seed = static_cast<std::uint64_t>(o_.seed);
     t.device = device;
-    LogFn log;
-    if (!common.quiet) log = [](const std::string& m) { std::cerr << m << "\n"; };
+    const LogFn log = common.log();
     pretrainFusion(model, cubes, validation, t, progress, log);
     model.save(o_.out, true);
     if (!common.quiet)

@@ -30,37 +30,34 @@ std::vector<double> gaussianTaps(int length, double sigma, double centre) {
   return w;
 }
 
-// Separable correlation, 'same' size. `first` is the tap index of offset 0. Replicate or zero borders.
-Plane filterSeparable(const Plane& img, int rows, int cols, const std::vector<double>& vertical,
-                      const std::vector<double>& horizontal, int vFirst, int hFirst, bool replicate) {
-  Plane tmp(img.size()), out(img.size());
+// One axis of a separable correlation: along rows (horizontal) or columns (vertical), 'same' size, tap
+// `first` at offset 0, replicate or zero borders.
+Plane filterAxis(const Plane& img, int rows, int cols, const std::vector<double>& taps, int first, bool replicate,
+                 bool horizontal) {
+  Plane out(img.size());
+  const int n = horizontal ? cols : rows;
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
+      const int at = horizontal ? c : r;
       double s = 0;
-      for (int k = 0; k < static_cast<int>(horizontal.size()); ++k) {
-        int cc = c + k - hFirst;
-        if (cc < 0 || cc >= cols) {
+      for (int k = 0; k < static_cast<int>(taps.size()); ++k) {
+        int q = at + k - first;
+        if (q < 0 || q >= n) {
           if (!replicate) continue;
-          cc = std::clamp(cc, 0, cols - 1);
+          q = std::clamp(q, 0, n - 1);
         }
-        s += horizontal[k] * img[static_cast<std::size_t>(r) * cols + cc];
-      }
-      tmp[static_cast<std::size_t>(r) * cols + c] = s;
-    }
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      double s = 0;
-      for (int k = 0; k < static_cast<int>(vertical.size()); ++k) {
-        int rr = r + k - vFirst;
-        if (rr < 0 || rr >= rows) {
-          if (!replicate) continue;
-          rr = std::clamp(rr, 0, rows - 1);
-        }
-        s += vertical[k] * tmp[static_cast<std::size_t>(rr) * cols + c];
+        s += taps[k] * img[horizontal ? static_cast<std::size_t>(r) * cols + q : static_cast<std::size_t>(q) * cols + c];
       }
       out[static_cast<std::size_t>(r) * cols + c] = s;
     }
   return out;
+}
+
+// Separable correlation, 'same' size: the horizontal pass, then the vertical one.
+Plane filterSeparable(const Plane& img, int rows, int cols, const std::vector<double>& vertical,
+                      const std::vector<double>& horizontal, int vFirst, int hFirst, bool replicate) {
+  return filterAxis(filterAxis(img, rows, cols, horizontal, hFirst, replicate, true), rows, cols, vertical, vFirst,
+                    replicate, false);
 }
 
 // One scale of the pyramid: the cube (x255, kept bands only) and its panchromatic image.
