@@ -101,7 +101,6 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
   if (fusionModel) {
     fusion = fusionModel->impl().module;
     fusion->to(device);
-    fusion->train();
   }
   DegenerationNet degen{nullptr};
   if (!o.learnKernel)
@@ -190,6 +189,7 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
   double smoothed = NAN, best = INFINITY;
   int sinceBest = 0;
   adapt->train();
+  if (fusionModel) fusion->train();  // after the kernel start, whose inference left it in eval mode
   for (int step = 0; step < o.steps; ++step) {
     std::vector<torch::Tensor> zIn, yRef, xRef, yMask, xMask;
     const int count = whole ? 1 : o.patchesPerStep;
