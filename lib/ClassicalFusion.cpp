@@ -88,56 +88,75 @@ std::vector<std::vector<int>> bandGroups(const Cube& lrHsi, const Cube& msiLr) {
 
 }  // namespace
 
-Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
-  requireScaledGrids(lrHsi, hrMsi, s, "GLP-HS");
-  const std::size_t nh = hrMsi.planeSize();
-  const Cube up = upsample(lrHsi, s, Interpolation::Bicubic);
-  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, blockMean(hrMsi, s));
-  // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
-  // detail pan - low holds what the LR sensor cannot see.
-  const Cube low = upsample(blurDownsample(hrMsi, mtf, s), s, Interpolation::Bicubic);
-  Cube out(lrHsi.bands, hrMsi.rows, hrMsi.cols);
-  for (int i = 0; i < hrMsi.bands; ++i) {
-    const float *pan = hrMsi.band(i), *pl = low.band(i);
-    const double lowMean = mean(pl, nh);
-    double varL = 0;
-    for (std::size_t p = 0; p < nh; ++p) varL += (pl[p] - lowMean) * (pl[p] - lowMean);
-    for (int a : groups[i]) {
-      const float* u = up.band(a);
-      const double um = mean(u, nh);
-      double cov = 0;
-      for (std::size_t p = 0; p < nh; ++p) cov += (u[p] - um) * (pl[p] - lowMean);
-      const double gain = varL > 0 ? cov / varL : 0.0;  // regression-based injection gain
-      float* dst = out.band(a);
-      for (std::size_t p = 0; p < nh; ++p) dst[p] = static_cast<float>(u[p] + gain * (pan[p] - pl[p]));
-    }
-  }
-  return out;
+ClassicalFusion::Method ClassicalFusion::parseMethod(const std::string& name, const std::string& option) {
+  if (name == "bicubic") return Method::Bicubic;
+  if (name == "gsa") return Method::Gsa;
+  if (name == "glp-hs") return Method::GlpHs;
+  throw InputError(fmt::format("{}: '{}' is not bicubic, gsa or glp-hs", option, name));
 }
 
-Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
-  requireScaledGrids(lrHsi, hrMsi, s, "GSA");
-  const std::size_t nl = lrHsi.planeSize(), nh = hrMsi.planeSize();
-  const Cube msiLr = blockMean(hrMsi, s);
-  const Cube up = upsample(lrHsi, s, Interpolation::Bicubic);
-  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, msiLr);
+namespace {
 
-  Cube out(lrHsi.bands, hrMsi.rows, hrMsi.cols);
-  for (int i = 0; i < hrMsi.bands; ++i) {
-    const auto& g = groups[i];
+// HR strips of about 8 M values (all bands), the unit of the fitting pass over the HR grid.
+template <typename Fn>
+void forEachHrStrip(int rows, int cols, int bands, Fn&& fn) {
+  const int height = std::max(1, static_cast<int>(8'000'000 / (static_cast<double>(cols) * std::max(bands, 1))));
+  for (int r = 0; r < rows; r += height) fn(Window{0, r, cols, std::min(height, rows - r)});
+}
+
+double planeSum(const float* x, std::size_t n) {
+  double acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (std::size_t i = 0; i < n; ++i) acc += x[i];
+  return acc;
+}
+
+double planeDot(const float* x, const float* y, std::size_t n) {
+  double acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (std::size_t i = 0; i < n; ++i) acc += double(x[i]) * y[i];
+  return acc;
+}
+
+}  // namespace
+
+ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf)
+    : method_(method), lr_(lrHsi), msi_(hrMsi), s_(scale) {
+  if (scale < 1) throw InputError("the scale must be at least 1");
+  if (method == Method::Bicubic) return;
+  requireScaledGrids(lrHsi, hrMsi, scale, method == Method::Gsa ? "GSA" : "GLP-HS");
+  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, blockMean(hrMsi, scale));
+  for (const auto& g : groups) {
+    Group group;
+    group.bands = g;
+    groups_.push_back(group);
+  }
+  if (method == Method::Gsa) {
+    fitGsa();
+  } else {
+    // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
+    // detail pan - low holds what the LR sensor cannot see.
+    lowLr_ = blurDownsample(hrMsi, mtf.w.empty() ? mtfGaussian(scale) : mtf, scale);
+    fitGlpHs();
+  }
+}
+
+void ClassicalFusion::fitGsa() {
+  const std::size_t nl = lr_.planeSize(), nh = msi_.planeSize();
+  const Cube msiLr = blockMean(msi_, s_);
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const auto& g = grp.bands;
     if (g.empty()) continue;
     const std::size_t k = g.size();
-    const double panMean = mean(hrMsi.band(i), nh), panLrMean = mean(msiLr.band(i), nl);
-    std::vector<double> lrMean(k), hrMean(k);
-    for (std::size_t a = 0; a < k; ++a) {
-      lrMean[a] = mean(lrHsi.band(g[a]), nl);
-      hrMean[a] = mean(up.band(g[a]), nh);
-    }
+    const double panLrMean = mean(msiLr.band(i), nl);
+    std::vector<double> lrMean(k);
+    for (std::size_t a = 0; a < k; ++a) lrMean[a] = mean(lr_.band(g[a]), nl);
     // pan_LR ~ sum_a alpha_a band_a,LR + alpha_0, on mean-removed data (normal equations).
     const std::size_t n = k + 1;
     std::vector<double> ata(n * n, 0.0), atb(n, 0.0), row(n);
     for (std::size_t p = 0; p < nl; ++p) {
-      for (std::size_t a = 0; a < k; ++a) row[a] = lrHsi.band(g[a])[p] - lrMean[a];
+      for (std::size_t a = 0; a < k; ++a) row[a] = lr_.band(g[a])[p] - lrMean[a];
       row[k] = 1.0;
       const double target = msiLr.band(i)[p] - panLrMean;
       for (std::size_t a = 0; a < n; ++a) {
@@ -148,35 +167,122 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
     for (std::size_t a = 0; a < n; ++a)
       for (std::size_t c = a + 1; c < n; ++c) ata[a * n + c] = ata[c * n + a];
     const std::vector<double> alpha = solveSymmetric(ata, atb);
-
-    // Synthetic intensity on the HR grid, its zero-mean version, and the detail to inject.
-    std::vector<double> intensity(nh, alpha[k]);
-    for (std::size_t a = 0; a < k; ++a) {
-      const float* u = up.band(g[a]);
-      for (std::size_t p = 0; p < nh; ++p) intensity[p] += alpha[a] * (u[p] - hrMean[a]);
+    grp.alpha.assign(alpha.begin(), alpha.begin() + k);  // the constant drops out once the intensity is centred
+    grp.panMean = mean(msi_.band(i), nh);
+  }
+  // The HR statistics of the upsampled bands, strip by strip: means and, within each group, the covariance C.
+  // The centred intensity is I = sum_a alpha_a (up_a - mean_a), so var(I) = alpha' C alpha and
+  // cov(I, up_a) = (C alpha)_a: the gains need C, not the HR intensity itself.
+  std::vector<std::vector<double>> sums(groups_.size()), gram(groups_.size());
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const std::size_t k = groups_[i].bands.size();
+    sums[i].assign(k, 0.0);
+    gram[i].assign(k * k, 0.0);
+  }
+  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
+    const std::size_t np = up.planeSize();
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      const auto& g = groups_[i].bands;
+      const int k = static_cast<int>(g.size());
+      for (int a = 0; a < k; ++a) sums[i][a] += planeSum(up.band(g[a]), np);
+#pragma omp parallel for schedule(dynamic)
+      for (int a = 0; a < k; ++a)
+        for (int c = 0; c <= a; ++c) gram[i][a * k + c] += planeDot(up.band(g[a]), up.band(g[c]), np);
     }
-    double im = 0;
-    for (double v : intensity) im += v;
-    im /= nh;
+  });
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const std::size_t k = grp.bands.size();
+    grp.upMean.resize(k);
+    for (std::size_t a = 0; a < k; ++a) grp.upMean[a] = sums[i][a] / nh;
+    std::vector<double> cAlpha(k, 0.0);
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t c = 0; c < k; ++c) {
+        const double m2 = gram[i][std::max(a, c) * k + std::min(a, c)] / nh;
+        cAlpha[a] += (m2 - grp.upMean[a] * grp.upMean[c]) * grp.alpha[c];
+      }
     double varI = 0;
-    std::vector<double> detail(nh);
-    for (std::size_t p = 0; p < nh; ++p) {
-      intensity[p] -= im;
-      varI += intensity[p] * intensity[p];
-      detail[p] = (hrMsi.band(i)[p] - panMean) - intensity[p];
+    for (std::size_t a = 0; a < k; ++a) varI += grp.alpha[a] * cAlpha[a];
+    grp.gain.resize(k);
+    for (std::size_t a = 0; a < k; ++a) grp.gain[a] = varI > 0 ? cAlpha[a] / varI : 0.0;
+  }
+}
+
+void ClassicalFusion::fitGlpHs() {
+  // Regression-based injection gains g_a = cov(up_a, low) / var(low) over the HR grid, strip by strip.
+  const std::size_t nh = msi_.planeSize();
+  std::vector<double> lowSum(groups_.size(), 0.0), lowSq(groups_.size(), 0.0);
+  std::vector<std::vector<double>> upSum(groups_.size()), cross(groups_.size());
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    upSum[i].assign(groups_[i].bands.size(), 0.0);
+    cross[i].assign(groups_[i].bands.size(), 0.0);
+  }
+  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
+    const Cube low = upsampleWindow(lowLr_, s_, Interpolation::Bicubic, strip);
+    const std::size_t np = up.planeSize();
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      const auto& g = groups_[i].bands;
+      if (g.empty()) continue;
+      lowSum[i] += planeSum(low.band(i), np);
+      lowSq[i] += planeDot(low.band(i), low.band(i), np);
+      for (std::size_t a = 0; a < g.size(); ++a) {
+        upSum[i][a] += planeSum(up.band(g[a]), np);
+        cross[i][a] += planeDot(up.band(g[a]), low.band(i), np);
+      }
     }
-    varI /= nh;
-    for (std::size_t a = 0; a < k; ++a) {
-      const float* u = up.band(g[a]);
-      double cov = 0;
-      for (std::size_t p = 0; p < nh; ++p) cov += intensity[p] * (u[p] - hrMean[a]);
-      cov /= nh;
-      const double gain = varI > 0 ? cov / varI : 0.0;
-      float* dst = out.band(g[a]);
-      for (std::size_t p = 0; p < nh; ++p) dst[p] = static_cast<float>(u[p] + gain * detail[p]);
+  });
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const double lowMean = lowSum[i] / nh, varL = lowSq[i] / nh - lowMean * lowMean;
+    for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+      const double cov = cross[i][a] / nh - upSum[i][a] / nh * lowMean;
+      grp.gain.push_back(varL > 0 ? cov / varL : 0.0);
+    }
+  }
+}
+
+Cube ClassicalFusion::window(const Window& hr) const {
+  Cube out = upsampleWindow(lr_, s_, Interpolation::Bicubic, hr);
+  if (method_ == Method::Bicubic) return out;
+  const Cube pan = msi_.crop(hr);
+  const Cube low = method_ == Method::GlpHs ? upsampleWindow(lowLr_, s_, Interpolation::Bicubic, hr) : Cube();
+  const std::size_t np = out.planeSize();
+  std::vector<double> detail(np);
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const Group& grp = groups_[i];
+    if (grp.bands.empty()) continue;
+    const float* x = pan.band(i);
+    if (method_ == Method::Gsa) {
+      // detail = (pan - mean pan) - centred intensity
+      for (std::size_t p = 0; p < np; ++p) detail[p] = x[p] - grp.panMean;
+      for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+        const float* u = out.band(grp.bands[a]);
+        const double al = grp.alpha[a], m = grp.upMean[a];
+        for (std::size_t p = 0; p < np; ++p) detail[p] -= al * (u[p] - m);
+      }
+    } else {
+      const float* l = low.band(i);
+      for (std::size_t p = 0; p < np; ++p) detail[p] = double(x[p]) - l[p];
+    }
+    for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+      float* u = out.band(grp.bands[a]);
+      const double gain = grp.gain[a];
+      for (std::size_t p = 0; p < np; ++p) u[p] = static_cast<float>(u[p] + gain * detail[p]);
     }
   }
   return out;
+}
+
+Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
+  const ClassicalFusion f(ClassicalFusion::Method::GlpHs, lrHsi, hrMsi, s, mtf);
+  return f.window({0, 0, f.cols(), f.rows()});
+}
+
+Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
+  const ClassicalFusion f(ClassicalFusion::Method::Gsa, lrHsi, hrMsi, s);
+  return f.window({0, 0, f.cols(), f.rows()});
 }
 
 }  // namespace hsifuse

@@ -4,12 +4,52 @@
 // GSA (Gram-Schmidt adaptive, Aiazzi et al. 2007) and MTF-GLP-HS (generalised Laplacian pyramid with an
 // MTF-matched low-pass and regression-based injection gains).
 // A first stage for UAL, a fast method on its own, and the baseline learned results are compared with.
+#include <string>
 #include <vector>
 
 #include "lib/BlurKernel.h"
 #include "lib/Cube.h"
 
 namespace hsifuse {
+
+// A classical fusion fitted once on the whole scene and then evaluated window by window, so that a scene
+// whose HR cube does not fit in memory is fused tile by tile: the LR statistics (band groups, GSA's intensity
+// regression) come from the LR HSI, the HR ones (means, covariances, injection gains) from one pass over
+// strips of the HR grid. window(whole grid) equals fuseGsa / fuseGlpHs / bicubic upsampling; any window equals
+// the same pixels of it (up to float rounding). The cubes must outlive the object.
+class ClassicalFusion {
+ public:
+  enum class Method { Bicubic, Gsa, GlpHs };
+  // "bicubic", "gsa" or "glp-hs" (InputError naming `option` otherwise).
+  static Method parseMethod(const std::string& name, const std::string& option);
+
+  // `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty).
+  ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf = {});
+  int bands() const { return lr_.bands; }
+  int rows() const { return lr_.rows * s_; }
+  int cols() const { return lr_.cols * s_; }
+  // B x hr.height x hr.width.
+  Cube window(const Window& hr) const;
+
+ private:
+  // What each MSI band's group of HSI bands needs to inject its detail.
+  struct Group {
+    std::vector<int> bands;      // HSI bands in the group
+    std::vector<double> alpha;   // GSA: intensity = sum alpha_a (up_a - upMean_a)
+    std::vector<double> upMean;  // GSA: HR means of the upsampled bands
+    double panMean = 0;          // GSA: HR mean of the MSI band
+    std::vector<double> gain;    // injection gain per band
+  };
+  void fitGsa();
+  void fitGlpHs();
+
+  Method method_;
+  const Cube& lr_;
+  const Cube& msi_;
+  int s_;
+  Cube lowLr_;  // GLP-HS: the MSI through the LR sensor's MTF and decimated (upsampled per window)
+  std::vector<Group> groups_;
+};
 
 // lrHsi: B x h x w; hrMsi: b x (h*s) x (w*s). Returns B x (h*s) x (w*s).
 // Up/downsampling follow the phase of Degradation.h (bicubic up, s x s block mean down).

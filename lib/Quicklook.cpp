@@ -5,23 +5,27 @@
 
 namespace hsifuse {
 
-Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen) {
+std::vector<int> quicklookBands(const std::vector<SpectralBand>& bands, int bandCount) {
   std::vector<int> pick;
-  const bool wavelengths = allHaveWavelengths(bands) && static_cast<int>(bands.size()) == z.bands;
+  const bool wavelengths = allHaveWavelengths(bands) && static_cast<int>(bands.size()) == bandCount;
   for (int k = 0; k < 3; ++k) {
     if (wavelengths) {
       const double target = k == 0 ? 640 : k == 1 ? 550 : 470;
       int best = 0;
-      for (int b = 1; b < z.bands; ++b)
+      for (int b = 1; b < bandCount; ++b)
         if (std::fabs(bands[b].wavelengthNm - target) < std::fabs(bands[best].wavelengthNm - target)) best = b;
       pick.push_back(best);
     } else {
-      pick.push_back(std::min(z.bands - 1, (z.bands - 1) * (3 - k) / 4));
+      pick.push_back(std::min(bandCount - 1, (bandCount - 1) * (3 - k) / 4));
     }
   }
+  return pick;
+}
+
+Cube stretchRgb(const Cube& z) {
   Cube rgb(3, z.rows, z.cols);
   for (int k = 0; k < 3; ++k) {
-    const float* src = z.band(pick[k]);
+    const float* src = z.band(k);
     std::vector<float> v;
     for (std::size_t i = 0; i < z.planeSize(); ++i)
       if (std::isfinite(src[i])) v.push_back(src[i]);
@@ -37,8 +41,15 @@ Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::ve
     for (std::size_t i = 0; i < z.planeSize(); ++i)
       dst[i] = std::isfinite(src[i]) ? std::round(std::clamp((src[i] - lo) / range, 0.0f, 1.0f) * 255.0f) : 0.0f;
   }
-  if (chosen) *chosen = pick;
   return rgb;
+}
+
+Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen) {
+  const std::vector<int> pick = quicklookBands(bands, z.bands);
+  Cube three(3, z.rows, z.cols);
+  for (int k = 0; k < 3; ++k) std::copy_n(z.band(pick[k]), z.planeSize(), three.band(k));
+  if (chosen) *chosen = pick;
+  return stretchRgb(three);
 }
 
 }  // namespace hsifuse

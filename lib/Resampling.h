@@ -10,6 +10,10 @@ enum class Interpolation { Bilinear, Bicubic };
 
 // LR -> HR: rows*s x cols*s. Borders are clamped (edge replication). Bicubic uses a = -0.75.
 Cube upsample(const Cube& lr, int scale, Interpolation method);
+// The pixels `hr` (a window of the HR grid, rows*s x cols*s) of upsample(lr, scale, method), computed from
+// the few LR pixels under it: equal to cropping the whole upsampled cube, for tiles of a scene too big to
+// upsample at once.
+Cube upsampleWindow(const Cube& lr, int scale, Interpolation method, const Window& hr);
 // The cube's content moved by (dx, dy) pixels (right, down; sub-pixel, bicubic, borders clamped):
 // out(r, c) = in(r - dy, c - dx).
 Cube shifted(const Cube& c, double dx, double dy);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "TestSupport.h"
@@ -12,6 +13,7 @@
 #include "lib/Resampling.h"
 #include "lib/SpectralResampling.h"
 #include "lib/SpectralResponse.h"
+#include "lib/WindowSource.h"
 
 using namespace hsifuse;
 
@@ -132,4 +134,61 @@ TEST(Gsa, BeatsBicubicOnARealHyperionCrop) {
   RecordProperty("psnr_bicubic", std::to_string(pb));
   RecordProperty("psnr_gsa", std::to_string(pg));
   EXPECT_LT(samDegrees(z, gsa), samDegrees(z, bicubic));
+}
+
+// Streaming pieces: any window of the upsampling and of the classical fusions equals the same pixels of the
+// whole-scene result, so a scene fused tile by tile has no seams.
+TEST(Streaming, UpsampleWindowEqualsTheCropOfTheWholeUpsampling) {
+  Cube lr(3, 13, 11);
+  for (std::size_t i = 0; i < lr.size(); ++i) lr.data[i] = std::sin(0.37 * i) + 0.01 * (i % 17);
+  const int s = 3;
+  for (Interpolation m : {Interpolation::Bicubic, Interpolation::Bilinear}) {
+    const Cube whole = upsample(lr, s, m);
+    for (Window w : {Window{0, 0, 33, 39}, Window{0, 0, 5, 7}, Window{10, 14, 9, 8}, Window{28, 31, 5, 8}, Window{1, 2, 31, 1}}) {
+      const Cube part = upsampleWindow(lr, s, m, w), expected = whole.crop(w);
+      ASSERT_EQ(part.size(), expected.size());
+      for (std::size_t i = 0; i < part.size(); ++i) ASSERT_FLOAT_EQ(part.data[i], expected.data[i]) << "window at " << w.col << "," << w.row;
+    }
+  }
+}
+
+TEST(Streaming, ClassicalFusionWindowsEqualTheWholeScene) {
+  Cube z = hyperionCube();
+  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
+  const int s = 4;
+  Cube y = blurDownsample(z, BlurKernel::gaussian(9, 2.0), s);
+  Cube x = projectSpectrally(z, p.matrix());
+  for (auto method : {ClassicalFusion::Method::Bicubic, ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
+    const ClassicalFusion f(method, y, x, s);
+    const Cube whole = f.window({0, 0, 48, 48});
+    // Tiles of 20 x 20 (not a multiple of s) cover the scene; each must reproduce its part of the whole.
+    double worst = 0;
+    for (int r = 0; r < 48; r += 20)
+      for (int c = 0; c < 48; c += 20) {
+        const Window w{c, r, std::min(20, 48 - c), std::min(20, 48 - r)};
+        const Cube part = f.window(w), expected = whole.crop(w);
+        for (std::size_t i = 0; i < part.size(); ++i) worst = std::max(worst, double(std::fabs(part.data[i] - expected.data[i])));
+      }
+    EXPECT_LT(worst, 1e-6) << "method " << static_cast<int>(method);
+  }
+  // And the functions of the whole scene are the same fit.
+  const Cube gsa = fuseGsa(y, x, s), windowed = ClassicalFusion(ClassicalFusion::Method::Gsa, y, x, s).window({0, 0, 48, 48});
+  EXPECT_EQ(gsa.data, windowed.data);
+  EXPECT_GT(psnrUal(z, gsa), psnrUal(z, upsample(y, s, Interpolation::Bicubic)) + 3.0);
+  EXPECT_THROW(ClassicalFusion::parseMethod("gs", "--stage1"), InputError);
+}
+
+TEST(Streaming, ReadReplicatedPadsAtTheSceneBorderOnly) {
+  Cube c(2, 5, 4);
+  for (std::size_t i = 0; i < c.size(); ++i) c.data[i] = float(i);
+  const WindowSource src = WindowSource::ofCube(c);
+  const Window w{-2, -1, 8, 8};  // reaches past every side
+  const Cube out = readReplicated(src, w);
+  for (int b = 0; b < 2; ++b)
+    for (int r = 0; r < 8; ++r)
+      for (int col = 0; col < 8; ++col)
+        ASSERT_EQ(out.at(b, r, col), c.at(b, std::clamp(r - 1, 0, 4), std::clamp(col - 2, 0, 3)));
+  const Cube inside = readReplicated(src, {1, 1, 2, 3});
+  EXPECT_EQ(inside.data, c.crop({1, 1, 2, 3}).data);
 }
