@@ -64,11 +64,12 @@ Cube degenerate(const Cube& z, const BlurKernel& kernel, int scale) {
 
 namespace {
 
-// Both entry points. Without `fusion`, `firstStage` is Z~ (frozen). With it, `firstStage` is the fusion
+// Every entry point. Without `fusion`, `firstStage` is Z~ (frozen). With it, `firstStage` is the fusion
 // module's HSI input and Z~ = fusion(X, firstStage) is recomputed for every patch, so gradients reach it.
-AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+// Z~ is read window by window (replicate-padded at the scene border); Z^ leaves through `sink` tile by tile.
+AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                        const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
-                       const ProgressFn& progress, FusionModel* fusionModel) {
+                       const ProgressFn& progress, FusionModel* fusionModel, const WindowSink& sink) {
   if (firstStage.rows != lrHsi.rows * s || firstStage.cols != lrHsi.cols * s || hrMsi.rows != firstStage.rows ||
       hrMsi.cols != firstStage.cols || firstStage.bands != lrHsi.bands)
     throw InputError(fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
@@ -83,11 +84,15 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
   const torch::Device device(o.device);
 
   // Work on data scaled to about [0, 1]: one factor for all three, so X = P Z still holds.
+  // Inputs already at that scale (peak 1 up to rounding, as `fuse` passes them) are used in place on the CPU:
+  // for a large scene the LR HSI and the MSI are most of the memory the adaptation holds.
   const float peak = lrHsi.peak();
-  const float norm = peak > 0 ? 1.0f / peak : 1.0f;
-  auto zt = toTensor(firstStage, device) * norm;
-  auto yt = toTensor(lrHsi, device) * norm;
-  auto xt = toTensor(hrMsi, device) * norm;
+  float norm = peak > 0 ? 1.0f / peak : 1.0f;
+  if (std::fabs(norm - 1.0f) < 1e-5f) norm = 1.0f;
+  auto observed = [&](const Cube& c) {
+    return device.is_cpu() && norm == 1.0f ? tensorView(c) : toTensor(c, device) * norm;
+  };
+  const torch::Tensor yt = observed(lrHsi), xt = observed(hrMsi);
   std::vector<float> pFlat;
   for (const auto& row : p) pFlat.insert(pFlat.end(), row.begin(), row.end());
   auto pt = torch::from_blob(pFlat.data(), {static_cast<int64_t>(p.size()), static_cast<int64_t>(p[0].size())},
@@ -103,31 +108,50 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
     fusion->to(device);
   }
   DegenerationNet degen{nullptr};
-  if (!o.learnKernel)
+  if (!o.learnKernel) {
     degen = netWithKernel(o.fixedKernel.w.empty() ? BlurKernel::ualPredefined() : o.fixedKernel, s);
-  else if (o.kernelInitLeastSquares)
-    // The kernel starts from the least-squares fit to the first stage as it is at step 0.
-    degen = netWithKernel(estimateKernelLeastSquares(fusionModel ? fusionModel->infer(hrMsi, firstStage, o.device, o.tileSize)
-                                                                 : firstStage,
-                                                     lrHsi, kernelSizeFor(o, s), s, 20000, o.seed),
+  } else if (o.kernelInitLeastSquares) {
+    // The kernel starts from the least-squares fit to the first stage as it is at step 0, on the scene's
+    // central part (at most kKernelFitHr HR pixels across: the fit samples 20000 LR pixels anyway).
+    constexpr int kKernelFitHr = 512;
+    const int lh = std::min(lrHsi.rows, std::max(8, kKernelFitHr / s)), lw = std::min(lrHsi.cols, std::max(8, kKernelFitHr / s));
+    const Window lrFit{(lrHsi.cols - lw) / 2, (lrHsi.rows - lh) / 2, lw, lh};
+    const Window hrFit{lrFit.col * s, lrFit.row * s, lw * s, lh * s};
+    const Cube stage = firstStage.read(hrFit);
+    degen = netWithKernel(estimateKernelLeastSquares(fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize)
+                                                                 : stage,
+                                                     lrHsi.crop(lrFit), kernelSizeFor(o, s), s, 20000, o.seed),
                           s);
-  else
+  } else {
     degen = DegenerationNet(kernelSizeFor(o, s), s, o.kernelInitSigma > 0 ? o.kernelInitSigma : s / 2.0);
+  }
   degen->to(device);
   const int pb = degen->padBefore(), pa = degen->padAfter();
   const int r = 2 * o.depth + 1;  // receptive-field radius of the adaptation module
   const int rf = fusionModel ? fusionModel->receptiveRadius() : 0;
-  // Replicate-pad the first stage (and, with a trainable fusion module, the MSI) once; every patch is then
-  // a plain slice. Z~ over the padded rows [a, b) and columns [c, d):
-  auto padded = [&](const torch::Tensor& t, int extra) {
-    return F::pad(t, F::PadFuncOptions({pb + r + extra, pa + r + extra, pb + r + extra, pa + r + extra}).mode(torch::kReplicate));
+  // Patches are taken in "padded" coordinates, where 0 is scene pixel -(pb + r): the margins the degeneration
+  // net and the adaptation module need around a patch. Z~ is read from the source with replicate padding, as if
+  // the scene had been padded once; so is the MSI that a trainable fusion module sees (held padded in memory).
+  const int margin = pb + r;
+  torch::Tensor lastRead;  // the last window read, reused while the window does not change (whole-scene steps)
+  Window lastWindow{0, 0, -1, -1};
+  auto readFirstStage = [&](int r0, int r1, int c0, int c1) {  // scene rows [r0, r1), columns [c0, c1)
+    const Window w{c0, r0, c1 - c0, r1 - r0};
+    if (!(w == lastWindow)) {
+      const Cube patch = readReplicated(firstStage, w);
+      lastRead = device.is_cpu() ? tensorView(patch) * norm : toTensor(patch, device) * norm;  // one copy on the CPU
+      lastWindow = w;
+    }
+    return lastRead;
   };
-  auto zp = padded(zt, rf);
-  zt = torch::Tensor();  // only the padded copy is used from here on (a full-size cube less in memory)
-  const torch::Tensor xpf = fusionModel ? padded(xt, rf) : torch::Tensor();
+  const torch::Tensor xpf =
+      fusionModel ? F::pad(xt, F::PadFuncOptions({margin + rf, pa + r + rf, margin + rf, pa + r + rf}).mode(torch::kReplicate))
+                  : torch::Tensor();
+  // Z~ over the padded rows [a, b) and columns [c, d).
   auto firstStageOver = [&](int a, int b, int c, int d) {
-    if (!fusionModel) return zp.slice(2, a, b).slice(3, c, d);
-    auto out = fusion->forward(xpf.slice(2, a, b + 2 * rf).slice(3, c, d + 2 * rf), zp.slice(2, a, b + 2 * rf).slice(3, c, d + 2 * rf));
+    if (!fusionModel) return readFirstStage(a - margin, b - margin, c - margin, d - margin);
+    auto base = readFirstStage(a - margin - rf, b - margin + rf, c - margin - rf, d - margin + rf);
+    auto out = fusion->forward(xpf.slice(2, a, b + 2 * rf).slice(3, c, d + 2 * rf), base);
     return out.slice(2, rf, rf + (b - a)).slice(3, rf, rf + (d - c));
   };
 
@@ -163,25 +187,25 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
   const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
   std::uniform_int_distribution<int> pickRow(0, std::max(0, h - q)), pickCol(0, std::max(0, w - q));
 
-  // Z^ of the whole scene with the current weights, tile by tile: a core's slice of the padded first stage with
-  // r pixels of context on each side gives exactly the whole-scene result (the padding is the scene's own
-  // replicate padding, made once).
-  auto finalPass = [&]() {
+  // Z^ of the whole scene with the current weights, tile by tile into `out`: a core's window of Z~ with r pixels
+  // of context on each side (replicate-padded at the scene border) gives exactly the whole-scene result.
+  auto finalPass = [&](const WindowSink& out) {
     adapt->eval();
     if (fusionModel) fusion->eval();
     torch::NoGradGuard g;
     auto apply = [&](const Window& w) {
-      auto zin = firstStageOver(pb + w.row, pb + w.row + w.height + 2 * r, pb + w.col, pb + w.col + w.width + 2 * r);
+      auto zin = firstStageOver(margin - r + w.row, margin + r + w.row + w.height, margin - r + w.col, margin + r + w.col + w.width);
       auto zhat = adapt->forward(zin);
-      return toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm);
+      out(w, toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm));
     };
-    Cube z = o.tileSize <= 0 || (o.tileSize >= firstStage.rows && o.tileSize >= firstStage.cols)
-                 ? apply({0, 0, firstStage.cols, firstStage.rows})
-                 : runTiled(TilePlan(firstStage.rows, firstStage.cols, o.tileSize, 0, s), firstStage.bands,
-                            [&](const Tile& t) { return apply(t.core); });
+    if (o.tileSize <= 0 || (o.tileSize >= firstStage.rows && o.tileSize >= firstStage.cols)) {
+      apply({0, 0, firstStage.cols, firstStage.rows});
+    } else {
+      const TilePlan plan(firstStage.rows, firstStage.cols, o.tileSize, 0, s);
+      for (const Tile& t : plan.tiles()) apply(t.core);
+    }
     adapt->train();
     if (fusionModel) fusion->train();
-    return z;
   };
   double observing = 0;  // seconds spent in `observe`, left out of the reported times
 
@@ -234,7 +258,9 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
     if (o.observe && o.observeEvery > 0 && (step + 1) % o.observeEvery == 0) {
       const auto t = std::chrono::steady_clock::now();
       const double elapsed = std::chrono::duration<double>(t - start).count() - observing;
-      o.observe(step + 1, elapsed, finalPass());
+      Cube current(firstStage.bands, firstStage.rows, firstStage.cols);
+      finalPass(collectInto(current));
+      o.observe(step + 1, elapsed, current);
       observing += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
     if (o.plateauPatience > 0) {
@@ -247,10 +273,20 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
     }
   }
 
-  result.z = finalPass();
+  finalPass(sink);
   result.kernel = toBlurKernel(degen->kernel);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - observing;
   return result;
+}
+
+// The in-memory entry points: Z~ cropped from a cube, Z^ assembled into result.z.
+AdaptationResult adaptInMemory(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                               const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                               const ProgressFn& progress, FusionModel* fusion) {
+  Cube z(firstStage.bands, firstStage.rows, firstStage.cols);
+  AdaptationResult r = adapt(WindowSource::ofCube(firstStage), lrHsi, hrMsi, p, s, o, progress, fusion, collectInto(z));
+  r.z = std::move(z);
+  return r;
 }
 
 }  // namespace
@@ -258,16 +294,31 @@ AdaptationResult adapt(const Cube& firstStage, const Cube& lrHsi, const Cube& hr
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                             const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
                             const ProgressFn& progress) {
-  return adapt(firstStage, lrHsi, hrMsi, p, s, o, progress, nullptr);
+  return adaptInMemory(firstStage, lrHsi, hrMsi, p, s, o, progress, nullptr);
+}
+
+namespace {
+
+void requireMatchingFusion(const FusionModel& fusion, int bands, int msiBands, int s) {
+  if (fusion.info().scale != s || fusion.info().hsiBands.size() != static_cast<std::size_t>(bands) ||
+      fusion.info().msiBands.size() != static_cast<std::size_t>(msiBands))
+    throw InputError("adaptation: the fusion module does not match the scene's bands or scale");
+}
+
+}  // namespace
+
+AdaptationResult adaptSceneStreamed(const WindowSource& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                                    const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
+                                    const WindowSink& sink, FusionModel* fusion, const ProgressFn& progress) {
+  if (fusion) requireMatchingFusion(*fusion, firstStage.bands, hrMsi.bands, s);
+  return adapt(firstStage, lrHsi, hrMsi, p, s, o, progress, fusion, sink);
 }
 
 AdaptationResult adaptSceneWithFusion(FusionModel& fusion, const Cube& base, const Cube& lrHsi, const Cube& hrMsi,
                                       const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
                                       const ProgressFn& progress) {
-  if (fusion.info().scale != s || fusion.info().hsiBands.size() != static_cast<std::size_t>(base.bands) ||
-      fusion.info().msiBands.size() != static_cast<std::size_t>(hrMsi.bands))
-    throw InputError("adaptation: the fusion module does not match the scene's bands or scale");
-  return adapt(base, lrHsi, hrMsi, p, s, o, progress, &fusion);
+  requireMatchingFusion(fusion, base.bands, hrMsi.bands, s);
+  return adaptInMemory(base, lrHsi, hrMsi, p, s, o, progress, &fusion);
 }
 
 }  // namespace hsifuse

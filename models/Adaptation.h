@@ -5,7 +5,7 @@
 //   L = |D(Z^) - Y|_1 + |P Z^ - X|_1   (means).
 // On a CPU a whole-scene step is slow (about 2 s at 512x512), so each step uses randomly sampled
 // patches aligned to s, with margins so that the degeneration net sees whole LR pixels and the
-// convolutions see real neighbours (the scene is replicate-padded once, not each patch).
+// convolutions see real neighbours (replicate padding only at the scene border).
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -14,6 +14,7 @@
 #include "lib/BlurKernel.h"
 #include "lib/Cube.h"
 #include "lib/Progress.h"
+#include "lib/WindowSource.h"
 
 namespace hsifuse {
 
@@ -70,6 +71,15 @@ AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cub
                             const ProgressFn& progress = {});
 
 class FusionModel;
+
+// The streaming form, for scenes whose HR cubes do not fit in memory: Z~ is read window by window from
+// `firstStage` (patches with their margins, replicate-padded at the scene border), and Z^ leaves through `sink`
+// one tile of options.tileSize at a time (result.z stays empty). With `fusion`, `firstStage` is its HSI input
+// and the module is trained in the loop, as in adaptSceneWithFusion. The results equal the in-memory forms'.
+AdaptationResult adaptSceneStreamed(const WindowSource& firstStage, const Cube& lrHsi, const Cube& hrMsi,
+                                    const std::vector<std::vector<double>>& p, int scale,
+                                    const AdaptationOptions& options, const WindowSink& sink,
+                                    FusionModel* fusion = nullptr, const ProgressFn& progress = {});
 
 // The paper's Table 1 ablations that train the fusion module during the adaptation: the first stage is
 // Z~ = fusion(X, base), computed patch by patch inside the graph, and the fusion module's weights are

@@ -9,6 +9,7 @@
 #include "lib/Cube.h"
 #include "lib/Progress.h"
 #include "lib/SpectralBand.h"
+#include "lib/WindowSource.h"
 
 namespace hsifuse {
 
@@ -60,6 +61,10 @@ class FusionModel {
   // which gives the whole-scene result with memory that follows the tile size.
   Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu", int tileSize = 0,
              const ProgressFn& progress = {}) const;
+  // The module's output window by window, for scenes streamed in tiles: each window is computed from the MSI
+  // and stage-1 pixels around it (receptiveRadius() of context, clipped at the scene border), so it equals the
+  // same pixels of infer() on the whole scene. `msi` (and what `stage1` reads from) must outlive the source.
+  WindowSource outputSource(const Cube& msi, const WindowSource& stage1, const std::string& device = "cpu") const;
   // Pixels of context one output pixel depends on, per side: M mapping convs, M guidance convs, the output conv.
   int receptiveRadius() const { return 2 * info_.depth + 1; }
 

@@ -11,6 +11,12 @@ inline torch::Tensor toTensor(const Cube& c, const torch::Device& device = torch
   return t.clone().to(device);
 }
 
+// The cube's memory seen as a CPU tensor, without a copy: `c` must outlive it and stay unchanged, and the
+// tensor must not be written to.
+inline torch::Tensor tensorView(const Cube& c) {
+  return torch::from_blob(const_cast<float*>(c.data.data()), {1, c.bands, c.rows, c.cols}, torch::kFloat32);
+}
+
 inline Cube toCube(const torch::Tensor& t) {
   auto x = t.detach().to(torch::kCPU).to(torch::kFloat32).contiguous();
   TORCH_CHECK(x.dim() == 4 && x.size(0) == 1, "expected a 1 x B x H x W tensor");

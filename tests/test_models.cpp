@@ -352,6 +352,64 @@ TEST(Tiles, AdaptedModuleAppliedInTilesEqualsTheWholeScene) {
   EXPECT_GT(change, 1e-4);
 }
 
+// Streaming: the fusion module as a window source equals whole-scene inference; the streamed adaptation asks its
+// source only for patches with their margins (never the scene), sends every pixel to the sink exactly once in
+// tiles, and gives the in-memory result.
+TEST(Streaming, FusionModuleOutputSourceEqualsTheWholeScene) {
+  torch::set_num_threads(2);
+  const FusionModel model = FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.pt");
+  Cube z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read();
+  z.scale(1.0f / z.peak());
+  const Cube y = blurDownsample(z, BlurKernel::gaussian(7, 1.5), 3);
+  const Cube x = projectSpectrally(z, model.info().p);
+  const Cube first = upsample(y, 3, Interpolation::Bicubic);
+  const Cube whole = model.infer(x, first);
+  const WindowSource src = model.outputSource(x, WindowSource::ofCube(first));
+  double diff = 0;
+  for (Window w : {Window{0, 0, 48, 48}, Window{5, 7, 20, 11}, Window{40, 30, 8, 18}}) {
+    const Cube part = src.read(w), expected = whole.crop(w);
+    for (std::size_t i = 0; i < part.size(); ++i) diff = std::max(diff, double(std::fabs(part.data[i] - expected.data[i])));
+  }
+  EXPECT_LT(diff, 1e-5);
+}
+
+TEST(Streaming, AdaptationReadsPatchesAndWritesEveryPixelOnce) {
+  RealCase c;
+  AdaptationOptions o;
+  o.steps = 6;
+  o.patchLr = 4;  // 16 x 16 HR pixels of a 48 x 48 scene
+  o.tileSize = 16;
+  const AdaptationResult inMemory = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  std::size_t largestRead = 0, reads = 0;
+  const WindowSource counting{c.first.bands, c.first.rows, c.first.cols, [&](const Window& w) {
+                                largestRead = std::max(largestRead, static_cast<std::size_t>(w.width) * w.height);
+                                ++reads;
+                                return c.first.crop(w);
+                              }};
+  Cube streamed(c.first.bands, c.first.rows, c.first.cols, NAN);
+  std::vector<int> written(c.first.planeSize(), 0);
+  const WindowSink sink = [&](const Window& w, const Cube& piece) {
+    collectInto(streamed)(w, piece);
+    for (int r = 0; r < w.height; ++r)
+      for (int col = 0; col < w.width; ++col) ++written[static_cast<std::size_t>(w.row + r) * c.first.cols + w.col + col];
+  };
+  const AdaptationResult r = adaptSceneStreamed(counting, c.y, c.x, c.p, c.s, o, sink);
+  EXPECT_TRUE(r.z.data.empty());
+  EXPECT_TRUE(std::all_of(written.begin(), written.end(), [](int n) { return n == 1; }));
+  for (std::size_t i = 0; i < streamed.size(); ++i) ASSERT_NEAR(streamed.data[i], inMemory.z.data[i], 1e-6);
+  EXPECT_GE(reads, 6u);
+  // Without the kernel's least-squares start (which reads the scene's centre, here all of it) and with a 4 x 4
+  // kernel (no margin at s = 4), a training patch is 16 HR pixels plus the module's 2 x 7, and so is a tile of
+  // the final pass: 30 x 30 of the 48 x 48 scene.
+  reads = 0;
+  largestRead = 0;
+  o.kernelInitLeastSquares = false;
+  o.kernelSize = 4;
+  adaptSceneStreamed(counting, c.y, c.x, c.p, c.s, o, [](const Window&, const Cube&) {});
+  EXPECT_EQ(largestRead, 30u * 30u);
+  EXPECT_GE(reads, 6u + 9u);  // a patch per step, a window per tile
+}
+
 // The Table 1 ablations that train the fusion module during the adaptation (fine-tuning, dip): zero steps
 // return the fusion module's own output; steps change the module's weights and lower the joint loss; the
 // final pass in tiles (fusion and adaptation modules together) equals the whole scene.
