@@ -29,7 +29,7 @@ class FuseCommand : public Command {
            "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, bicubic. When the inputs are in different CRSs, or the LR grid "
            "does not fall on whole HR pixels, the LR HSI is warped (--resampling) onto a grid aligned with the MSI's, "
            "with a pixel of exactly s MSI pixels, over the overlap less one LR pixel per side. Plain pixel grids "
-           "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). The networks run tile by tile (--tile, --ram) with a halo of their receptive field, which reproduces the whole-scene result; the inputs, the first stage and the output are held whole in memory.";
+           "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). Memory follows --ram, not the scene: the LR HSI and the MSI are held whole, and everything with the HR grid and all HSI bands streams in tiles (--tile) that reproduce the whole-scene result (the classical fusions are fitted on the whole scene, the networks get a halo of their receptive field). For the adaptation the first stage is written once to a temporary GeoTIFF beside OUTPUT (as large as OUTPUT in Float32) and removed at the end. The report's quality section is computed on the central window that --ram allows.";
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
@@ -53,8 +53,8 @@ class FuseCommand : public Command {
         .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.")
         .text("resampling", &o_.job.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
         .flag("fix-shift", 0, &o_.job.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")
-        .integer("tile", &o_.job.tile, "PX", "Run the networks in tiles of this side in HR pixels (0: chosen from --ram).")
-        .number("ram", &o_.job.ramMb, "MB", "Memory budget: the tile size follows from it; a scene whose whole-scene arrays exceed it is refused.")
+        .integer("tile", &o_.job.tile, "PX", "Stream the scene in tiles of this side in HR pixels (0: chosen from --ram, at most 384).")
+        .number("ram", &o_.job.ramMb, "MB", "Memory budget of the whole process (peak RSS, the ~190 MB of the program included): the tile size and the report's quality window follow from it; a scene whose inputs and fixed buffers leave less than 32 MB for the tiles is refused.")
 
         .text("report", &o_.job.reportPath, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
         .text("quicklook", &o_.job.quicklookPath, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")

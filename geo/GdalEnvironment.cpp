@@ -50,6 +50,13 @@ void setGdalConfigOption(const std::string& key, const std::string& value) {
   CPLSetConfigOption(key.c_str(), value.c_str());
 }
 
+double capGdalBlockCache(double megabytes) {
+  initGdal();
+  if (CPLGetConfigOption("GDAL_CACHEMAX", nullptr) == nullptr)
+    GDALSetCacheMax64(static_cast<GIntBig>(megabytes * 1024 * 1024));
+  return GDALGetCacheMax64() / (1024.0 * 1024.0);
+}
+
 std::string gdalVersion() { return GDALVersionInfo("RELEASE_NAME"); }
 
 std::string projVersion() { return proj_info().version; }

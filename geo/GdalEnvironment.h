@@ -13,6 +13,10 @@ void setGdalWarningSink(std::function<void(const std::string&)> sink);
 std::string takeGdalError();
 // --config KEY=VALUE
 void setGdalConfigOption(const std::string& key, const std::string& value);
+// Caps GDAL's block cache at `megabytes` (its default is 5 % of the machine's memory, which a streamed job
+// would otherwise fill on top of its own budget), unless the user chose GDAL_CACHEMAX (environment or
+// --config). Returns the cap in effect, in MB.
+double capGdalBlockCache(double megabytes);
 std::string gdalVersion();
 std::string projVersion();
 

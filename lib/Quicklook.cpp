@@ -44,12 +44,4 @@ Cube stretchRgb(const Cube& z) {
   return rgb;
 }
 
-Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen) {
-  const std::vector<int> pick = quicklookBands(bands, z.bands);
-  Cube three(3, z.rows, z.cols);
-  for (int k = 0; k < 3; ++k) std::copy_n(z.band(pick[k]), z.planeSize(), three.band(k));
-  if (chosen) *chosen = pick;
-  return stretchRgb(three);
-}
-
 }  // namespace hsifuse

@@ -8,10 +8,8 @@
 
 namespace hsifuse {
 
-// Returns a 3 x rows x cols cube of values 0..255 and the chosen band indices (0-based, R, G, B).
-Cube quicklookRgb(const Cube& z, const std::vector<SpectralBand>& bands, std::vector<int>* chosen = nullptr);
-// The two halves, for cubes streamed tile by tile: which bands (R, G, B) of `bandCount`, and the stretch of a
-// 3-band cube holding them.
+// Two halves, so that a cube streamed tile by tile keeps only three bands: which bands (0-based R, G, B) of
+// `bandCount`, and the stretch of a 3-band cube holding them to values 0..255.
 std::vector<int> quicklookBands(const std::vector<SpectralBand>& bands, int bandCount);
 Cube stretchRgb(const Cube& rgbBands);
 

@@ -6,15 +6,19 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "geo/BandSubset.h"
 #include "geo/Coregistration.h"
+#include "geo/GdalEnvironment.h"
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
+#include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
 #include "lib/Qnr.h"
@@ -25,9 +29,9 @@
 #include "lib/SpectralResponse.h"
 #include "lib/Text.h"
 #include "lib/TilePlan.h"
+#include "lib/WindowSource.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
-#include "models/Pretraining.h"
 #include "pipeline/QualityJob.h"
 
 namespace fs = std::filesystem;
@@ -182,10 +186,10 @@ json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const Ra
   return q;
 }
 
-// An RGB PNG of the output on its grid; returns the report entry.
-json writeQuicklook(const Cube& z, const RasterInfo& hsi, const RasterInfo& layout, const std::string& path, bool overwrite) {
-  std::vector<int> chosen;
-  const Cube rgb = quicklookRgb(z, hsi.spectralBands(), &chosen);
+// An RGB PNG of the output on its grid from its three quicklook bands (`chosen`); returns the report entry.
+json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const RasterInfo& hsi, const RasterInfo& layout,
+                    const std::string& path, bool overwrite) {
+  const Cube rgb = stretchRgb(rgbBands);
   RasterInfo ql = layout;
   ql.bands.clear();
   ql.metadata.clear();
@@ -205,6 +209,61 @@ json writeQuicklook(const Cube& z, const RasterInfo& hsi, const RasterInfo& layo
   writer.writeWindow({0, 0, rgb.cols, rgb.rows}, rgb);
   writer.commit();
   return {{"path", path}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
+}
+
+// Where the fused tiles go, in the order the method produces them: back to the HSI's units, nodata where no
+// input pixel was valid, into the output writer. On the way the tiles leave behind what the end of the job
+// needs from the whole output: the window the quality section scores (normalised units, before nodata) and the
+// three quicklook bands.
+struct OutputTiles {
+  RasterWriter& writer;
+  float peak;
+  const PixelMask& hrValid;
+  float nodataValue;
+  int cols;
+  Window qualityWindow;       // empty when no report is asked for
+  Cube quality;               // bands x qualityWindow, allocated with the first tile (after the adaptation's training)
+  std::vector<int> rgb;       // quicklook bands, empty when none is asked for
+  Cube rgbBands;              // 3 x rows x cols
+
+  void put(const Window& w, const Cube& z) {
+    if (!qualityWindow.empty()) {
+      if (quality.data.empty()) quality = Cube(z.bands, qualityWindow.height, qualityWindow.width);
+      pasteOverlap(z, w, quality, qualityWindow);
+    }
+    Cube out = z;
+    out.scale(peak);
+    if (!hrValid.empty())
+      for (int r = 0; r < w.height; ++r)
+        for (int c = 0; c < w.width; ++c)
+          if (!hrValid[static_cast<std::size_t>(w.row + r) * cols + w.col + c])
+            for (int b = 0; b < out.bands; ++b) out.at(b, r, c) = nodataValue;
+    if (!rgb.empty()) {
+      Cube three(3, w.height, w.width);
+      for (int k = 0; k < 3; ++k) std::copy_n(out.band(rgb[k]), out.planeSize(), three.band(k));
+      pasteOverlap(three, w, rgbBands, {0, 0, rgbBands.cols, rgbBands.rows});
+    }
+    writer.writeWindow(w, out);
+  }
+  WindowSink sink() {
+    return [this](const Window& w, const Cube& z) { put(w, z); };
+  }
+};
+
+// The resident memory of this process now, in MB (Linux /proc; 0 where it cannot be read).
+double residentMb() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<double>(::sysconf(_SC_PAGESIZE)) / 1e6;
+}
+
+// The central window of the HR grid, aligned to s, holding at most `maxPixels` pixels (the whole grid when it fits).
+Window centralWindow(int rows, int cols, int s, double maxPixels) {
+  if (double(rows) * cols <= maxPixels) return {0, 0, cols, rows};
+  const int side = std::max(s, static_cast<int>(std::sqrt(maxPixels)) / s * s);
+  const int h = std::min(rows / s * s, side), w = std::min(cols / s * s, std::max(s, static_cast<int>(maxPixels / h) / s * s));
+  return {(cols - w) / 2 / s * s, (rows - h) / 2 / s * s, w, h};
 }
 
 // bicubic, GSA and GLP-HS: no network, no model, no adaptation.
@@ -255,27 +314,47 @@ ChosenModel chooseModel(const FuseOptions& o, const std::vector<SpectralBand>& h
 }
 
 struct MethodOutcome {
-  Cube z;
   std::optional<BlurKernel> kernel;
   json report;
   std::vector<std::pair<std::string, double>> seconds;
 };
 
-// Step 4 of the job: the chosen method on the read, scaled scene (y / peak, the MSI matched to P y).
+// Every tile of `source` (cores of `tile` HR pixels, aligned to s) into `sink`.
+void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& sink, const ProgressFn& progress,
+                 const std::string& stage) {
+  const TilePlan plan(source.rows, source.cols, std::max(tile, s), 0, s);
+  const auto& tiles = plan.tiles();
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    sink(tiles[i].core, source.read(tiles[i].core));
+    if (progress && !progress(double(i + 1) / tiles.size(), stage)) throw Interrupted();
+  }
+}
+
+// Step 4 of the job: the chosen method on the read, scaled scene (y / peak, the MSI matched to P y), its output
+// streamed tile by tile into `output`. The first stage is computed window by window; when the adaptation needs
+// it many times, it is computed once into the temporary GeoTIFF `stagePath` (removed at the end of the job)
+// and read back by patches.
 MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y, const Cube& x,
                         const std::vector<std::vector<double>>& p, int s, int tile, const PixelMask& lrValid,
-                        const PixelMask& hrValid, const ProgressFn& progress) {
+                        const PixelMask& hrValid, const std::string& stagePath, const WindowSink& output,
+                        const ProgressFn& progress) {
   MethodOutcome out;
   std::optional<FusionModel>& model = chosen.model;
   auto t0 = Clock::now();
+  const bool dip = o.method == "dip";
+  // The classical method itself, or the fusion module's HSI input, or the first stage when there is no module.
+  const std::string stage1 = isClassicalMethod(o.method) ? o.method
+                             : o.stage1 != "auto"       ? o.stage1
+                             : model                    ? model->info().stage1
+                             : dip                      ? "bicubic"
+                                                        : kClassicalFirstStage;
+  const ClassicalFusion classical(ClassicalFusion::parseMethod(stage1, "--stage1"), y, x, s);
+  const WindowSource classicalSource{y.bands, x.rows, x.cols, [&](const Window& w) { return classical.window(w); }};
   if (isClassicalMethod(o.method)) {
-    out.z = stageOneEstimate(o.method, y, x, s);
+    streamTiles(classicalSource, tile, s, output, scaledProgress(progress, 0.1, 0.9), o.method);
+    out.seconds.emplace_back(o.method, seconds(t0));
     return out;
   }
-  const bool dip = o.method == "dip";
-  // The fusion module's HSI input, or the first stage itself when there is no module.
-  const std::string stage1 = o.stage1 != "auto" ? o.stage1 : model ? model->info().stage1 : dip ? "bicubic" : kClassicalFirstStage;
-  Cube base = stageOneEstimate(stage1, y, x, s);
   if (dip) {
     // The "no pretraining" ablation: a new fusion module, trained only by the scene's own observations.
     FusionModelInfo info;
@@ -290,14 +369,30 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
   const bool trainsFusion = dip || o.finetune;
   out.report["model"] = {{"path", dip ? std::string("none (a new, untrained module)") : chosen.path},
                          {"stage1", stage1}, {"trained_during_adaptation", trainsFusion}};
-  if (model && !trainsFusion) {
-    out.z = model->infer(x, base, o.device, tile, scaledProgress(progress, 0.1, 0.2));
-    base = Cube();  // a full-size cube less during the adaptation
-  } else if (!model) {
-    out.z = std::move(base);
+  // Z~ (or, when the module trains in the loop, its input).
+  const WindowSource stage = model && !trainsFusion ? model->outputSource(x, classicalSource, o.device) : classicalSource;
+  if (o.method == "fusion-only") {
+    streamTiles(stage, tile, s, output, scaledProgress(progress, 0.1, 0.9), "fusion");
+    out.seconds.emplace_back("fusion", seconds(t0));
+    return out;
   }
+  TemporaryFile stageFile{stagePath};
+  {
+    RasterInfo layout;
+    layout.width = stage.cols;
+    layout.height = stage.rows;
+    layout.bands.resize(stage.bands);
+    for (BandInfo& b : layout.bands) b.dataType = "Float32";
+    WriteOptions w;
+    w.creationOptions = {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "INTERLEAVE=BAND", "BIGTIFF=IF_SAFER"};
+    RasterWriter writer(stagePath, layout, w);
+    streamTiles(stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); },
+                scaledProgress(progress, 0.1, 0.2), model && !trainsFusion ? "fusion" : stage1);
+    writer.commit();
+  }
+  const RasterDataset stageDs = RasterDataset::open(stagePath);
+  const WindowSource stageOnDisk{stage.bands, stage.rows, stage.cols, [&](const Window& w) { return stageDs.readWindow(w); }};
   out.seconds.emplace_back("fusion", seconds(t0));
-  if (o.method == "fusion-only") return out;
 
   t0 = Clock::now();
   AdaptationOptions a;
@@ -314,10 +409,8 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
   // The paper's Table 1 ablation: UAL's predefined 8x8 Gaussian (sigma sqrt 3) instead of the learned kernel.
   if (o.method == "fixed-kernel") a.learnKernel = false;
   a.device = o.device;
-  const ProgressFn adaptProgress = scaledProgress(progress, 0.2, 0.9);
-  AdaptationResult r = trainsFusion ? adaptSceneWithFusion(*model, base, y, x, p, s, a, adaptProgress)
-                                    : adaptScene(out.z, y, x, p, s, a, adaptProgress);
-  out.z = std::move(r.z);
+  const AdaptationResult r = adaptSceneStreamed(stageOnDisk, y, x, p, s, a, output, trainsFusion ? &*model : nullptr,
+                                                scaledProgress(progress, 0.2, 0.9));
   out.kernel = r.kernel;
   json hist = json::array();
   for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
@@ -411,28 +504,47 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // The model (for the learned methods) is found and checked before anything is read.
   ChosenModel chosen = chooseModel(o, hsi.spectralBands(), p.keptBandNames(), s, say);
   const std::optional<FusionModel>& model = chosen.model;
-  // The networks run in tiles sized from the memory left after the whole-scene arrays
-  // (LR, MSI, first stage and output); an estimate of 20 live activations of the network's width per pixel.
-  const double hrPixels = double(hrWin.width) * hrWin.height;
-  const double sceneMb =
-      4.0 * (2.0 * sel.kept.size() * hrPixels + msiKeep.size() * hrPixels + sel.kept.size() * double(lrWin.width) * lrWin.height) / 1e6;
+  // Memory (--ram, the whole process): what the program occupies already (LibTorch and GDAL, about 190 MB),
+  // then the LR HSI and the MSI, held whole (the adaptation uses them in place),
+  // with the pixel masks, GDAL's block cache and the part of the output the report scores. What has the HR size
+  // and all HSI bands (the first stage, the output) streams in tiles whose side follows from the memory left:
+  // per pixel, about 20 live activations of the network's width and 3 copies of the HSI bands.
+  const double hsiBands = static_cast<double>(sel.kept.size()), msiBandCount = static_cast<double>(msiKeep.size());
+  const double hrPixels = double(hrWin.width) * hrWin.height, lrPixels = double(lrWin.width) * lrWin.height;
+  const double inputsMb = (4.0 * (hsiBands * lrPixels + msiBandCount * hrPixels) + 2.0 * hrPixels) / 1e6;
+  const double cacheMb = capGdalBlockCache(std::clamp(o.ramMb / 16, 16.0, 128.0));
+  const double qualityPixels = o.reportPath.empty() ? 0.0 : std::min(hrPixels, o.ramMb * 1e6 / 4 / (12.0 * hsiBands));
+  const double programMb = residentMb();
+  // One adaptation step: a patch of Z~ with its margins through the adaptation module, the degeneration net and
+  // their gradients, about 12 copies of the HSI bands (and the fusion module's activations when it trains).
+  const bool adapts = o.method == "ual" || o.method == "fixed-kernel" || o.method == "dip";
+  const bool trainsFusion = o.method == "dip" || o.finetune;
+  const double patchSide = s * std::min({o.patchLr > 0 ? o.patchLr : 64, lrWin.width, lrWin.height}) + 4.0 * s + 2.0 * (7 + (trainsFusion ? 7 : 0));
+  const int fusionWidth = trainsFusion ? std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 0) : 0;
+  // Before the first step, the kernel's least-squares start holds the central 512 x 512 HR pixels of Z~ and its
+  // design matrix; the larger of the two counts.
+  const double kernelStartMb = 1.5 * 4.0 * hsiBands * std::min(hrPixels, 512.0 * 512.0) / 1e6;
+  const double trainingMb =
+      adapts ? std::max(kernelStartMb, patchSide * patchSide * 4.0 * (12.0 * hsiBands + 20.0 * fusionWidth) / 1e6) : 0.0;
+  const double heldMb = programMb + inputsMb + cacheMb + trainingMb + (4.0 * hsiBands * qualityPixels + (o.quicklookPath.empty() ? 0.0 : 12.0 * hrPixels)) / 1e6;
   const bool usesNetworks = !isClassicalMethod(o.method);
   const int netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
-  const int netRadius = model ? model->receptiveRadius() : 2 * 3 + 1;
+  const int netRadius = usesNetworks ? (model ? model->receptiveRadius() : 2 * 3 + 1) : 0;
   int tile = o.tile;
-  if (usesNetworks && tile <= 0) {
-    const double budgetMb = o.ramMb - sceneMb;
+  if (tile <= 0) {
+    const double budgetMb = o.ramMb - heldMb;
     if (budgetMb < 32)
-      throw InputError(fmt::format("--ram {:.0f}: the whole-scene arrays of this scene need {:.0f} MB and the networks at "
-                                   "least 32 MB more; raise --ram or crop the inputs",
-                                   o.ramMb, sceneMb));
-    const double bytesPerPixel = 4.0 * (20.0 * netWidth + 3.0 * sel.kept.size());
-    tile = tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, netRadius, s);
+      throw InputError(fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least 32 MB "
+                                   "more; raise --ram or crop the inputs",
+                                   o.ramMb, heldMb));
+    const double bytesPerPixel = usesNetworks ? 4.0 * (20.0 * netWidth + 3.0 * hsiBands) : 4.0 * (4.0 * hsiBands + msiBandCount);
+    // Tiles beyond ~384 pixels gain no speed, only memory.
+    tile = std::min(tileSizeForBudget(budgetMb * 1e6, bytesPerPixel, netRadius, s), std::max(s, 384 / s * s));
   }
-  if (usesNetworks) {
+  {
     const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), netRadius, s);
     report["tiles"] = {{"tile", tile}, {"halo", netRadius}, {"count", plan.tiles().size()},
-                       {"scene_arrays_mb", sceneMb}, {"ram_mb", o.ramMb}};
+                       {"held_mb", heldMb}, {"program_mb", programMb}, {"gdal_cache_mb", cacheMb}, {"ram_mb", o.ramMb}};
     say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, netRadius));
   }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
@@ -508,28 +620,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["seconds"]["read"] = seconds(t0);
   if (progress) progress(0.1, "read");
 
-  // 4. The method.
-  t0 = Clock::now();
-  MethodOutcome outcome = runMethod(o, chosen, y, x, p.matrix(), s, tile, lrValid, hrValid, progress);
-  Cube z = std::move(outcome.z);
-  const std::optional<BlurKernel> estimatedKernel = outcome.kernel;
-  for (const auto& [key, value] : outcome.report.items()) report[key] = value;
-  for (const auto& [stage, secs] : outcome.seconds) report["seconds"][stage] = secs;
-  report["method"] = o.method;
-  if (progress) progress(0.9, o.method);
-
-  // 5. Quality without reference, for the report.
-  if (!o.reportPath.empty()) {
-    t0 = Clock::now();
-    std::string line;
-    report["quality"] = qualitySection(z, y, x, s, hsi, hrValid, estimatedKernel, line);
-    report["seconds"]["quality"] = seconds(t0);
-    say(line);
-  }
-
-  // 6. Write on the MSI grid, in the HSI's units, with the HSI's bands and metadata.
-  t0 = Clock::now();
-  z.scale(peak);
+  // 4. The method, its tiles streamed into the output: on the MSI grid, in the HSI's units, with the HSI's bands
+  // and metadata.
   RasterInfo layout = hsi;
   layout.width = hrWin.width;
   layout.height = hrWin.height;
@@ -541,28 +633,69 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     g[3] += hrWin.col * g[4] + hrWin.row * g[5];
   }
   layout.metadata[""].emplace_back("hsifuse_method", o.method);
+  float nodataValue = 0;
   if (!hrValid.empty()) {
     // Pixels without valid input are written as nodata: the HSI's own value, else NaN (0 for integer types).
     const std::optional<double> own = hsi.bands.empty() ? std::nullopt : hsi.bands[0].nodata;
     const bool floating = o.write.outputType == "Float32" || o.write.outputType == "Float64";
     const double value = own ? *own : (floating ? std::nan("") : 0.0);
     for (BandInfo& b : layout.bands) b.nodata = value;
-    for (int b = 0; b < z.bands; ++b)
-      for (std::size_t i = 0; i < z.planeSize(); ++i)
-        if (!hrValid[i]) z.band(b)[i] = static_cast<float>(value);
+    nodataValue = static_cast<float>(value);
   }
+  t0 = Clock::now();
   RasterWriter writer(o.outPath, layout, o.write);
-  writer.writeWindow({0, 0, z.cols, z.rows}, z);
+  OutputTiles tiles{writer, peak, hrValid, nodataValue, hrWin.width, Window{}, Cube(), {}, Cube()};
+  if (!o.reportPath.empty()) {
+    tiles.qualityWindow = centralWindow(hrWin.height, hrWin.width, s, qualityPixels);
+  }
+  if (!o.quicklookPath.empty()) {
+    tiles.rgb = quicklookBands(hsi.spectralBands(), hsi.bandCount());
+    tiles.rgbBands = Cube(3, hrWin.height, hrWin.width);
+  }
+  const std::string stagePath =
+      (fs::path(o.outPath).parent_path() / fmt::format(".{}.hsifuse-stage1-{}.tif", fs::path(o.outPath).filename().string(), ::getpid()))
+          .string();
+  const MethodOutcome outcome = runMethod(o, chosen, y, x, p.matrix(), s, tile, lrValid, hrValid, stagePath, tiles.sink(), progress);
+  const std::optional<BlurKernel> estimatedKernel = outcome.kernel;
+  for (const auto& [key, value] : outcome.report.items()) report[key] = value;
+  for (const auto& [stage, secs] : outcome.seconds) report["seconds"][stage] = secs;
+  report["method"] = o.method;
+  if (progress) progress(0.9, o.method);
+  t0 = Clock::now();
   writer.commit();
-  if (!o.quicklookPath.empty()) report["quicklook"] = writeQuicklook(z, hsi, layout, o.quicklookPath, o.write.overwrite);
+  report["seconds"]["write"] = seconds(t0);
+
+  // 5. Quality without reference, for the report: on the whole output, or on its central window when the
+  // output is larger than the memory budget allows for it.
+  if (!o.reportPath.empty()) {
+    t0 = Clock::now();
+    std::string line;
+    const Window& q = tiles.qualityWindow;
+    const Window qLr{q.col / s, q.row / s, q.width / s, q.height / s};
+    PixelMask qValid;
+    if (!hrValid.empty())
+      for (int r = 0; r < q.height; ++r)
+        for (int c = 0; c < q.width; ++c) qValid.push_back(hrValid[static_cast<std::size_t>(q.row + r) * hrWin.width + q.col + c]);
+    report["quality"] = qualitySection(tiles.quality, y.crop(qLr), x.crop(q), s, hsi, qValid, estimatedKernel, line);
+    report["quality"]["window"] = {q.col, q.row, q.width, q.height};
+    if (!(q == Window{0, 0, hrWin.width, hrWin.height})) line += fmt::format(" (on the central {} x {} HR pixels)", q.width, q.height);
+    tiles.quality = Cube();
+    report["seconds"]["quality"] = seconds(t0);
+    say(line);
+  }
+
+  // 6. The side outputs.
+  if (!o.quicklookPath.empty())
+    report["quicklook"] = writeQuicklook(tiles.rgbBands, tiles.rgb, hsi, layout, o.quicklookPath, o.write.overwrite);
   if (!o.kernelOutPath.empty() && estimatedKernel) {
     writeTextFileAtomically(o.kernelOutPath, estimatedKernel->toCsv(), o.write.overwrite, "--kernel-out");
     report["kernel_csv"] = o.kernelOutPath;
   }
-  report["seconds"]["write"] = seconds(t0);
   report["seconds"]["total"] = seconds(start);
   report["output"] = o.outPath;
   report["device"] = o.device;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) report["peak_rss_mb"] = usage.ru_maxrss / 1024.0;  // Linux: KiB
   if (progress) progress(1.0, "write");
   const std::string text = report.dump(2) + "\n";
   if (!o.reportPath.empty() && o.reportPath != "-") writeTextFileAtomically(o.reportPath, text, o.write.overwrite, "--report");

@@ -7,8 +7,12 @@
 //
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
 // grid (geo/Coregistration.h); the residual shift is estimated (lib/ShiftEstimation.h) and, with fixShift,
-// corrected. Current limits (issue "fuse"): the networks run in tiles (lib/TilePlan.h), but the inputs, the first stage and the output are
-// held whole in memory.
+// corrected. Memory follows --ram, not the scene: the LR HSI and the MSI are held whole (they are the small
+// cubes: few bands, or the LR grid); every cube with the HR grid and all HSI bands streams in tiles
+// (lib/TilePlan.h). The first stage is computed tile by tile (a classical fusion fitted once on the whole
+// scene, then the fusion module with a halo of its receptive field); when the adaptation needs it, it is written
+// once to a temporary GeoTIFF beside the output and read back by patches; the output is written tile by tile.
+// The report's no-reference quality is computed on the central window that the budget allows.
 #include <functional>
 #include <string>
 #include <vector>
