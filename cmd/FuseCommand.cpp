@@ -58,7 +58,8 @@ class FuseCommand : public Command {
 
         .text("report", &o_.job.reportPath, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
         .text("quicklook", &o_.job.quicklookPath, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
-        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).");
+        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).")
+        .text("kernel-png", &o_.job.kernelPngPath, "PNG", "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out.declare(t, "Float32");

@@ -44,4 +44,14 @@ Cube stretchRgb(const Cube& z) {
   return rgb;
 }
 
+Cube kernelPicture(const BlurKernel& k, int m) {
+  double top = 0;
+  for (double v : k.w) top = std::max(top, v);
+  Cube out(1, k.rows * m, k.cols * m);
+  for (int r = 0; r < out.rows; ++r)
+    for (int c = 0; c < out.cols; ++c)
+      out.at(0, r, c) = top > 0 ? static_cast<float>(std::round(std::max(0.0, k.at(r / m, c / m)) / top * 255.0)) : 0.0f;
+  return out;
+}
+
 }  // namespace hsifuse

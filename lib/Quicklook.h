@@ -3,6 +3,7 @@
 // of the band list without wavelengths), each stretched from its 2nd to its 98th percentile to 0..255.
 #include <vector>
 
+#include "lib/BlurKernel.h"
 #include "lib/Cube.h"
 #include "lib/SpectralBand.h"
 
@@ -12,5 +13,9 @@ namespace hsifuse {
 // `bandCount`, and the stretch of a 3-band cube holding them to values 0..255.
 std::vector<int> quicklookBands(const std::vector<SpectralBand>& bands, int bandCount);
 Cube stretchRgb(const Cube& rgbBands);
+
+// A picture of a blur kernel for people: one band, each tap a `magnification` x `magnification` square, the
+// largest tap 255 and zero black (values 0..255).
+Cube kernelPicture(const BlurKernel& kernel, int magnification = 16);
 
 }  // namespace hsifuse

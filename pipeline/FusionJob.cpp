@@ -453,10 +453,11 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
   if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
   if (!o.quicklookPath.empty()) checkOutputPath(o.quicklookPath, o.write.overwrite, "--quicklook");
-  if (!o.kernelOutPath.empty()) {
+  for (const auto& [path, option] : {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}}) {
+    if (path.empty()) continue;
     if (o.method != "ual" && o.method != "dip" && o.method != "fixed-kernel")
-      throw InputError("--kernel-out: only --method ual, dip or fixed-kernel have a kernel");
-    checkOutputPath(o.kernelOutPath, o.write.overwrite, "--kernel-out");
+      throw InputError(fmt::format("{}: only --method ual, dip or fixed-kernel have a kernel", option));
+    checkOutputPath(path, o.write.overwrite, option);
   }
 
   // 1. Grids.
@@ -690,6 +691,23 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (!o.kernelOutPath.empty() && estimatedKernel) {
     writeTextFileAtomically(o.kernelOutPath, estimatedKernel->toCsv(), o.write.overwrite, "--kernel-out");
     report["kernel_csv"] = o.kernelOutPath;
+  }
+  if (!o.kernelPngPath.empty() && estimatedKernel) {
+    const Cube picture = kernelPicture(*estimatedKernel);
+    RasterInfo layout;
+    layout.width = picture.cols;
+    layout.height = picture.rows;
+    layout.bands.resize(1);
+    layout.bands[0].dataType = "Byte";
+    layout.bands[0].description = "blur kernel (largest tap = 255)";
+    WriteOptions w;
+    w.format = "PNG";
+    w.outputType = "Byte";
+    w.overwrite = o.write.overwrite;
+    RasterWriter writer(o.kernelPngPath, layout, w);
+    writer.writeWindow({0, 0, picture.cols, picture.rows}, picture);
+    writer.commit();
+    report["kernel_png"] = o.kernelPngPath;
   }
   report["seconds"]["total"] = seconds(start);
   report["output"] = o.outPath;

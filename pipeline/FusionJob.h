@@ -54,6 +54,7 @@ struct FuseOptions {
   std::string reportPath;          // "" = none, "-" = stdout
   std::string quicklookPath;       // RGB PNG of the output ("" = none)
   std::string kernelOutPath;       // the kernel UAL estimated, as CSV ("" = none)
+  std::string kernelPngPath;       // the same kernel as a small grayscale PNG ("" = none)
   WriteOptions write;
 };
 

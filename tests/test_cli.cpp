@@ -355,7 +355,8 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
     const bool ual = std::string(m) == "ual";
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
                         " --srf sentinel2a -q --steps 300 --patch 0 --method " + m +
-                        (ual ? " --quicklook " + dir.path("ql.png") + " --kernel-out " + dir.path("k.csv") : std::string()));
+                        (ual ? " --quicklook " + dir.path("ql.png") + " --kernel-out " + dir.path("k.csv") + " --kernel-png " + dir.path("k.png")
+                             : std::string()));
     ASSERT_EQ(r.exitCode, 0) << r.err;
   }
   auto psnr = [&](const char* m) {
@@ -373,6 +374,13 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
   int rows = 0;
   while (std::getline(k, line)) ++rows;
   EXPECT_EQ(rows, 12);
+  json kp = json::parse(runHsiFuse("info " + dir.path("k.png") + " --json").out)["files"][0];
+  EXPECT_EQ(kp["driver"], "PNG");
+  EXPECT_EQ(kp["band_count"], 1);
+  EXPECT_EQ(kp["width"], 12 * 16);
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("g.tif") +
+                            " --srf sentinel2a --method bicubic --kernel-png " + dir.path("k2.png")),
+                 "--kernel-png");
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("g.tif") +
                             " --srf sentinel2a --method gsa --kernel-out " + dir.path("k2.csv")),
                  "--kernel-out");

@@ -8,6 +8,7 @@
 #include "lib/Metrics.h"
 #include "lib/Qnr.h"
 #include "lib/QualityIndices.h"
+#include "lib/Quicklook.h"
 #include "lib/TilePlan.h"
 
 using namespace hsifuse;
@@ -184,4 +185,16 @@ TEST(TilePlan, CoresPartitionTheGridOnWholeLrPixels) {
   EXPECT_EQ(side % s, 0);
   EXPECT_LE((side + 14.0) * (side + 14.0) * 1000, 64e6);
   EXPECT_GT((side + s + 14.0) * (side + s + 14.0) * 1000, 64e6);
+}
+
+TEST(Quicklook, KernelPictureShowsEachTapAsABlock) {
+  BlurKernel k = BlurKernel::gaussian(5, 1.0);
+  const Cube p = kernelPicture(k, 4);
+  ASSERT_EQ(p.rows, 20);
+  ASSERT_EQ(p.cols, 20);
+  EXPECT_EQ(p.at(0, 8, 8), 255.0f);   // the centre tap is the largest
+  EXPECT_EQ(p.at(0, 11, 11), 255.0f); // and fills its 4 x 4 block
+  EXPECT_LT(p.at(0, 0, 0), p.at(0, 4, 4));
+  EXPECT_EQ(p.at(0, 0, 0), p.at(0, 3, 3));
+  EXPECT_NEAR(p.at(0, 8, 4), std::round(k.at(2, 1) / k.at(2, 2) * 255.0), 0.5);
 }
