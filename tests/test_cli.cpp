@@ -2,7 +2,9 @@
 // nothing half-written.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -297,6 +299,23 @@ TEST(Cli, TrainResumesAfterBeingKilled) {
   json sidecar;
   std::ifstream(model + ".json") >> sidecar;
   EXPECT_EQ(sidecar["steps"], 40);
+}
+
+// The first stage the adaptation reads back is a scene-sized temporary file beside the output: it loses its
+// name as soon as it is open, so even a run killed with SIGKILL during the adaptation leaves no such file.
+TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
+  TempDir dir;
+  const std::string err = dir.path("stderr.txt");
+  auto killed = hsifuse::test::runShell(hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
+                                        " --srf sentinel2a --method ual --model none --steps 100000 --num-threads 1 2> " + err +
+                                        " & pid=$!; for i in $(seq 600); do grep -q 'gsa: done' " + err +
+                                        " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
+  ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
+  std::ifstream in(err);
+  const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(log.find("gsa: done"), std::string::npos) << log;  // killed in the adaptation, after the stage file was written
+  for (const auto& f : dir.files()) EXPECT_EQ(f.find("stage1"), std::string::npos) << f;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("out.tif")));
 }
 
 TEST(Cli, FuseRefusesBadInputsWithoutWritingAnything) {
