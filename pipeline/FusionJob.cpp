@@ -377,7 +377,7 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
     return out;
   }
   TemporaryFile stageFile{stagePath};
-  {
+  try {
     RasterInfo layout;
     layout.width = stage.cols;
     layout.height = stage.rows;
@@ -390,6 +390,15 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
     streamTiles(stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); },
                 scaledProgress(progress, 0.1, 0.2), model && !trainsFusion ? "fusion" : stage1);
     writer.commit();
+  } catch (const Interrupted&) {
+    throw;
+  } catch (const InputError&) {
+    throw;
+  } catch (const Error& e) {
+    // The user named OUTPUT, not this file: say where it goes and how big it is.
+    throw Error(fmt::format("{}: cannot write the temporary first stage beside it ({:.1f} MB, Float32): {}; free space in "
+                            "that folder or write OUTPUT elsewhere",
+                            o.outPath, 4.0 * stage.bands * double(stage.rows) * stage.cols / 1e6, e.what()));
   }
   const RasterDataset stageDs = RasterDataset::open(stagePath);
   // Open, the file no longer needs its name: removing it now means that even a run killed during the

@@ -645,6 +645,14 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   EXPECT_NE(r.err.find("out.tif"), std::string::npos) << r.err;
   EXPECT_EQ(lineCount(r.err), 1) << r.err;
   EXPECT_TRUE(dir.files().empty());
+  // UAL writes its first stage to a temporary file beside the output first: when that fails, the error names
+  // OUTPUT and says what the file is.
+  r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                              " --srf sentinel2a --method ual --model none --steps 2 -q )");
+  EXPECT_EQ(r.exitCode, 1) << r.err;
+  EXPECT_EQ(r.err.rfind("ERROR: fuse: " + out + ": cannot write the temporary first stage beside it", 0), 0u) << r.err;
+  EXPECT_EQ(lineCount(r.err), 1) << r.err;
+  EXPECT_TRUE(dir.files().empty());
 }
 
 // Issue "fuse" section 3: a scene whose HR cube is a large part of the --ram budget is fused in tiles read and
