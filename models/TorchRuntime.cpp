@@ -22,6 +22,8 @@ void setTorchThreads(int threads) {
   at::set_num_threads(threads);
 }
 
+int torchThreads() { return at::get_num_threads(); }
+
 std::string resolveDevice(const std::string& spec) {
   const std::string s = toLower(spec);
   if (s == "cpu") return "cpu";

@@ -9,6 +9,8 @@ bool torchHasCuda();
 int torchCudaDeviceCount();
 // Sets LibTorch's intra-op threads (it defaults to 1 here); 0 = all cores.
 void setTorchThreads(int threads);
+// The intra-op threads LibTorch uses now (for reports).
+int torchThreads();
 // "auto", "cpu", "cuda" or "cuda:N" -> the canonical device string that will be used.
 // Throws InputError when CUDA is asked for and the LibTorch in use has none.
 std::string resolveDevice(const std::string& spec);

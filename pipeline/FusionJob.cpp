@@ -32,6 +32,7 @@
 #include "lib/WindowSource.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
+#include "models/TorchRuntime.h"
 #include "pipeline/QualityJob.h"
 
 namespace fs = std::filesystem;
@@ -727,6 +728,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   report["seconds"]["total"] = seconds(start);
   report["output"] = o.outPath;
   report["device"] = o.device;
+  report["threads"] = torchThreads();
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) == 0) report["peak_rss_mb"] = usage.ru_maxrss * 1024.0 / 1e6;  // Linux: KiB; MB as --ram
   if (progress) progress(1.0, "write");

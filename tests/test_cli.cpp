@@ -690,6 +690,7 @@ TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
   fuse("ual", "ual_whole.tif", "--model none --steps 2 --ram 8000");
   const json u = report("ual.json");
   EXPECT_GT(u["tiles"]["count"].get<int>(), 1);
+  EXPECT_GE(u["threads"].get<int>(), 1);
   EXPECT_LT(u["peak_rss_mb"].get<double>(), 900.0);
   EXPECT_GT(psnr("ual_whole.tif", "ual_streamed.tif"), 100.0);
   for (const auto& f : dir.files()) EXPECT_EQ(f.find("stage1"), std::string::npos) << f;
