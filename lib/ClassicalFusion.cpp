@@ -12,11 +12,14 @@
 namespace hsifuse {
 namespace {
 
-double mean(const float* x, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += x[i];
-  return s / n;
+double planeSum(const float* x, std::size_t n) {
+  double acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (std::size_t i = 0; i < n; ++i) acc += x[i];
+  return acc;
 }
+
+double mean(const float* x, std::size_t n) { return planeSum(x, n) / n; }
 
 double correlation(const float* x, const float* y, std::size_t n) {
   const double mx = mean(x, n), my = mean(y, n);
@@ -102,13 +105,6 @@ template <typename Fn>
 void forEachHrStrip(int rows, int cols, int bands, Fn&& fn) {
   const int height = std::max(1, static_cast<int>(8'000'000 / (static_cast<double>(cols) * std::max(bands, 1))));
   for (int r = 0; r < rows; r += height) fn(Window{0, r, cols, std::min(height, rows - r)});
-}
-
-double planeSum(const float* x, std::size_t n) {
-  double acc = 0;
-#pragma omp simd reduction(+ : acc)
-  for (std::size_t i = 0; i < n; ++i) acc += x[i];
-  return acc;
 }
 
 double planeDot(const float* x, const float* y, std::size_t n) {

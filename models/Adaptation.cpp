@@ -112,9 +112,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     degen = netWithKernel(o.fixedKernel.w.empty() ? BlurKernel::ualPredefined() : o.fixedKernel, s);
   } else if (o.kernelInitLeastSquares) {
     // The kernel starts from the least-squares fit to the first stage as it is at step 0, on the scene's
-    // central part (at most kKernelFitHr HR pixels across: the fit samples 20000 LR pixels anyway).
-    constexpr int kKernelFitHr = 512;
-    const int lh = std::min(lrHsi.rows, std::max(8, kKernelFitHr / s)), lw = std::min(lrHsi.cols, std::max(8, kKernelFitHr / s));
+    // central part (kKernelStartSideHr).
+    const int side = std::max(8, kKernelStartSideHr / s);
+    const int lh = std::min(lrHsi.rows, side), lw = std::min(lrHsi.cols, side);
     const Window lrFit{(lrHsi.cols - lw) / 2, (lrHsi.rows - lh) / 2, lw, lh};
     const Window hrFit{lrFit.col * s, lrFit.row * s, lw * s, lh * s};
     const Cube stage = firstStage.read(hrFit);

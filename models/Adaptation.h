@@ -18,6 +18,10 @@
 
 namespace hsifuse {
 
+// The kernel's least-squares start fits on at most this many HR pixels across the scene's centre (it samples
+// 20000 LR pixels anyway); callers budgeting memory count that crop.
+inline constexpr int kKernelStartSideHr = 512;
+
 struct AdaptationOptions {
   int steps = 1500;
   // Defaults measured with bench/adaptation_probe on the real 48x48x128 Hyperion crop (s = 4, motion

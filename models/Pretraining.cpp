@@ -35,10 +35,8 @@ struct Batch {
 }  // namespace
 
 Cube stageOneEstimate(const std::string& stage1, const Cube& lrHsi, const Cube& hrMsi, int scale) {
-  if (stage1 == "gsa") return fuseGsa(lrHsi, hrMsi, scale);
-  if (stage1 == "glp-hs") return fuseGlpHs(lrHsi, hrMsi, scale, mtfGaussian(scale));
-  if (stage1 == "bicubic") return upsample(lrHsi, scale, Interpolation::Bicubic);
-  throw InputError("--stage1: '" + stage1 + "' is not bicubic, gsa or glp-hs");
+  const ClassicalFusion f(ClassicalFusion::parseMethod(stage1, "--stage1"), lrHsi, hrMsi, scale);
+  return f.window({0, 0, f.cols(), f.rows()});
 }
 
 void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cube& validation,

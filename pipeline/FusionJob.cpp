@@ -187,6 +187,17 @@ json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const Ra
   return q;
 }
 
+// A small picture for people (values 0..255) written as a PNG with `layout`'s bands.
+void writeBytePng(const std::string& path, const RasterInfo& layout, const Cube& picture, bool overwrite) {
+  WriteOptions w;
+  w.format = "PNG";
+  w.outputType = "Byte";
+  w.overwrite = overwrite;
+  RasterWriter writer(path, layout, w);
+  writer.writeWindow({0, 0, picture.cols, picture.rows}, picture);
+  writer.commit();
+}
+
 // An RGB PNG of the output on its grid from its three quicklook bands (`chosen`); returns the report entry.
 json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const RasterInfo& hsi, const RasterInfo& layout,
                     const std::string& path, bool overwrite) {
@@ -202,13 +213,7 @@ json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const 
     b.spectral = hsi.bands[chosen[k]].spectral;
     ql.bands.push_back(b);
   }
-  WriteOptions w;
-  w.format = "PNG";
-  w.outputType = "Byte";
-  w.overwrite = overwrite;
-  RasterWriter writer(path, ql, w);
-  writer.writeWindow({0, 0, rgb.cols, rgb.rows}, rgb);
-  writer.commit();
+  writeBytePng(path, ql, rgb, overwrite);
   return {{"path", path}, {"bands", {chosen[0] + 1, chosen[1] + 1, chosen[2] + 1}}};
 }
 
@@ -535,17 +540,22 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // their gradients, about 12 copies of the HSI bands (and the fusion module's activations when it trains).
   const bool adapts = o.method == "ual" || o.method == "fixed-kernel" || o.method == "dip";
   const bool trainsFusion = o.method == "dip" || o.finetune;
-  const double patchSide = s * std::min({o.patchLr > 0 ? o.patchLr : 64, lrWin.width, lrWin.height}) + 4.0 * s + 2.0 * (7 + (trainsFusion ? 7 : 0));
+  const AdaptationOptions adaptDefaults;
+  const int adaptRadius = 2 * adaptDefaults.depth + 1;
+  const int fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
+  const double patchSide = s * std::min({o.patchLr > 0 ? o.patchLr : adaptDefaults.patchLr, lrWin.width, lrWin.height}) +
+                           4.0 * s + 2.0 * (adaptRadius + (trainsFusion ? fusionRadius : 0));
   const int fusionWidth = trainsFusion ? std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 0) : 0;
-  // Before the first step, the kernel's least-squares start holds the central 512 x 512 HR pixels of Z~ and its
-  // design matrix; the larger of the two counts.
-  const double kernelStartMb = 1.5 * 4.0 * hsiBands * std::min(hrPixels, 512.0 * 512.0) / 1e6;
+  // Before the first step, the kernel's least-squares start holds the central part of Z~ and its design matrix;
+  // the larger of the two counts.
+  const double kernelStartMb =
+      1.5 * 4.0 * hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr) / 1e6;
   const double trainingMb =
       adapts ? std::max(kernelStartMb, patchSide * patchSide * 4.0 * (12.0 * hsiBands + 20.0 * fusionWidth) / 1e6) : 0.0;
   const double heldMb = programMb + inputsMb + cacheMb + trainingMb + (4.0 * hsiBands * qualityPixels + (o.quicklookPath.empty() ? 0.0 : 12.0 * hrPixels)) / 1e6;
   const bool usesNetworks = !isClassicalMethod(o.method);
   const int netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
-  const int netRadius = usesNetworks ? (model ? model->receptiveRadius() : 2 * 3 + 1) : 0;
+  const int netRadius = usesNetworks ? (model ? model->receptiveRadius() : adaptRadius) : 0;
   int tile = o.tile;
   if (tile <= 0) {
     const double budgetMb = o.ramMb - heldMb;
@@ -716,13 +726,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     layout.bands.resize(1);
     layout.bands[0].dataType = "Byte";
     layout.bands[0].description = "blur kernel (largest tap = 255)";
-    WriteOptions w;
-    w.format = "PNG";
-    w.outputType = "Byte";
-    w.overwrite = o.write.overwrite;
-    RasterWriter writer(o.kernelPngPath, layout, w);
-    writer.writeWindow({0, 0, picture.cols, picture.rows}, picture);
-    writer.commit();
+    writeBytePng(o.kernelPngPath, layout, picture, o.write.overwrite);
     report["kernel_png"] = o.kernelPngPath;
   }
   report["seconds"]["total"] = seconds(start);
