@@ -57,7 +57,7 @@ class DegradeCommand : public Command {
     t.positional("HR_HSI", &o_.input, "High-resolution hyperspectral cube with wavelengths.")
         .text("srf", &o_.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV or a P CSV.")
         .integer("scale", &o_.scale, "S", "Resolution ratio (LR pixel = S x S HR pixels).")
-        .text("kernel", &o_.kernel, "SPEC", "Blur kernel: gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, ual8 (8x8, sigma sqrt 3) or a CSV.")
+        .text("kernel", &o_.kernel, "SPEC", "Blur kernel: gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS (defocus), ual8 (8x8, sigma sqrt 3) or a CSV.")
         .text("snr-db", &o_.snrDb, "DB", "White Gaussian noise on the LR HSI at this SNR (inf: none).")
         .text("msi-snr-db", &o_.msiSnrDb, "DB", "White Gaussian noise on the MSI at this SNR (inf: none).")
         .text("lr-out", &o_.lrOut, "FILE", "Output LR HSI.")

@@ -42,6 +42,25 @@ std::string BlurKernel::toCsv() const {
   return out;
 }
 
+BlurKernel BlurKernel::disk(int size, double radius) {
+  if (size < 1 || size > 255) throw InputError(fmt::format("kernel size {} is out of range (1..255)", size));
+  if (!(radius > 0)) throw InputError("the disk radius must be positive");
+  BlurKernel k;
+  k.rows = k.cols = size;
+  k.w.assign(static_cast<std::size_t>(size) * size, 0.0);
+  const double c = (size - 1) / 2.0;
+  constexpr int kSub = 8;
+  for (int r = 0; r < size; ++r)
+    for (int q = 0; q < size; ++q)
+      for (int i = 0; i < kSub; ++i)
+        for (int j = 0; j < kSub; ++j) {
+          const double y = r - c + (i + 0.5) / kSub - 0.5, x = q - c + (j + 0.5) / kSub - 0.5;
+          if (x * x + y * y <= radius * radius) k.w[r * size + q] += 1.0;
+        }
+  k.normalise();
+  return k;
+}
+
 BlurKernel BlurKernel::box(int size) {
   BlurKernel k;
   k.rows = k.cols = size;
@@ -76,9 +95,11 @@ BlurKernel BlurKernel::parse(const std::string& spec) {
   if (kind == "aniso" && parts.size() == 5)
     return anisotropicGaussian(parseInt(parts[1], "--kernel size"), parseDouble(parts[2], "--kernel sigma x"),
                                parseDouble(parts[3], "--kernel sigma y"), parseDouble(parts[4], "--kernel angle"));
+  if (kind == "disk" && parts.size() == 3)
+    return disk(parseInt(parts[1], "--kernel size"), parseDouble(parts[2], "--kernel radius"));
   if (std::filesystem::exists(spec)) return fromCsv(spec);
   throw InputError("--kernel: '" + spec +
-                   "' is not a kernel (gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, ual8, or a CSV file)");
+                   "' is not a kernel (gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8, or a CSV file)");
 }
 
 void BlurKernel::normalise() {

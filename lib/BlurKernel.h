@@ -20,11 +20,14 @@ struct BlurKernel {
   static BlurKernel ualPredefined();
   // The kernel as CSV, one kernel row per line (what fromCsv reads).
   std::string toCsv() const;
+  // A defocus (pillbox) disk of `radius` HR pixels, centred, each tap weighted by the share of its pixel inside
+  // the disk (8 x 8 subsamples), so small radii are not all-or-nothing.
+  static BlurKernel disk(int size, double radius);
   // A size x size averaging (box) kernel.
   static BlurKernel box(int size);
   // A CSV of numbers, one kernel row per line, no header (like ../shared/data/kernels/).
   static BlurKernel fromCsv(const std::string& path);
-  // "gauss:SIZE:SIGMA", "aniso:SIZE:SX:SY:ANGLE", "ual8" or a CSV path. Throws InputError.
+  // "gauss:SIZE:SIGMA", "aniso:SIZE:SX:SY:ANGLE", "disk:SIZE:RADIUS", "ual8" or a CSV path. Throws InputError.
   static BlurKernel parse(const std::string& spec);
 
   void normalise();  // throws InputError when the sum is not positive

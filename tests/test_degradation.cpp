@@ -192,3 +192,16 @@ TEST(Streaming, ReadReplicatedPadsAtTheSceneBorderOnly) {
   const Cube inside = readReplicated(src, {1, 1, 2, 3});
   EXPECT_EQ(inside.data, c.crop({1, 1, 2, 3}).data);
 }
+
+TEST(BlurKernel, DiskIsARoundPillbox) {
+  const BlurKernel d = BlurKernel::parse("disk:9:3");
+  ASSERT_EQ(d.rows, 9);
+  double sum = 0;
+  for (double v : d.w) sum += v;
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  EXPECT_NEAR(d.at(4, 4), d.at(4, 3), 1e-12);    // flat inside
+  EXPECT_EQ(d.at(0, 0), 0.0);                     // nothing in the corners
+  EXPECT_GT(d.at(4, 1), d.at(4, 0));              // the rim is partly covered
+  EXPECT_NEAR(d.at(1, 4), d.at(4, 1), 1e-12);     // round
+  EXPECT_THROW(BlurKernel::parse("disk:9:-1"), InputError);
+}
