@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <random>
 
 #include "lib/Degradation.h"
@@ -110,6 +111,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   DegenerationNet degen{nullptr};
   if (!o.learnKernel) {
     degen = netWithKernel(o.fixedKernel.w.empty() ? BlurKernel::ualPredefined() : o.fixedKernel, s);
+  } else if (!o.startKernel.w.empty()) {
+    degen = netWithKernel(o.startKernel, s);
   } else if (o.kernelInitLeastSquares) {
     // The kernel starts from the least-squares fit to the first stage as it is at step 0, on the scene's
     // central part (kKernelStartSideHr).
@@ -212,14 +215,11 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   AdaptationResult result;
   double smoothed = NAN, best = INFINITY;
   int sinceBest = 0;
-  adapt->train();
-  if (fusionModel) fusion->train();  // after the kernel start, whose inference left it in eval mode
-  for (int step = 0; step < o.steps; ++step) {
+  const int qh = whole ? h : q, qw = whole ? w : q;
+  // The loss L = |D(Z^) - Y|_1 + |P Z^ - X|_1 over patches whose top-left LR pixels are `at`.
+  auto lossOver = [&](const std::vector<std::pair<int, int>>& at) {
     std::vector<torch::Tensor> zIn, yRef, xRef, yMask, xMask;
-    const int count = whole ? 1 : o.patchesPerStep;
-    const int qh = whole ? h : q, qw = whole ? w : q;
-    for (int n = 0; n < count; ++n) {
-      const int i0 = whole ? 0 : pickRow(rng), j0 = whole ? 0 : pickCol(rng);
+    for (const auto& [i0, j0] : at) {
       zIn.push_back(firstStageOver(s * i0, s * (i0 + qh) + pb + pa + 2 * r, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
       yRef.push_back(yt.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
       xRef.push_back(xt.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
@@ -232,7 +232,62 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     auto zhat = adapt->forward(zb);
     auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);  // padded by (pb, pa)
     auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
-    auto loss = l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
+    return l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
+  };
+  // The validation set: the whole scene when steps see it whole, else up to 4 fixed patches spread over it.
+  std::vector<std::pair<int, int>> validationAt{{0, 0}};
+  if (!whole) {
+    validationAt.clear();
+    for (int a : {(h - qh) / 4, 3 * (h - qh) / 4})
+      for (int b : {(w - qw) / 4, 3 * (w - qw) / 4})
+        if (std::find(validationAt.begin(), validationAt.end(), std::pair{a, b}) == validationAt.end()) validationAt.emplace_back(a, b);
+  }
+  // The kept state: every learned tensor (adaptation module, kernel, fusion module in the loop), copied.
+  std::vector<torch::Tensor> learned = adapt->parameters();
+  learned.push_back(degen->kernel);
+  if (fusionModel)
+    for (const auto& t : fusion->parameters()) learned.push_back(t);
+  std::vector<torch::Tensor> kept;
+  double bestValidation = INFINITY, improvementRef = INFINITY;
+  int sinceImprovement = 0;
+  const bool validating = o.validateEvery > 0;
+  // Returns false when the run should stop (no improvement for `patience` validations).
+  auto validate = [&](int stepsDone) {
+    adapt->eval();
+    if (fusionModel) fusion->eval();
+    double v;
+    {
+      torch::NoGradGuard g;
+      // One patch at a time: a batch of all of them would hold several training steps' worth of activations.
+      v = 0;
+      for (const auto& at : validationAt) v += lossOver({at}).item<double>() / validationAt.size();
+    }
+    adapt->train();
+    if (fusionModel) fusion->train();
+    result.validationHistory.emplace_back(stepsDone, v);
+    if (v < bestValidation) {
+      bestValidation = v;
+      result.bestStep = stepsDone;
+      torch::NoGradGuard g;
+      kept.clear();
+      for (const auto& t : learned) kept.push_back(t.detach().clone());
+    }
+    if (v < improvementRef * (1.0 - o.minImprovement)) {
+      improvementRef = v;
+      sinceImprovement = 0;
+    } else if (o.patience > 0 && ++sinceImprovement >= o.patience) {
+      return false;
+    }
+    return true;
+  };
+  adapt->train();
+  if (fusionModel) fusion->train();  // after the kernel start, whose inference left it in eval mode
+  if (validating) validate(0);
+  for (int step = 0; step < o.steps; ++step) {
+    std::vector<std::pair<int, int>> at;
+    const int count = whole ? 1 : o.patchesPerStep;
+    for (int n = 0; n < count; ++n) at.emplace_back(whole ? 0 : pickRow(rng), whole ? 0 : pickCol(rng));
+    auto loss = lossOver(at);
     optA.zero_grad();
     if (optK) optK->zero_grad();
     if (optF) optF->zero_grad();
@@ -271,6 +326,14 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
         break;
       }
     }
+    if (validating && ((step + 1) % o.validateEvery == 0 || step + 1 == o.steps) && !validate(step + 1)) {
+      result.stoppedEarly = step + 1 < o.steps;
+      break;
+    }
+  }
+  if (validating && !kept.empty()) {
+    torch::NoGradGuard g;
+    for (std::size_t i = 0; i < learned.size(); ++i) learned[i].copy_(kept[i]);
   }
 
   finalPass(sink);

@@ -39,12 +39,23 @@ struct AdaptationOptions {
   bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/KernelEstimation.h)
   bool learnKernel = true;     // false: the fixed predefined kernel (ablation "fixed-kernel")
   BlurKernel fixedKernel;      // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
+  // When learning, the kernel to start from (e.g. lib/SceneKernel.h's choice); empty: the least-squares start
+  // below (or the Gaussian one).
+  BlurKernel startKernel;
   // One patch of up to 64 x 64 LR pixels per step (the whole scene when it is smaller): on
   // examples/hypsen (24 x 24 LR) whole-scene steps reached 39.40 dB in 1500 steps where 4 patches of
   // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB).
   int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
   int patchesPerStep = 1;
   int plateauPatience = 0;     // stop when the smoothed loss has not improved by 0.1 % for this many steps (0: off)
+  // Best state, not last (issue #12): every validateEvery steps (and at step 0, where Z^ = Z~) the loss is
+  // measured on a fixed validation set (the whole scene when a step sees it whole, else up to 4 fixed patches)
+  // with no gradient; the weights and kernel of the lowest value are kept and used for the final pass, so the
+  // result is never worse than the first stage by the scene's own consistency loss. The run stops when the
+  // validation loss has not improved by minImprovement (relative) for `patience` validations. 0: off.
+  int validateEvery = 25;
+  int patience = 8;
+  double minImprovement = 1e-3;
   // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
@@ -65,6 +76,9 @@ struct AdaptationResult {
   Cube z;                       // Z^, same units as the inputs
   BlurKernel kernel;            // the estimated (or fixed) kernel
   std::vector<std::pair<int, double>> lossHistory;  // (step, loss)
+  std::vector<std::pair<int, double>> validationHistory;  // (steps done, validation loss); step 0 is Z~
+  int bestStep = 0;             // the steps done when the kept state was reached (0: the first stage itself)
+  bool stoppedEarly = false;
   int stepsRun = 0;
   double seconds = 0;
 };

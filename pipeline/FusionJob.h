@@ -23,9 +23,6 @@
 
 namespace hsifuse {
 
-// UAL's first stage when no fusion module is used (--model none, or no shipped model matches the scene).
-inline constexpr const char* kClassicalFirstStage = "gsa";
-
 struct FuseOptions {
   std::string lrPath, msiPath, outPath;
   std::string wavelengths;         // --wavelengths for the LR HSI
@@ -33,7 +30,8 @@ struct FuseOptions {
   std::string msiBands;            // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
   std::string srf;                 // shipped name or CSV (curves or P)
   std::string method = "ual";      // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | bicubic
-  std::string stage1 = "auto";     // the fusion module's input (or, without one, the first stage): auto | bicubic | gsa | glp-hs
+  std::string stage1 = "auto";     // the first stage: auto (chosen per scene) | model | gsa | glp-hs | bicubic
+  std::string kernel = "auto";     // the degradation: auto (learned from the start chosen per scene) | a fixed SPEC
   std::string model;               // weights; "" = the shipped model that matches; "none" = no fusion module
   bool finetune = false;           // train the fusion module during the adaptation too (Table 1 ablation)
   int dipWidth = 32;               // width of the new fusion module of --method dip

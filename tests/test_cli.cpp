@@ -307,7 +307,7 @@ TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
   TempDir dir;
   const std::string err = dir.path("stderr.txt");
   auto killed = hsifuse::test::runShell(hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
-                                        " --srf sentinel2a --method ual --model none --steps 100000 --num-threads 1 2> " + err +
+                                        " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --num-threads 1 2> " + err +
                                         " & pid=$!; for i in $(seq 600); do grep -q 'gsa: done' " + err +
                                         " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
   ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
@@ -409,6 +409,47 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
 // the classical first stage, then the adaptation. Measured 2026-11-25 on the example: GSA 38.64 dB,
 // GSA + whole-scene adaptation 38.51 dB after 100 steps, 38.83 after 200, 39.14 after 300. The dip ablation (a new fusion module trained on the scene
 // alone) runs and lowers its loss; --finetune is refused for methods without a fusion module.
+// Issue #12: ual chooses its first stage (the shipped module, GSA, GLP-HS) at reduced resolution on the scene
+// itself and the start of its kernel on held-out LR pixels, reports both, and keeps its best state, so it does not
+// end below its own first stage.
+TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
+  TempDir dir;
+  for (const char* steps : {"0", "150"}) {
+    auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string("s") + steps + ".tif") +
+                        " --srf sentinel2a -q --patch 0 --steps " + steps + " --report " + dir.path(std::string("s") + steps + ".json"));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+  }
+  std::ifstream in(dir.path("s150.json"));
+  const json report = json::parse(in);
+  const json& stage = report["first_stage"];
+  EXPECT_EQ(stage["measure"], "reduced-resolution PSNR");  // 24 x 24 LR pixels at s = 3: 8 x 8 one level down
+  ASSERT_EQ(stage["candidates"].size(), 3u);               // the shipped HypSen module, GSA, GLP-HS
+  double best = -1;
+  std::string bestName;
+  for (const json& c : stage["candidates"])
+    if (c["reduced_psnr"].get<double>() > best) best = c["reduced_psnr"].get<double>(), bestName = c["name"];
+  EXPECT_EQ(stage["chosen"], bestName);
+  const json& kernel = report["kernel_choice"];
+  EXPECT_EQ(kernel["candidates"].size(), 6u);
+  EXPECT_EQ(kernel["candidates"].back()["name"], "least-squares-first-stage");
+  for (const json& c : kernel["candidates"])
+    EXPECT_GE(c["held_out_rmse"].get<double>(), 0.0);
+  const json& a = report["adaptation"];
+  EXPECT_EQ(a["validation_history"][0][0], 0);
+  EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
+  auto psnr = [&](const std::string& name) {
+    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name) + " --json").out)["psnr"].get<double>();
+  };
+  // Measured 2026-11-29: GLP-HS chosen (the scene's Gaussian as its MTF), 39.49 dB alone, 39.7 after 150 steps.
+  EXPECT_GE(psnr("s150.tif"), psnr("s0.tif") - 0.05);
+  EXPECT_GT(psnr("s0.tif"), 38.8);  // above GSA (38.54)
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --stage1 best"),
+                 "--stage1");
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --kernel round"),
+                 "--kernel");
+  EXPECT_FALSE(std::filesystem::exists(dir.path("x.tif")));
+}
+
 TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
   TempDir dir;
   auto fuse = [&](const std::string& name, const std::string& args) {
@@ -423,7 +464,7 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
     return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name + ".tif") + " --json").out)["psnr"].get<double>();
   };
   fuse("gsa", "-q --method gsa");
-  auto [none, noneReport] = fuse("none", "-q --method ual --model none --steps 300 --patch 0");
+  auto [none, noneReport] = fuse("none", "-q --method ual --model none --stage1 gsa --steps 300 --patch 0");
   EXPECT_EQ(noneReport["model"]["path"], "none");
   EXPECT_EQ(noneReport["model"]["stage1"], "gsa");
   EXPECT_GT(psnr("none"), psnr("gsa") + 0.25);

@@ -184,6 +184,44 @@ TEST(Adaptation, DegenerationLearningApproachesTheTrueKernel) {
   EXPECT_LT(c.fitError(learned), 0.85 * c.fitError(start));
 }
 
+// Best state, not last: a learning rate far too high wrecks the adaptation module, and the kept state is then the
+// first stage itself (step 0), returned unchanged; the kept step has the lowest validation loss on record.
+TEST(Adaptation, KeepsItsBestStateAndNeverEndsWorseThanItStarted) {
+  RealCase c;
+  AdaptationOptions o = wholeScene(60, 0.5);
+  o.kernelLearningRate = 0;
+  o.validateEvery = 10;
+  o.patience = 0;
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  ASSERT_GE(r.validationHistory.size(), 7u);
+  EXPECT_EQ(r.validationHistory.front().first, 0);
+  double lowest = INFINITY;
+  int lowestAt = -1;
+  for (const auto& [step, v] : r.validationHistory)
+    if (v < lowest) lowest = v, lowestAt = step;
+  EXPECT_EQ(r.bestStep, lowestAt);
+  EXPECT_GT(r.validationHistory.back().second, r.validationHistory.front().second);  // it did go wrong
+  EXPECT_EQ(r.bestStep, 0);
+  for (std::size_t i = 0; i < r.z.size(); ++i) ASSERT_NEAR(r.z.data[i], c.first.data[i], 1e-6);
+  // A sane rate improves on the first stage and keeps a later step.
+  const AdaptationResult good = adaptScene(c.first, c.y, c.x, c.p, c.s, wholeScene(60, 2e-4));
+  EXPECT_GT(good.bestStep, 0);
+  EXPECT_LT(good.validationHistory[static_cast<std::size_t>(good.bestStep / 25)].second, good.validationHistory.front().second);
+}
+
+// Nothing to learn (both rates 0): the validation loss stays flat and the run stops after `patience` validations.
+TEST(Adaptation, StopsEarlyWhenTheValidationLossStopsImproving) {
+  RealCase c;
+  AdaptationOptions o = wholeScene(500, 0);
+  o.kernelLearningRate = 0;
+  o.validateEvery = 5;
+  o.patience = 3;
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  EXPECT_TRUE(r.stoppedEarly);
+  EXPECT_EQ(r.stepsRun, 15);
+  EXPECT_EQ(r.bestStep, 0);
+}
+
 // The joint objective of Eq. 4 goes down (whole-scene steps are deterministic).
 TEST(Adaptation, JointLossDecreases) {
   RealCase c;
@@ -348,6 +386,7 @@ TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
 TEST(Tiles, AdaptedModuleAppliedInTilesEqualsTheWholeScene) {
   RealCase c;
   AdaptationOptions o = wholeScene(5, 1e-3);
+  o.validateEvery = 0;  // the last state, not the best: five steps at this rate may not beat the first stage
   const AdaptationResult whole = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
   o.tileSize = 16;
   const AdaptationResult tiled = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
@@ -474,6 +513,7 @@ TEST(Adaptation, FusionModuleInTheLoopIsTrainedAndTilesAgree) {
 TEST(Adaptation, ObserverSeesTheCurrentEstimate) {
   RealCase c;
   AdaptationOptions o = wholeScene(4, 1e-3);
+  o.validateEvery = 0;  // the result is the last state, the one observed last
   o.observeEvery = 2;
   std::vector<int> steps;
   Cube last;

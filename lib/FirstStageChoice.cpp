@@ -1,0 +1,71 @@
+#include "lib/FirstStageChoice.h"
+
+#include <cmath>
+#include <limits>
+
+#include "lib/Degradation.h"
+#include "lib/Error.h"
+#include "lib/Metrics.h"
+
+namespace hsifuse {
+namespace {
+
+double mse(const Cube& a, const Cube& b) {
+  double acc = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = double(a.data[i]) - b.data[i];
+    acc += d * d;
+  }
+  return a.size() ? acc / a.size() : 0.0;
+}
+
+}  // namespace
+
+double consistencyPsnr(const Cube& z, const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p,
+                       const BlurKernel& kernel, int s) {
+  const Cube dz = blurDownsample(z, kernel, s);
+  const Window lr{0, 0, std::min(dz.cols, y.cols), std::min(dz.rows, y.rows)};
+  const double e = mse(dz.crop(lr), y.crop(lr)) + mse(projectSpectrally(z, p), x);
+  return 10.0 * std::log10(2.0 / std::max(e, 1e-20));
+}
+
+StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, const Cube& yWhole, const Cube& xWhole,
+                             const std::vector<std::vector<double>>& p, const BlurKernel& kernel, int s) {
+  if (candidates.empty()) throw Error("first-stage choice: no candidate");
+  StageChoice out;
+  const int h = std::min(yWhole.rows, kChoiceCropLr), w = std::min(yWhole.cols, kChoiceCropLr);
+  out.lrCrop = {(yWhole.cols - w) / 2, (yWhole.rows - h) / 2, w, h};
+  const Cube y = yWhole.crop(out.lrCrop);
+  const Cube x = xWhole.crop({out.lrCrop.col * s, out.lrCrop.row * s, w * s, h * s});
+  const bool reduced = h / s >= kMinReducedSide && w / s >= kMinReducedSide;
+  out.measure = reduced ? "reduced-resolution PSNR" : "none: too few LR pixels for the reduced-resolution check, first candidate";
+  // The pair one level down: Y and X through the scene's kernel; the reference is Y on whole reduced pixels.
+  Cube yr, xr, ref;
+  if (reduced) {
+    yr = blurDownsample(y, kernel, s);
+    const Window keep{0, 0, yr.cols * s, yr.rows * s};
+    xr = blurDownsample(x, kernel, s).crop(keep);
+    ref = y.crop(keep);
+  }
+  double best = -std::numeric_limits<double>::infinity();
+  for (const StageCandidate& c : candidates) {
+    StageScore score;
+    score.name = c.name;
+    score.consistencyPsnr = consistencyPsnr(c.fuse(y, x), y, x, p, kernel, s);
+    score.reducedPsnr = score.reducedSam = std::nan("");
+    if (reduced) {
+      const Cube z = c.fuse(yr, xr);
+      score.reducedPsnr = psnrCube(ref, z, 1.0);
+      score.reducedSam = samDegrees(ref, z);
+    }
+    if (reduced && score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = c.name;
+    out.scores.push_back(score);
+  }
+  // Too small for the reduced-resolution check: the first candidate. Consistency alone cannot rank the candidates
+  // (measured: GLP-HS fed the scene's kernel is consistent with Y by construction, and it won the consistency
+  // score on a Houston case where it was 4 dB below GSA against the truth), so it is reported, not used.
+  if (!reduced) out.chosen = candidates.front().name;
+  return out;
+}
+
+}  // namespace hsifuse

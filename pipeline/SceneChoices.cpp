@@ -1,0 +1,59 @@
+#include "pipeline/SceneChoices.h"
+
+#include <cmath>
+
+#include "lib/ClassicalFusion.h"
+#include "lib/Degradation.h"
+#include "models/FusionModel.h"
+
+namespace hsifuse {
+namespace {
+
+nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& x, int s, const BlurKernel& mtf = {}) {
+  const ClassicalFusion f(method, y, x, s, mtf);
+  return f.window({0, 0, f.cols(), f.rows()});
+}
+
+}  // namespace
+
+SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p, int s,
+                        const std::vector<std::uint8_t>& lrValid, std::uint64_t seed) {
+  return chooseSceneKernel(x, projectSpectrally(y, p), s, lrValid, 8000, seed);
+}
+
+nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const KernelCandidate& c : k.candidates)
+    candidates.push_back({{"name", c.name}, {"held_out_rmse", finiteOrNull(c.heldOutRmse)}, {"detail", c.detail}});
+  return {{"chosen", k.name}, {"free_form", k.freeForm}, {"learned_during_adaptation", learned}, {"support", k.taps},
+          {"measure", "RMSE of D_k X against P Y on held-out LR pixels"}, {"candidates", candidates}};
+}
+
+std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int s,
+                                            const std::string& device, int tile) {
+  std::vector<StageCandidate> out;
+  if (model) {
+    const auto input = ClassicalFusion::parseMethod(model->info().stage1, "the model's stage1");
+    out.push_back({"model", [model, input, s, device, tile](const Cube& y, const Cube& x) {
+                     return model->infer(x, classicalFusion(input, y, x, s), device, tile);
+                   }});
+  }
+  out.push_back({"gsa", [s](const Cube& y, const Cube& x) { return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s); }});
+  out.push_back({"glp-hs", [s, kernel](const Cube& y, const Cube& x) {
+                   return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel);
+                 }});
+  return out;
+}
+
+nlohmann::json stageReport(const StageChoice& c) {
+  nlohmann::json scores = nlohmann::json::array();
+  for (const StageScore& s : c.scores)
+    scores.push_back({{"name", s.name}, {"reduced_psnr", finiteOrNull(s.reducedPsnr)}, {"reduced_sam", finiteOrNull(s.reducedSam)},
+                      {"consistency_psnr", finiteOrNull(s.consistencyPsnr)}});
+  return {{"chosen", c.chosen}, {"measure", c.measure}, {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
+          {"candidates", scores}};
+}
+
+}  // namespace hsifuse

@@ -1,0 +1,30 @@
+#pragma once
+// The per-scene choices `fuse` makes before it adapts, with no ground truth (issue #12): the blur kernel
+// (lib/SceneKernel.h: candidates scored on held-out LR pixels of D_k X = P Y) and the first stage
+// (lib/FirstStageChoice.h: the matching fusion module and the classical fusions, scored at reduced resolution
+// or by their consistency with the observations). Each returns its report entry too.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/Cube.h"
+#include "lib/FirstStageChoice.h"
+#include "lib/SceneKernel.h"
+
+namespace hsifuse {
+
+class FusionModel;
+
+// The scene's kernel from the normalised LR HSI y, the MSI x (matched to P y) and P.
+SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p, int scale,
+                        const std::vector<std::uint8_t>& lrValid, std::uint64_t seed);
+nlohmann::json kernelReport(const SceneKernel& k, bool learned);
+
+// The first stage's candidates on this scene: "model" (the fusion module on its sidecar's input, when `model` is
+// given), "gsa", and "glp-hs" (with the scene's kernel as the LR sensor's MTF).
+std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int scale,
+                                            const std::string& device, int tile);
+nlohmann::json stageReport(const StageChoice& c);
+
+}  // namespace hsifuse

@@ -1,0 +1,84 @@
+// lib/FirstStageChoice: candidates scored on the scene itself, at reduced resolution or by consistency.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "TestSupport.h"
+#include "geo/RasterDataset.h"
+#include "lib/ClassicalFusion.h"
+#include "lib/Degradation.h"
+#include "lib/FirstStageChoice.h"
+#include "lib/Metrics.h"
+#include "lib/Resampling.h"
+#include "lib/SpectralResponse.h"
+
+using namespace hsifuse;
+
+namespace {
+
+struct ChoiceCase {
+  Cube z, y, x;
+  std::vector<std::vector<double>> p;
+  BlurKernel k = BlurKernel::gaussian(9, 1.5);
+  int s = 3;
+  explicit ChoiceCase(int side) {
+    z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read().crop({0, 0, side, side});
+    z.scale(1.0f / z.peak());
+    const auto bands = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif")).spectralBands();
+    p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), bands).matrix();
+    y = blurDownsample(z, k, s);
+    addNoiseAtSnr(y, 40.0, 5);
+    x = projectSpectrally(z, p);
+  }
+};
+
+Cube gsa(const Cube& y, const Cube& x, int s) { return fuseGsa(y, x, s); }
+Cube bicubic(const Cube& y, const Cube&, int s) { return upsample(y, s, Interpolation::Bicubic); }
+
+}  // namespace
+
+// GSA against the plain bicubic upsampling and a GSA result damaged by a spectral tilt: the measure ranks them as
+// the truth does, the choice is the best by that measure, and the reduced-resolution scores are reported.
+TEST(FirstStageChoice, ReducedResolutionRanksCandidatesAsTheTruthDoes) {
+  const ChoiceCase c(48);  // 16 x 16 LR pixels: 5 x 5 one level down
+  const std::vector<StageCandidate> candidates{
+      {"bicubic", [&](const Cube& y, const Cube& x) { return bicubic(y, x, c.s); }},
+      {"gsa", [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); }},
+      {"tilted", [&](const Cube& y, const Cube& x) {
+         Cube z = gsa(y, x, c.s);
+         for (int b = 0; b < z.bands; ++b)
+           for (std::size_t i = 0; i < z.planeSize(); ++i) z.band(b)[i] *= 1.0f + 0.3f * b / z.bands;
+         return z;
+       }}};
+  const StageChoice choice = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s);
+  EXPECT_EQ(choice.measure, "reduced-resolution PSNR");
+  ASSERT_EQ(choice.scores.size(), 3u);
+  EXPECT_EQ(choice.chosen, "gsa");
+  const double truthGsa = psnrCube(c.z, gsa(c.y, c.x, c.s)), truthBicubic = psnrCube(c.z, bicubic(c.y, c.x, c.s));
+  EXPECT_GT(truthGsa, truthBicubic);
+  for (const auto& s : choice.scores) {
+    EXPECT_TRUE(std::isfinite(s.reducedPsnr));
+    EXPECT_TRUE(std::isfinite(s.consistencyPsnr));
+    if (s.name != "gsa") EXPECT_LT(s.reducedPsnr, choice.scores[1].reducedPsnr);
+  }
+}
+
+// Under kMinReducedSide reduced pixels the first candidate is taken; the consistency with the observations is
+// still reported and separates a candidate inconsistent with both.
+TEST(FirstStageChoice, SmallScenesTakeTheFirstCandidateAndReportConsistency) {
+  const ChoiceCase c(24);  // 8 x 8 LR pixels: 2 x 2 one level down
+  const std::vector<StageCandidate> candidates{
+      {"dimmed", [&](const Cube& y, const Cube& x) {
+         Cube z = gsa(y, x, c.s);
+         z.scale(0.8f);
+         return z;
+       }},
+      {"gsa", [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); }}};
+  const StageChoice choice = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s);
+  EXPECT_NE(choice.measure.find("first candidate"), std::string::npos) << choice.measure;
+  EXPECT_EQ(choice.chosen, "dimmed");
+  EXPECT_TRUE(std::isnan(choice.scores[0].reducedPsnr));
+  EXPECT_LT(choice.scores[0].consistencyPsnr + 5, choice.scores[1].consistencyPsnr);
+  // The truth itself is consistent with the noise-free X and with Y up to its noise.
+  EXPECT_GT(consistencyPsnr(c.z, c.y, c.x, c.p, c.k, c.s), choice.scores[1].consistencyPsnr);
+}
