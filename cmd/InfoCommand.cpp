@@ -12,6 +12,7 @@
 
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
+#include "pipeline/JsonNumbers.h"
 #include "geo/BandSubset.h"
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
@@ -35,7 +36,6 @@ struct InfoOptions {
   BandFilterOptions filter;
 };
 
-json optionalNumber(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
 json rasterJson(const RasterInfo& r) {
   json j;
@@ -57,11 +57,11 @@ json rasterJson(const RasterInfo& r) {
     json jb{{"band", b + 1},
             {"description", bi.description},
             {"data_type", bi.dataType},
-            {"nodata", bi.nodata ? optionalNumber(*bi.nodata) : json(nullptr)},
+            {"nodata", bi.nodata ? finiteOrNull(*bi.nodata) : json(nullptr)},
             {"scale", bi.scale},
             {"offset", bi.offset},
-            {"wavelength_nm", optionalNumber(bi.spectral.wavelengthNm)},
-            {"fwhm_nm", optionalNumber(bi.spectral.fwhmNm)}};
+            {"wavelength_nm", finiteOrNull(bi.spectral.wavelengthNm)},
+            {"fwhm_nm", finiteOrNull(bi.spectral.fwhmNm)}};
     if (bi.nodata && std::isnan(*bi.nodata)) jb["nodata"] = "nan";
     json md = json::object();
     for (const auto& [domain, items] : bi.metadata)
@@ -122,10 +122,10 @@ void printRaster(const RasterInfo& r, std::ostream& out) {
 
 json selectionJson(const RasterInfo& r, const BandSelection& sel) {
   json kept = json::array(), dropped = json::array();
-  for (int i : sel.kept) kept.push_back({{"band", i + 1}, {"wavelength_nm", optionalNumber(r.bands[i].spectral.wavelengthNm)}});
+  for (int i : sel.kept) kept.push_back({{"band", i + 1}, {"wavelength_nm", finiteOrNull(r.bands[i].spectral.wavelengthNm)}});
   for (const auto& d : sel.dropped)
     dropped.push_back({{"band", d.index + 1},
-                       {"wavelength_nm", optionalNumber(r.bands[d.index].spectral.wavelengthNm)},
+                       {"wavelength_nm", finiteOrNull(r.bands[d.index].spectral.wavelengthNm)},
                        {"reason", d.reason}});
   return {{"kept", kept}, {"dropped", dropped}};
 }
@@ -235,7 +235,7 @@ class InfoCommand : public Command {
       warnings.insert(warnings.end(), sr.warnings().begin(), sr.warnings().end());
       json bands = json::array();
       for (const auto& b : sr.msiBands())
-        bands.push_back({{"name", b.name}, {"coverage", optionalNumber(b.coverage)}, {"kept", b.kept}});
+        bands.push_back({{"name", b.name}, {"coverage", finiteOrNull(b.coverage)}, {"kept", b.kept}});
       json hsiBands = json::array();
       for (int i : selection.kept) hsiBands.push_back(i + 1);
       doc["spectral_response"] = {{"source", sr.source()},

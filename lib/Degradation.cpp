@@ -1,5 +1,7 @@
 #include "lib/Degradation.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -77,6 +79,24 @@ Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p)
     for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(acc[i]);
   }
   return x;
+}
+
+BlurKernel embedKernel(const BlurKernel& kernel, int size, int s) {
+  BlurKernel out;
+  out.rows = out.cols = size;
+  out.w.assign(static_cast<std::size_t>(size) * size, 0.0);
+  const int dr = degradationPadding(size, s) - degradationPadding(kernel.rows, s);
+  const int dc = degradationPadding(size, s) - degradationPadding(kernel.cols, s);
+  for (int r = 0; r < kernel.rows; ++r)
+    for (int c = 0; c < kernel.cols; ++c) {
+      const int rr = r + dr, cc = c + dc;
+      if (rr < 0 || rr >= size || cc < 0 || cc >= size) {
+        if (kernel.at(r, c) == 0) continue;
+        throw Error(fmt::format("a {} x {} kernel does not fit a {} x {} support", kernel.rows, kernel.cols, size, size));
+      }
+      out.w[static_cast<std::size_t>(rr) * size + cc] = kernel.at(r, c);
+    }
+  return out;
 }
 
 }  // namespace hsifuse

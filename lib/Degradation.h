@@ -18,6 +18,9 @@ namespace hsifuse {
 
 // Rows and columns of the kernel padding before the first HR pixel: p above.
 int degradationPadding(int kernelSize, int scale);
+// `kernel` in a size x size support with the sampling phase kept (its offset p = floor((k - s) / 2) maps onto
+// that of the larger support). Throws Error when it does not fit.
+BlurKernel embedKernel(const BlurKernel& kernel, int size, int scale);
 
 // (Z * k) downsampled by s; the output has floor(rows/s) x floor(cols/s) pixels.
 Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale);

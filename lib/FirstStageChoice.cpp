@@ -8,24 +8,12 @@
 #include "lib/Metrics.h"
 
 namespace hsifuse {
-namespace {
-
-double mse(const Cube& a, const Cube& b) {
-  double acc = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const double d = double(a.data[i]) - b.data[i];
-    acc += d * d;
-  }
-  return a.size() ? acc / a.size() : 0.0;
-}
-
-}  // namespace
 
 double consistencyPsnr(const Cube& z, const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p,
                        const BlurKernel& kernel, int s) {
   const Cube dz = blurDownsample(z, kernel, s);
   const Window lr{0, 0, std::min(dz.cols, y.cols), std::min(dz.rows, y.rows)};
-  const double e = mse(dz.crop(lr), y.crop(lr)) + mse(projectSpectrally(z, p), x);
+  const double e = cubeMse(dz.crop(lr), y.crop(lr)) + cubeMse(projectSpectrally(z, p), x);
   return 10.0 * std::log10(2.0 / std::max(e, 1e-20));
 }
 

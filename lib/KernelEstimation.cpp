@@ -40,20 +40,30 @@ BlurKernel estimateKernelLeastSquares(const Cube& z, const Cube& y, int k, int s
       for (std::size_t c = 0; c <= a; ++c) line[c] += ra * row[c];
     }
   }
-  double trace = 0;
-  for (std::size_t a = 0; a < n; ++a) {
+  for (std::size_t a = 0; a < n; ++a)
     for (std::size_t c = a + 1; c < n; ++c) ata[a * n + c] = ata[c * n + a];
-    trace += ata[a * n + a];
-  }
-  // A ridge of 1e-3 of the mean diagonal: the neighbouring taps of a smooth image are nearly collinear.
+  BlurKernel out = solveKernelNormalEquations(std::move(ata), atb, k);
+  out.normalise();
+  return out;
+}
+
+BlurKernel solveKernelNormalEquations(std::vector<double> ata, const std::vector<double>& atb, int k) {
+  const std::size_t n = atb.size();
+  double trace = 0;
+  for (std::size_t a = 0; a < n; ++a) trace += ata[a * n + a];
   for (std::size_t a = 0; a < n; ++a) ata[a * n + a] += 1e-3 * trace / n;
-  const std::vector<double> w = solveSymmetric(ata, atb);
+  const std::vector<double> w = solveSymmetric(std::move(ata), atb);
   BlurKernel out;
   out.rows = out.cols = k;
   out.w.resize(n);
   for (std::size_t a = 0; a < n; ++a) out.w[a] = std::max(0.0, w[a]);
-  out.normalise();
   return out;
+}
+
+Window kernelFitWindow(int lrRows, int lrCols, int s, int sideHr) {
+  const int side = std::max(8, sideHr / s);
+  const int h = std::min(lrRows, side), w = std::min(lrCols, side);
+  return {(lrCols - w) / 2, (lrRows - h) / 2, w, h};
 }
 
 }  // namespace hsifuse

@@ -32,11 +32,16 @@ std::vector<double> bandMse(const Cube& g, const Cube& f) {
   return mse;
 }
 
+}  // namespace
+
 double cubeMse(const Cube& g, const Cube& f) {
+  requireSameShape(g, f);
   double s = 0;
   for (double m : bandMse(g, f)) s += m;
   return s / g.bands;
 }
+
+namespace {
 
 std::vector<double> gaussianWindow11() {
   std::vector<double> w(11);

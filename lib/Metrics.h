@@ -13,6 +13,8 @@ namespace hsifuse {
 double rmse8(const Cube& g, const Cube& f);
 // UAL: both cubes * 255, rounded ties-to-even, one MSE over the cube, 10 log10(255^2 / (mse + 1e-12)).
 double psnrUal(const Cube& g, const Cube& f);
+// Mean over the bands of each band's mean squared error (float data, no scaling).
+double cubeMse(const Cube& g, const Cube& f);
 // Whole cube, float data: 10 log10(peak^2 / mse).
 double psnrCube(const Cube& g, const Cube& f, double peak = 1.0);
 // Mean over bands of 10 log10(peak^2 / mse_b).

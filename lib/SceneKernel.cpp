@@ -9,9 +9,9 @@
 #include <numeric>
 #include <random>
 
-#include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
+#include "lib/KernelEstimation.h"
 
 namespace hsifuse {
 namespace {
@@ -78,19 +78,10 @@ BlurKernel centredGaussian(int k, int s, double sx, double sy, double angleDeg) 
   return out;
 }
 
-// Least squares on one system: the free kernel, clamped at 0 and normalised (a blur), with the ridge of
-// lib/KernelEstimation.h (neighbouring taps of a smooth image are nearly collinear).
+// Least squares on one system (lib/KernelEstimation.h's solve), normalised to a blur; a fit with no positive tap
+// (no signal) falls back to a narrow Gaussian.
 BlurKernel leastSquaresKernel(const NormalEquations& e, int k) {
-  const std::size_t n = e.c.size();
-  std::vector<double> g = e.g;
-  double trace = 0;
-  for (std::size_t a = 0; a < n; ++a) trace += g[a * n + a];
-  for (std::size_t a = 0; a < n; ++a) g[a * n + a] += 1e-3 * trace / n;
-  const std::vector<double> w = solveSymmetric(g, e.c);
-  BlurKernel out;
-  out.rows = out.cols = k;
-  out.w.resize(n);
-  for (std::size_t a = 0; a < n; ++a) out.w[a] = std::max(0.0, w[a]);
+  BlurKernel out = solveKernelNormalEquations(e.g, e.c, k);
   double sum = 0;
   for (double v : out.w) sum += v;
   if (!(sum > 0)) return centredGaussian(k, 1, 1.0, 1.0, 0.0);
@@ -131,24 +122,6 @@ Fitted bestGaussian(const NormalEquations& e, int k, int s, bool anisotropic) {
 }
 
 }  // namespace
-
-BlurKernel embedKernel(const BlurKernel& kernel, int size, int s) {
-  BlurKernel out;
-  out.rows = out.cols = size;
-  out.w.assign(static_cast<std::size_t>(size) * size, 0.0);
-  const int dr = degradationPadding(size, s) - degradationPadding(kernel.rows, s);
-  const int dc = degradationPadding(size, s) - degradationPadding(kernel.cols, s);
-  for (int r = 0; r < kernel.rows; ++r)
-    for (int c = 0; c < kernel.cols; ++c) {
-      const int rr = r + dr, cc = c + dc;
-      if (rr < 0 || rr >= size || cc < 0 || cc >= size) {
-        if (kernel.at(r, c) == 0) continue;
-        throw Error(fmt::format("a {} x {} kernel does not fit a {} x {} support", kernel.rows, kernel.cols, size, size));
-      }
-      out.w[static_cast<std::size_t>(rr) * size + cc] = kernel.at(r, c);
-    }
-  return out;
-}
 
 SceneKernel chooseSceneKernel(const Cube& x, const Cube& py, int s, const std::vector<std::uint8_t>& lrValid,
                               int maxSamples, std::uint64_t seed) {
@@ -206,7 +179,6 @@ SceneKernel chooseSceneKernel(const Cube& x, const Cube& py, int s, const std::v
   const auto best = std::min_element(out.candidates.begin(), out.candidates.end(),
                                      [](const KernelCandidate& a, const KernelCandidate& b) { return a.heldOutRmse < b.heldOutRmse; });
   out.name = best->name;
-  out.freeForm = best->name == "least-squares";
   // The winner's family refitted on every pixel (fixed kernels stay as they are).
   NormalEquations all = train;
   all += held;
@@ -228,7 +200,6 @@ bool SceneKernel::offer(const std::string& candidateName, const BlurKernel& k, c
     if (c.heldOutRmse < rmse) return false;
   name = candidateName;
   kernel = candidates.back().kernel;
-  freeForm = true;
   return true;
 }
 

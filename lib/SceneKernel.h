@@ -32,7 +32,6 @@ struct KernelCandidate {
 struct SceneKernel {
   BlurKernel kernel;        // the winner, refitted on all LR pixels
   std::string name;         // its candidate name
-  bool freeForm = false;    // the least-squares kernel won: the data support a kernel of free shape
   int taps = 0;             // K, the side of the support every candidate was embedded in
   std::vector<KernelCandidate> candidates;
   // The held-out RMSE of any other kernel (embedded in the K x K support), e.g. one fitted elsewhere.
@@ -46,9 +45,5 @@ struct SceneKernel {
 SceneKernel chooseSceneKernel(const Cube& hrMsi, const Cube& lrProjected, int scale,
                               const std::vector<std::uint8_t>& lrValid = {}, int maxSamples = 8000,
                               std::uint64_t seed = 0);
-
-// `kernel` centred in a size x size support with the sampling phase of lib/Degradation.h kept (the offset
-// p = floor((k - s) / 2) of the original kernel maps onto that of the larger one). Throws when it does not fit.
-BlurKernel embedKernel(const BlurKernel& kernel, int size, int scale);
 
 }  // namespace hsifuse

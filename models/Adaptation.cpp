@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <algorithm>
 #include <random>
 
 #include "lib/Degradation.h"
@@ -25,22 +25,15 @@ int kernelSizeFor(const AdaptationOptions& o, int s) {
   return (k + s - 1) / s * s;
 }
 
-// A DegenerationNet holding a given kernel, embedded (centred) in a k' x k' grid, k' a multiple of s.
+// A DegenerationNet holding a given kernel, embedded in a k' x k' grid, k' a multiple of s, with the kernel centre
+// where lib/Degradation.h puts it (embedKernel).
 DegenerationNet netWithKernel(const BlurKernel& kernel, int s) {
   const int size = std::max(kernel.rows, kernel.cols);
-  int k = (size + s - 1) / s * s;
-  // Keep the kernel centre where lib/Degradation.h puts it: offset p = floor((k - s)/2) from the block.
+  const int k = (size + s - 1) / s * s;
+  const BlurKernel embedded = embedKernel(kernel, k, s);
   DegenerationNet net(k, s, 1.0);
   torch::NoGradGuard g;
-  net->kernel.zero_();
-  const int dr = degradationPadding(k, s) - degradationPadding(kernel.rows, s);
-  const int dc = degradationPadding(k, s) - degradationPadding(kernel.cols, s);
-  for (int r = 0; r < kernel.rows; ++r)
-    for (int c = 0; c < kernel.cols; ++c) {
-      const int rr = r + dr, cc = c + dc;
-      TORCH_CHECK(rr >= 0 && rr < k && cc >= 0 && cc < k, "kernel does not fit its embedding");
-      net->kernel[rr][cc] = static_cast<float>(kernel.at(r, c));
-    }
+  net->kernel.copy_(torch::tensor(embedded.w, torch::kFloat64).reshape({k, k}).to(net->kernel.dtype()));
   return net;
 }
 
@@ -116,10 +109,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   } else if (o.kernelInitLeastSquares) {
     // The kernel starts from the least-squares fit to the first stage as it is at step 0, on the scene's
     // central part (kKernelStartSideHr).
-    const int side = std::max(8, kKernelStartSideHr / s);
-    const int lh = std::min(lrHsi.rows, side), lw = std::min(lrHsi.cols, side);
-    const Window lrFit{(lrHsi.cols - lw) / 2, (lrHsi.rows - lh) / 2, lw, lh};
-    const Window hrFit{lrFit.col * s, lrFit.row * s, lw * s, lh * s};
+    const Window lrFit = kernelFitWindow(lrHsi.rows, lrHsi.cols, s, kKernelStartSideHr);
+    const Window hrFit{lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s};
     const Cube stage = firstStage.read(hrFit);
     degen = netWithKernel(estimateKernelLeastSquares(fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize)
                                                                  : stage,
@@ -213,8 +204,6 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   double observing = 0;  // seconds spent in `observe`, left out of the reported times
 
   AdaptationResult result;
-  double smoothed = NAN, best = INFINITY;
-  int sinceBest = 0;
   const int qh = whole ? h : q, qw = whole ? w : q;
   // The loss L = |D(Z^) - Y|_1 + |P Z^ - X|_1 over patches whose top-left LR pixels are `at`.
   auto lossOver = [&](const std::vector<std::pair<int, int>>& at) {
@@ -306,7 +295,6 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       degen->kernel.clamp_min_(0);
     }
     const double l = loss.item<double>();
-    smoothed = std::isnan(smoothed) ? l : 0.95 * smoothed + 0.05 * l;
     if (step % o.logEvery == 0 || step + 1 == o.steps) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
     if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Interrupted();
@@ -317,14 +305,6 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       finalPass(collectInto(current));
       o.observe(step + 1, elapsed, current);
       observing += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    }
-    if (o.plateauPatience > 0) {
-      if (smoothed < best * 0.999) {
-        best = smoothed;
-        sinceBest = 0;
-      } else if (++sinceBest >= o.plateauPatience) {
-        break;
-      }
     }
     if (validating && ((step + 1) % o.validateEvery == 0 || step + 1 == o.steps) && !validate(step + 1)) {
       result.stoppedEarly = step + 1 < o.steps;

@@ -47,7 +47,6 @@ struct AdaptationOptions {
   // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB).
   int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
   int patchesPerStep = 1;
-  int plateauPatience = 0;     // stop when the smoothed loss has not improved by 0.1 % for this many steps (0: off)
   // Best state, not last (issue #12): every validateEvery steps (and at step 0, where Z^ = Z~) the loss is
   // measured on a fixed validation set (the whole scene when a step sees it whole, else up to 4 fixed patches)
   // with no gradient; the weights and kernel of the lowest value are kept and used for the final pass, so the

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -35,6 +34,7 @@
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
 #include "models/TorchRuntime.h"
+#include "pipeline/JsonNumbers.h"
 #include "pipeline/QualityJob.h"
 #include "pipeline/SceneChoices.h"
 
@@ -175,8 +175,7 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
 json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const RasterInfo& hsi, const PixelMask& hrValid,
                     const std::optional<BlurKernel>& estimatedKernel, std::string& line) {
   const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", hrValid, "output"), hsi.spectralBands(), hrValid, {});
-  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-  json q{{"nr_score", num(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
+  json q{{"nr_score", finiteOrNull(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
   if (!hrValid.empty()) {
     q["qnr"] = nullptr;  // QNR's block statistics have no rule for nodata
     line = fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score);
@@ -374,9 +373,6 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
     t0 = Clock::now();
     const StageChoice choice = chooseFirstStage(stageCandidates(model ? &*model : nullptr, kernel->kernel, s, o.device, tile),
                                                 y, x, p, kernel->kernel, s);
-    // The candidates' cubes are freed; give their pages back so the tiles that follow find the budget they were
-    // planned with (glibc keeps freed heap otherwise).
-    ::malloc_trim(0);
     out.report["first_stage"] = stageReport(choice);
     out.seconds.emplace_back("first_stage_choice", seconds(t0));
     if (choice.chosen == "model") {
@@ -475,10 +471,8 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
     // included. Measured on Houston with a motion kernel: keeping a parametric winner fixed lost 9 dB to learning.
     // On the central 256 x 256 HR pixels at most: the fit uses 20000 samples, and with a module the crop runs
     // through it whole.
-    const int side = std::max(8, 256 / s);
-    const int lh = std::min(y.rows, side), lw = std::min(y.cols, side);
-    const Window lrFit{(y.cols - lw) / 2, (y.rows - lh) / 2, lw, lh};
-    const Cube z = stage.read({lrFit.col * s, lrFit.row * s, lw * s, lh * s});
+    const Window lrFit = kernelFitWindow(y.rows, y.cols, s, 256);
+    const Cube z = stage.read({lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s});
     kernel->offer("least-squares-first-stage", estimateKernelLeastSquares(z, y.crop(lrFit), kernel->taps, s, 20000, a.seed),
                   fmt::format("{} x {} free taps fitted to D_k Z~ = Y (all HSI bands)", kernel->taps, kernel->taps), s);
     a.startKernel = kernel->kernel;

@@ -1,6 +1,5 @@
 #include "pipeline/QualityJob.h"
 
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include "lib/ShareDir.h"
 #include "lib/SpectralResponse.h"
 #include "lib/Text.h"
+#include "pipeline/JsonNumbers.h"
 
 namespace hsifuse {
 namespace {
@@ -209,10 +209,9 @@ EvalResult evaluateFiles(const EvalOptions& o) {
 }
 
 std::string EvalResult::json() const {
-  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
   nlohmann::json j{{"rmse8", rmse8},         {"psnr", psnr},           {"psnr_band_mean", psnrBandMean},
                    {"sam", sam},             {"sam_float", samFloat},  {"ssim", ssim},
-                   {"ergas", num(ergas)},    {"uiqi", uiqi},           {"q2n", q2n},
+                   {"ergas", finiteOrNull(ergas)},    {"uiqi", uiqi},           {"q2n", q2n},
                    {"normalisation_factor", normalisation},            {"valid_pixels", validPixels},
                    {"total_pixels", totalPixels}};
   return j.dump(2) + "\n";
@@ -333,8 +332,7 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
 }
 
 std::string ScoreResult::json() const {
-  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  nlohmann::json j{{"score", num(score)},   {"blocks", blocks},          {"block_size", blockSize},
+  nlohmann::json j{{"score", finiteOrNull(score)},   {"blocks", blocks},          {"block_size", blockSize},
                    {"model", model},        {"pan_weights", panWeights}, {"variant", "HSI-ILNIQE (lower is better)"}};
   if (qnr)
     j["qnr"] = {{"d_lambda", qnr->dLambda}, {"d_s", qnr->dS},     {"qnr", qnr->qnr},     {"d_lambda_khan", qnr->dLambdaKhan},

@@ -1,15 +1,12 @@
 #include "pipeline/SceneChoices.h"
 
-#include <cmath>
-
 #include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
 #include "models/FusionModel.h"
+#include "pipeline/JsonNumbers.h"
 
 namespace hsifuse {
 namespace {
-
-nlohmann::json finiteOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& x, int s, const BlurKernel& mtf = {}) {
   const ClassicalFusion f(method, y, x, s, mtf);
@@ -27,7 +24,7 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
   nlohmann::json candidates = nlohmann::json::array();
   for (const KernelCandidate& c : k.candidates)
     candidates.push_back({{"name", c.name}, {"held_out_rmse", finiteOrNull(c.heldOutRmse)}, {"detail", c.detail}});
-  return {{"chosen", k.name}, {"free_form", k.freeForm}, {"learned_during_adaptation", learned}, {"support", k.taps},
+  return {{"chosen", k.name}, {"free_form", k.name.rfind("least-squares", 0) == 0}, {"learned_during_adaptation", learned}, {"support", k.taps},
           {"measure", "RMSE of D_k X against P Y on held-out LR pixels"}, {"candidates", candidates}};
 }
 

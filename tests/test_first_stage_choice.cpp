@@ -59,7 +59,9 @@ TEST(FirstStageChoice, ReducedResolutionRanksCandidatesAsTheTruthDoes) {
   for (const auto& s : choice.scores) {
     EXPECT_TRUE(std::isfinite(s.reducedPsnr));
     EXPECT_TRUE(std::isfinite(s.consistencyPsnr));
-    if (s.name != "gsa") EXPECT_LT(s.reducedPsnr, choice.scores[1].reducedPsnr);
+    if (s.name != "gsa") {
+      EXPECT_LT(s.reducedPsnr, choice.scores[1].reducedPsnr);
+    }
   }
 }
 

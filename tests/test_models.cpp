@@ -184,15 +184,24 @@ TEST(Adaptation, DegenerationLearningApproachesTheTrueKernel) {
   EXPECT_LT(c.fitError(learned), 0.85 * c.fitError(start));
 }
 
+namespace {
+
+// Whole-scene steps with the kernel frozen, validated every `every` steps, stopping after `patience` flat ones.
+AdaptationOptions validating(int steps, double lr, int every, int patience) {
+  AdaptationOptions o = wholeScene(steps, lr);
+  o.kernelLearningRate = 0;
+  o.validateEvery = every;
+  o.patience = patience;
+  return o;
+}
+
+}  // namespace
+
 // Best state, not last: a learning rate far too high wrecks the adaptation module, and the kept state is then the
 // first stage itself (step 0), returned unchanged; the kept step has the lowest validation loss on record.
 TEST(Adaptation, KeepsItsBestStateAndNeverEndsWorseThanItStarted) {
   RealCase c;
-  AdaptationOptions o = wholeScene(60, 0.5);
-  o.kernelLearningRate = 0;
-  o.validateEvery = 10;
-  o.patience = 0;
-  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, validating(60, 0.5, 10, 0));
   ASSERT_GE(r.validationHistory.size(), 7u);
   EXPECT_EQ(r.validationHistory.front().first, 0);
   double lowest = INFINITY;
@@ -212,11 +221,7 @@ TEST(Adaptation, KeepsItsBestStateAndNeverEndsWorseThanItStarted) {
 // Nothing to learn (both rates 0): the validation loss stays flat and the run stops after `patience` validations.
 TEST(Adaptation, StopsEarlyWhenTheValidationLossStopsImproving) {
   RealCase c;
-  AdaptationOptions o = wholeScene(500, 0);
-  o.kernelLearningRate = 0;
-  o.validateEvery = 5;
-  o.patience = 3;
-  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, validating(500, 0, 5, 3));
   EXPECT_TRUE(r.stoppedEarly);
   EXPECT_EQ(r.stepsRun, 15);
   EXPECT_EQ(r.bestStep, 0);
