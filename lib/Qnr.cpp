@@ -22,21 +22,27 @@ std::vector<double> pairwiseBlockQ(const Cube& c, int block) {
   std::vector<double> q(static_cast<std::size_t>(L) * L, 0.0), centred(L * n), mean(L), cov(static_cast<std::size_t>(L) * L);
   for (int i = 0; i < br; ++i)
     for (int j = 0; j < bc; ++j) {
+#pragma omp parallel for schedule(static)
       for (int b = 0; b < L; ++b) {
         double* x = &centred[b * n];
         std::size_t k = 0;
         for (int r = i * block; r < (i + 1) * block; ++r)
           for (int col = j * block; col < (j + 1) * block; ++col) x[k++] = c.at(b, r, col);
         double m = 0;
+#pragma omp simd reduction(+ : m)
         for (std::size_t p = 0; p < n; ++p) m += x[p];
         m /= n;
         for (std::size_t p = 0; p < n; ++p) x[p] -= m;
         mean[b] = m;
       }
+      // The L^2 / 2 inner products are most of QNR's time on 200+ bands: vectorised, spread over the cores
+      // (rows of the triangle are uneven, hence dynamic).
+#pragma omp parallel for schedule(dynamic, 4)
       for (int a = 0; a < L; ++a)
         for (int b = a; b < L; ++b) {
           const double *x = &centred[a * n], *y = &centred[b * n];
           double s = 0;
+#pragma omp simd reduction(+ : s)
           for (std::size_t p = 0; p < n; ++p) s += x[p] * y[p];
           cov[static_cast<std::size_t>(a) * L + b] = s / (n - 1);
         }
