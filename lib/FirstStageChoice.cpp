@@ -1,5 +1,6 @@
 #include "lib/FirstStageChoice.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,6 +16,19 @@ double consistencyPsnr(const Cube& z, const Cube& y, const Cube& x, const std::v
   const Window lr{0, 0, std::min(dz.cols, y.cols), std::min(dz.rows, y.rows)};
   const double e = cubeMse(dz.crop(lr), y.crop(lr)) + cubeMse(projectSpectrally(z, p), x);
   return 10.0 * std::log10(2.0 / std::max(e, 1e-20));
+}
+
+int consistencyCropLr(int cropLr, int bands, int scale) {
+  const int side = static_cast<int>(std::sqrt(kConsistencyHrValues / std::max(bands, 1)) / std::max(scale, 1));
+  return std::clamp(side, 1, std::max(cropLr, 1));
+}
+
+double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int s) {
+  const double h = std::min(lrRows, kChoiceCropLr), w = std::min(lrCols, kChoiceCropLr);
+  const double c = consistencyCropLr(static_cast<int>(std::min(h, w)), bands, s) * double(s);
+  // The crop of X at HR, then about 12 cubes at once: each candidate's reduced result and full-resolution
+  // consistency crop with their degradations, the reduced pair and its reference.
+  return msiBands * h * w * s * s * 2.0 + 12.0 * bands * std::max(h * w, c * c);
 }
 
 StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, const Cube& yWhole, const Cube& xWhole,
@@ -36,10 +50,14 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
     ref = y.crop(keep);
   }
   double best = -std::numeric_limits<double>::infinity();
+  // The consistency crop: central, whole LR pixels, at most kConsistencyHrValues HR values.
+  const int cc = consistencyCropLr(std::min(h, w), y.bands, s);
+  const Window cw{(w - std::min(cc, w)) / 2, (h - std::min(cc, h)) / 2, std::min(cc, w), std::min(cc, h)};
+  const Cube yc = y.crop(cw), xc = x.crop({cw.col * s, cw.row * s, cw.width * s, cw.height * s});
   for (const StageCandidate& c : candidates) {
     StageScore score;
     score.name = c.name;
-    score.consistencyPsnr = consistencyPsnr(c.fuse(y, x), y, x, p, kernel, s);
+    score.consistencyPsnr = consistencyPsnr(c.fuse(yc, xc), yc, xc, p, kernel, s);
     score.reducedPsnr = score.reducedSam = std::nan("");
     if (reduced) {
       const Cube z = c.fuse(yr, xr);

@@ -9,8 +9,10 @@
 //    |D_k Z - Y|^2 and |P Z - X|^2, as one PSNR (the adaptation's own terms, squared).
 // The choice is the best reduced-resolution PSNR where the scene allows it, else the first candidate (callers
 // list them in their order of preference); the consistency is reported for every candidate but never decides:
-// a candidate can be consistent with both observations by construction (GLP-HS fed the scene's own kernel). Scoring runs on a central crop of at most kChoiceCropLr LR pixels each way, so its
-// cost does not grow with the scene.
+// a candidate can be consistent with both observations by construction (GLP-HS fed the scene's own kernel).
+// Scoring runs on a central crop of at most kChoiceCropLr LR pixels each way, and the full-resolution consistency
+// (which fuses at the HR size) on a central part of it of at most kConsistencyHrValues HR values (pixels x
+// bands), so the cost grows neither with the scene nor with s and the band count.
 #include <functional>
 #include <string>
 #include <vector>
@@ -22,6 +24,12 @@ namespace hsifuse {
 
 inline constexpr int kMinReducedSide = 4;
 inline constexpr int kChoiceCropLr = 64;
+inline constexpr double kConsistencyHrValues = 192.0 * 192.0 * 128.0;
+
+// The side in LR pixels of the full-resolution consistency crop (at most `cropLr`, at least 1).
+int consistencyCropLr(int cropLr, int bands, int scale);
+// About how many values (floats) the choice holds at its peak on an LR window of lrRows x lrCols (memory plans).
+double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int scale);
 
 // A candidate fuses an (LR HSI, HR MSI) pair at the scene's scale: y B x h x w, x b x (h s) x (w s), both on the
 // normalised scale `fuse` works at; it returns B x (h s) x (w s).

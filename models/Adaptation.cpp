@@ -334,6 +334,12 @@ AdaptationResult adaptInMemory(const Cube& firstStage, const Cube& lrHsi, const 
 
 }  // namespace
 
+int defaultPatchLr(int scale, int bands) {
+  if (scale < 1 || bands < 1) throw Error("defaultPatchLr: the scale and the band count must be positive");
+  const int side = static_cast<int>(std::sqrt(kStepHrValues / bands) / scale);
+  return std::clamp(side, kMinPatchLr, AdaptationOptions{}.patchLr);
+}
+
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                             const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
                             const ProgressFn& progress) {

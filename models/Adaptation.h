@@ -44,7 +44,8 @@ struct AdaptationOptions {
   BlurKernel startKernel;
   // One patch of up to 64 x 64 LR pixels per step (the whole scene when it is smaller): on
   // examples/hypsen (24 x 24 LR) whole-scene steps reached 39.40 dB in 1500 steps where 4 patches of
-  // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB).
+  // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB). Callers that know the scale and the band
+  // count use defaultPatchLr, which keeps a step's size bounded.
   int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
   int patchesPerStep = 1;
   // Best state, not last (issue #12): every validateEvery steps (and at step 0, where Z^ = Z~) the loss is
@@ -83,6 +84,14 @@ struct AdaptationResult {
 };
 
 // firstStage: B x H x W; lrHsi: B x H/s x W/s; hrMsi: b x H x W; p: b x B (rows sum to 1).
+// The default patch side in LR pixels: 64, or less where 64 LR pixels would exceed kStepHrValues HR values
+// (pixels x bands; 192 x 192 x 128, the HypSen patch) per step, but at least kMinPatchLr. A step's memory and
+// time then stay about constant whatever s and the band count (issue #12): a 64-LR patch of a 244-band cube at
+// s = 8 was 512 x 512 x 244 HR values, 14 times the HypSen step.
+constexpr double kStepHrValues = 192.0 * 192.0 * 128.0;
+constexpr int kMinPatchLr = 4;
+int defaultPatchLr(int scale, int bands);
+
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                             const std::vector<std::vector<double>>& p, int scale, const AdaptationOptions& options,
                             const ProgressFn& progress = {});

@@ -457,7 +457,7 @@ MethodOutcome runMethod(const FuseOptions& o, ChosenModel& chosen, const Cube& y
   if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
   if (o.fusionLearningRate > 0) a.fusionLearningRate = o.fusionLearningRate;
   if (o.adaptWidth > 0) a.width = o.adaptWidth;
-  if (o.patchLr >= 0) a.patchLr = o.patchLr;
+  a.patchLr = o.patchLr >= 0 ? o.patchLr : defaultPatchLr(s, y.bands);
   a.seed = static_cast<std::uint64_t>(o.seed);
   a.tileSize = tile;
   a.lrValid = lrValid;
@@ -605,7 +605,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   const AdaptationOptions adaptDefaults;
   const int adaptRadius = 2 * adaptDefaults.depth + 1;
   const int fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
-  const double patchSide = s * std::min({o.patchLr > 0 ? o.patchLr : adaptDefaults.patchLr, lrWin.width, lrWin.height}) +
+  const int patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, hsiBands) : std::max(lrWin.width, lrWin.height);
+  const double patchSide = s * std::min({patchLr, lrWin.width, lrWin.height}) +
                            4.0 * s + 2.0 * (adaptRadius + (trainsFusion ? fusionRadius : 0));
   const int fusionWidth = trainsFusion ? std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 0) : 0;
   // Before the first step, the kernel's least-squares start holds the central part of Z~ and its design matrix;
@@ -613,8 +614,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   const double kernelStartMb =
       1.5 * 4.0 * hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr) / 1e6;
   // The first-stage choice holds about 12 cubes of its crop (lib/FirstStageChoice.h) at once.
-  const double choiceSide = s * std::min({kChoiceCropLr, lrWin.width, lrWin.height}) * 1.0;
-  const double choiceMb = 12.0 * 4.0 * hsiBands * choiceSide * choiceSide / 1e6;
+  const double choiceMb = 4.0 * choiceWorkingValues(lrWin.height, lrWin.width, hsiBands, msiBandCount, s) / 1e6;
   const double trainingMb =
       adapts ? std::max({kernelStartMb, choiceMb, patchSide * patchSide * 4.0 * (12.0 * hsiBands + 20.0 * fusionWidth) / 1e6})
              : 0.0;
