@@ -44,7 +44,7 @@ class EvalCommand : public Command {
         .flag("overwrite", 0, &o_.overwrite, "Replace the --per-band file if it exists.");
   }
   int run(const CommonOptions&, const ProgressFn&) override {
-    if (!o_.perBand.empty()) checkOutputPath(o_.perBand, o_.overwrite, "--per-band");
+    checkOutputs({{o_.perBand, "--per-band"}}, {{o_.eval.reference, "REFERENCE"}, {o_.eval.estimate, "ESTIMATE"}}, o_.overwrite);
     const EvalResult r = evaluateFiles(o_.eval);
     if (!o_.perBand.empty()) writeTextFileAtomically(o_.perBand, r.perBandCsv(), o_.overwrite, "--per-band");
     std::cout << (o_.json ? r.json() : r.text());

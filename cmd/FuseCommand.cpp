@@ -50,7 +50,7 @@ class FuseCommand : public Command {
         .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
         .number("kernel-lr", &o_.job.kernelLearningRate, "RATE", "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).")
         .integer("adapt-width", &o_.job.adaptWidth, "N", "Width of the adaptation module (0: 8).")
-        .integer("patch", &o_.job.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, or the whole scene when smaller; 0: whole scene).")
+        .integer("patch", &o_.job.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, fewer where a step would pass 192 x 192 x 128 HR values, pixels x bands, or the whole scene when smaller; 0: whole scene).")
         .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.")
         .text("resampling", &o_.job.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
         .flag("fix-shift", 0, &o_.job.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")

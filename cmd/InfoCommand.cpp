@@ -169,7 +169,9 @@ class InfoCommand : public Command {
   int run(const CommonOptions& common, const ProgressFn&) override {
     OpenOptions open{o_.filter.wavelengths};
     const BandFilter filter = o_.filter.toFilter();
-    if (!o_.pOut.empty()) checkOutputPath(o_.pOut, o_.overwrite, "--p-out");
+    checkOutputs({{o_.pOut, "--p-out"}},
+                 {{o_.file, "FILE"}, {o_.file2, "FILE2"}, {o_.srf, "--srf"}, {o_.filter.wavelengths, "--wavelengths"}},
+                 o_.overwrite);
     RasterInfo hsi = readRasterInfo(o_.file, open);
     json doc;
     doc["files"] = json::array({rasterJson(hsi)});

@@ -41,7 +41,7 @@ class SubsetCommand : public Command {
     RasterDataset src = RasterDataset::open(o_.input, OpenOptions{o_.filter.wavelengths});
     const BandSelection sel = selectRasterBands(src.info(), filter);
     const WriteOptions w = o_.out.toWriteOptions(src.info().bands.front().dataType);
-    checkOutputPath(o_.output, w.overwrite, "output");
+    checkOutputs({{o_.output, "OUTPUT"}}, {{o_.input, "INPUT"}, {o_.filter.wavelengths, "--wavelengths"}}, w.overwrite);
     if (!common.quiet)
       std::cerr << fmt::format("Keeping {} of {} bands of {} ({} dropped)\n", sel.kept.size(), src.info().bandCount(),
                                o_.input, sel.dropped.size());

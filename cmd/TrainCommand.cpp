@@ -105,7 +105,9 @@ class TrainCommand : public Command {
     if (o_.out.empty()) throw InputError("--out: required (the weights file to write)");
     if (o_.srf.empty()) throw InputError("--srf: required");
     if (o_.bandsLike.empty() == o_.bandGrid.empty()) throw InputError("give exactly one of --bands-like and --band-grid");
-    checkOutputPath(o_.out, o_.overwrite || o_.resume, "--out");
+    std::vector<NamedPath> inputs{{o_.validation, "--validation"}, {o_.bandsLike, "--bands-like"}, {o_.srf, "--srf"}};
+    for (const std::string& c : split(o_.cubes, ',')) inputs.push_back({c, "CUBES"});
+    checkOutputs({{o_.out, "--out"}, {o_.out + ".json", "--out (its sidecar)"}}, inputs, o_.overwrite || o_.resume);
     const std::string device = o_.device.apply();
 
     std::vector<SpectralBand> bands;

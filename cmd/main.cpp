@@ -70,7 +70,9 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
          ".SH EXIT STATUS\n.TP\n.B 0\nSuccess.\n.TP\n.B 1\nRuntime failure: a read or write that failed, a "
          "disk that filled up. No output file is left behind.\n.TP\n.B 2\nBad usage or bad input: an unknown "
          "option or value, a missing file, a file that is not a raster, missing wavelengths, a band out of range, "
-         "an output that exists without \\-\\-overwrite or cannot be written. Nothing is written.\n"
+         "an output that exists without \\-\\-overwrite or cannot be written, an output that is the same file as an "
+         "input or as another output (however spelled: links, \\&./, ..; even with \\-\\-overwrite), an output "
+         "that exists and is not a regular file (\\-\\-overwrite replaces regular files only). Nothing is written.\n"
          ".TP\n.B 130\nInterrupted by SIGINT (Ctrl-C) or SIGTERM: the run stops at its next progress report and "
          "removes its temporary outputs.\n"
          ".SH SEE ALSO\n.BR gdalinfo (1),\n.BR gdal_translate (1)\n";

@@ -24,8 +24,9 @@ void writeWhole(const std::string& path, const RasterInfo& layout, const Cube& c
 
 SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& progress) {
   if (o.scale < 1) throw InputError("--scale: must be a positive integer");
-  for (const auto* p : {&o.lrOut, &o.msiOut}) checkOutputPath(*p, o.write.overwrite, "output");
-  if (!o.truthOut.empty()) checkOutputPath(o.truthOut, o.write.overwrite, "--truth-out");
+  if (o.lrOut.empty() || o.msiOut.empty()) throw InputError("--lr-out and --msi-out: both outputs are required");
+  checkOutputs({{o.lrOut, "--lr-out"}, {o.msiOut, "--msi-out"}, {o.truthOut, "--truth-out"}},
+               {{o.input, "HR_HSI"}, {o.wavelengthTable, "--wavelengths"}, {o.srf, "--srf"}}, o.write.overwrite);
   auto step = [&](double f, const char* stage) {
     if (progress && !progress(f, stage)) throw Interrupted();
   };

@@ -1,6 +1,9 @@
 #include "lib/AtomicOutput.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <atomic>
 #include <cstdio>
@@ -16,14 +19,62 @@ namespace hsifuse {
 void checkOutputPath(const std::string& path, bool overwrite, const std::string& option) {
   std::error_code ec;
   if (path.empty()) throw InputError(option + ": the output path is empty");
-  if (fs::exists(path, ec) && !overwrite)
-    throw InputError(option + ": " + path + " already exists (add --overwrite to replace it)");
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status))
+      throw InputError(option + ": " + path + " exists and is not a regular file (a folder, device, FIFO or socket); "
+                       "name a file: --overwrite replaces regular files only");
+    if (!overwrite) throw InputError(option + ": " + path + " already exists (add --overwrite to replace it)");
+  }
   fs::path dir = fs::path(path).parent_path();
   if (dir.empty()) dir = ".";
   if (!fs::is_directory(dir, ec))
     throw InputError(option + ": the folder of " + path + " does not exist (create it first)");
   if (::access(dir.c_str(), W_OK) != 0)
     throw InputError(option + ": cannot write in the folder of " + path + " (permission denied)");
+}
+
+namespace {
+
+// What a path names, for comparing two spellings: the device and inode when it exists (hard links, links
+// followed), and always its canonical form (links in the existing part followed, "." and ".." folded).
+struct FileIdentity {
+  bool exists = false;
+  dev_t device = 0;
+  ino_t inode = 0;
+  std::string canonical;
+
+  explicit FileIdentity(const std::string& path) {
+    std::error_code ec;
+    canonical = fs::weakly_canonical(path, ec).string();
+    if (ec) canonical = fs::absolute(path, ec).lexically_normal().string();
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) exists = true, device = st.st_dev, inode = st.st_ino;
+  }
+  bool same(const FileIdentity& o) const {
+    if (exists && o.exists) return device == o.device && inode == o.inode;
+    return canonical == o.canonical;
+  }
+};
+
+}  // namespace
+
+void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite) {
+  std::vector<std::pair<const NamedPath*, FileIdentity>> seen;
+  for (const NamedPath& in : inputs)
+    if (!in.path.empty() && in.path != "-") seen.emplace_back(&in, FileIdentity(in.path));
+  const std::size_t inputCount = seen.size();
+  for (const NamedPath& out : outputs) {
+    if (out.path.empty() || out.path == "-") continue;
+    const FileIdentity id(out.path);
+    for (std::size_t i = 0; i < seen.size(); ++i)
+      if (seen[i].second.same(id))
+        throw InputError(fmt::format("{}: {} is the same file as {} {} ({}); write {} elsewhere", out.option, out.path,
+                                     i < inputCount ? "the input" : "the output", seen[i].first->option,
+                                     seen[i].first->path, out.option));
+    checkOutputPath(out.path, overwrite, out.option);
+    seen.emplace_back(&out, id);
+  }
 }
 
 std::string temporaryPathFor(const std::string& path) {

@@ -532,15 +532,14 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (o.finetune && o.method != "ual" && o.method != "fixed-kernel")
     throw InputError("--finetune: only --method ual or fixed-kernel fine-tune a fusion module");
   validateWriteOptions(o.write);
-  checkOutputPath(o.outPath, o.write.overwrite, "OUTPUT");
-  if (!o.reportPath.empty() && o.reportPath != "-") checkOutputPath(o.reportPath, o.write.overwrite, "--report");
-  if (!o.quicklookPath.empty()) checkOutputPath(o.quicklookPath, o.write.overwrite, "--quicklook");
-  for (const auto& [path, option] : {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}}) {
-    if (path.empty()) continue;
-    if (o.method != "ual" && o.method != "dip" && o.method != "fixed-kernel")
+  for (const auto& [path, option] : {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}})
+    if (!path.empty() && o.method != "ual" && o.method != "dip" && o.method != "fixed-kernel")
       throw InputError(fmt::format("{}: only --method ual, dip or fixed-kernel have a kernel", option));
-    checkOutputPath(path, o.write.overwrite, option);
-  }
+  checkOutputs({{o.outPath, "OUTPUT"}, {o.reportPath, "--report"}, {o.quicklookPath, "--quicklook"},
+                {o.kernelOutPath, "--kernel-out"}, {o.kernelPngPath, "--kernel-png"}},
+               {{o.lrPath, "LR_HSI"}, {o.msiPath, "HR_MSI"}, {o.wavelengths, "--wavelengths"}, {o.srf, "--srf"},
+                {o.model, "--model"}},
+               o.write.overwrite);
 
   // 1. Grids.
   RasterDataset lrDs = RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});

@@ -352,7 +352,9 @@ std::string ScoreResult::text() const {
 
 std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& progress) {
   if (o.cubes.empty()) throw InputError("--train needs at least one pristine cube");
-  checkOutputPath(o.out, o.overwrite, "--out");
+  std::vector<NamedPath> inputs;
+  for (const std::string& c : o.cubes) inputs.push_back({c, "--train"});
+  checkOutputs({{o.out, "--out"}}, inputs, o.overwrite);
   std::vector<NrFeatures> features;
   std::vector<std::string> sources;
   NrFeatureOptions fo = o.features;

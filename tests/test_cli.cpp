@@ -228,6 +228,35 @@ const std::string kExampleMsi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hyp
 const std::string kExampleTruth = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_truth_10m.tif";
 }  // namespace
 
+TEST(Cli, NoCommandWritesOverItsInputsEvenWithOverwrite) {
+  TempDir dir;
+  const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
+  std::filesystem::copy_file(kExampleLr, lr);
+  std::filesystem::copy_file(kExampleMsi, msi);
+  std::filesystem::create_symlink(lr, dir.path("link.tif"));
+  auto fileBytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = fileBytes(lr) + fileBytes(msi);
+  const std::string fuse = "fuse " + lr + " " + msi + " --method gsa --srf sentinel2a ";
+  for (const std::string& args :
+       {fuse + lr, fuse + dir.path("./link.tif"), fuse + dir.path("o.tif") + " --report " + msi,
+        fuse + dir.path("o.tif") + " --report " + dir.path("o.tif"), fuse + dir.path("o.tif") + " --quicklook " + lr,
+        "subset " + lr + " " + dir.path("link.tif"), "eval " + lr + " " + lr + " --per-band " + lr,
+        "info " + lr + " --srf sentinel2a --p-out " + lr,
+        "degrade " + lr + " --srf sentinel2a --scale 2 --lr-out " + dir.path("x.tif") + " --msi-out " + dir.path("x.tif"),
+        "score --train " + lr + " --out " + lr})
+    expectBadInput(runHsiFuse(args + " --overwrite -q"), "same file");
+  EXPECT_EQ(fileBytes(lr) + fileBytes(msi), before);
+  std::filesystem::create_directory(dir.path("folder"));
+  expectBadInput(runHsiFuse(fuse + dir.path("folder") + " --overwrite -q"), "not a regular file");
+  EXPECT_TRUE(std::filesystem::is_directory(dir.path("folder")));
+  std::vector<std::string> left = dir.files();
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"folder", "link.tif", "lr.tif", "msi.tif"}));
+}
+
 TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
   TempDir dir;
   for (const char* m : {"bicubic", "gsa", "glp-hs"}) {

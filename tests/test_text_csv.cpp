@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "TestSupport.h"
 #include "lib/AtomicOutput.h"
 #include "lib/CsvTable.h"
@@ -64,4 +67,39 @@ TEST(AtomicOutput, RefusesExistingUnlessOverwriteAndLeavesNoTemporary) {
   writeTextFileAtomically(p, "b\n", true, "--p-out");
   EXPECT_EQ(dir.files(), std::vector<std::string>{"p.csv"});
   EXPECT_THROW(checkOutputPath(dir.path("missing/x.tif"), false, "output"), InputError);
+}
+
+TEST(AtomicOutput, AnOutputThatIsAnInputOrAnotherOutputIsRefusedEvenWithOverwrite) {
+  test::TempDir dir;
+  const std::string in = dir.path("in.tif");
+  writeTextFileAtomically(in, "data\n", false, "x");
+  std::filesystem::create_directory(dir.path("sub"));
+  std::filesystem::create_symlink(in, dir.path("link.tif"));
+  std::filesystem::create_hard_link(in, dir.path("hard.tif"));
+  const std::vector<NamedPath> inputs{{in, "LR_HSI"}, {"", "--srf"}, {"-", "--model"}};
+  auto message = [&](const std::vector<NamedPath>& outs) {
+    try {
+      checkOutputs(outs, inputs, true);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  // Every spelling of the input: itself, through "..", a symbolic link, a hard link.
+  for (const std::string& spelling : {in, dir.path("sub/../in.tif"), dir.path("link.tif"), dir.path("hard.tif")}) {
+    const std::string m = message({{spelling, "OUTPUT"}});
+    EXPECT_NE(m.find("OUTPUT"), std::string::npos) << spelling;
+    EXPECT_NE(m.find("LR_HSI"), std::string::npos) << m;
+  }
+  // Two outputs on one (not yet existing) file, named both.
+  const std::string m = message({{dir.path("a.tif"), "OUTPUT"}, {dir.path("sub/../a.tif"), "--report"}});
+  EXPECT_NE(m.find("--report"), std::string::npos) << m;
+  EXPECT_NE(m.find("OUTPUT"), std::string::npos) << m;
+  // A folder is never replaced; distinct files, "-" and empty paths pass.
+  EXPECT_NE(message({{dir.path("sub"), "OUTPUT"}}).find("not a regular file"), std::string::npos);
+  EXPECT_EQ(message({{dir.path("a.tif"), "OUTPUT"}, {"-", "--report"}, {"", "--quicklook"}, {dir.path("b.json"), "--x"}}), "");
+  std::ifstream back(in);
+  std::string text;
+  std::getline(back, text);
+  EXPECT_EQ(text, "data");
 }
