@@ -56,7 +56,7 @@ class DegradeCommand : public Command {
   void declare(OptionTable& t) override {
     t.positional("HR_HSI", &o_.input, "High-resolution hyperspectral cube with wavelengths.")
         .text("srf", &o_.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV or a P CSV.")
-        .integer("scale", &o_.scale, "S", "Resolution ratio (LR pixel = S x S HR pixels).")
+        .integer("scale", &o_.scale, "S", "Resolution ratio (LR pixel = S x S HR pixels).").range(1, 100)
         .text("kernel", &o_.kernel, "SPEC", "Blur kernel: gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS (defocus), ual8 (8x8, sigma sqrt 3) or a CSV.")
         .text("snr-db", &o_.snrDb, "DB", "White Gaussian noise on the LR HSI at this SNR (inf: none).")
         .text("msi-snr-db", &o_.msiSnrDb, "DB", "White Gaussian noise on the MSI at this SNR (inf: none).")
@@ -65,8 +65,8 @@ class DegradeCommand : public Command {
         .text("truth-out", &o_.truthOut, "FILE", "Also write the (resampled, cropped) reference Z.")
         .text("resample-to", &o_.resampleTo, "FILE|NxA-B", "Resample spectrally first: to the wavelengths of FILE, or N bands A..B nm (31x400-700).")
         .text("wavelengths", &o_.wavelengths, "CSV", "Band centres (and FWHM) of HR_HSI, one row per band.")
-        .number("min-coverage", &o_.minCoverage, "FRACTION", "Drop MSI bands whose response the HSI covers less than this share of.")
-        .integer("seed", &o_.seed, "N", "Seed of the noise (the same seed gives the same noise).");
+        .number("min-coverage", &o_.minCoverage, "FRACTION", "Drop MSI bands whose response the HSI covers less than this share of.").range(0, 1)
+        .integer("seed", &o_.seed, "N", "Seed of the noise (the same seed gives the same noise).").range(0, 2147483647);
     o_.out.declare(t, "Float32");
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {

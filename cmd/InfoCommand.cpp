@@ -159,7 +159,7 @@ class InfoCommand : public Command {
               "MSI response curves: sentinel2a, sentinel2b, landsat8, nikon_d700, or a CSV (wavelength_nm then one "
               "column per band); or a P matrix CSV (msi_band then one column per HSI band).")
         .number("min-coverage", &o_.minCoverage, "FRACTION",
-                "Drop MSI bands whose response the HSI covers less than this share of.")
+                "Drop MSI bands whose response the HSI covers less than this share of.").range(0, 1)
         .text("p-out", &o_.pOut, "CSV", "Write P as CSV (the format --srf reads back).")
         .flag("json", 0, &o_.json, "Print one JSON document on stdout instead of text.");
     o_.filter.declare(t);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "lib/Error.h"
@@ -20,6 +21,23 @@ std::string roffEscape(const std::string& s) {
   }
   if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
   return out;
+}
+
+std::string boundText(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{:.12g}", v);
+}
+
+// "0..100000" or "at least 1".
+std::string rangeText(const OptionTable::Entry& e) {
+  if (std::isinf(e.max) && e.max > 0) return "at least " + boundText(e.min);
+  return boundText(e.min) + ".." + boundText(e.max);
+}
+
+std::string rangeHelp(const OptionTable::Entry& e) {
+  if (!e.hasRange) return "";
+  if (std::isinf(e.max) && e.max > 0) return " At least " + boundText(e.min) + ".";
+  return " Range " + boundText(e.min) + ".." + boundText(e.max) + ".";
 }
 
 }  // namespace
@@ -49,15 +67,24 @@ OptionTable& OptionTable::text(const std::string& name, std::string* target, con
 
 OptionTable& OptionTable::number(const std::string& name, double* target, const std::string& valueName,
                                  const std::string& help) {
-  add({name, 0, valueName, help, fmt::format("{:g}", *target), false, false, false});
+  add({name, 0, valueName, help, fmt::format("{:g}", *target), false, false, false}).numberTarget = target;
   named_.add_options()(name.c_str(), po::value<double>(target)->default_value(*target), help.c_str());
   return *this;
 }
 
 OptionTable& OptionTable::integer(const std::string& name, int* target, const std::string& valueName,
                                   const std::string& help) {
-  add({name, 0, valueName, help, std::to_string(*target), false, false, false});
+  add({name, 0, valueName, help, std::to_string(*target), false, false, false}).integerTarget = target;
   named_.add_options()(name.c_str(), po::value<int>(target)->default_value(*target), help.c_str());
+  return *this;
+}
+
+OptionTable& OptionTable::range(double min, double max) {
+  Entry& e = entries_.back();
+  if (!e.numberTarget && !e.integerTarget) throw Error("OptionTable::range: --" + e.name + " is not a number");
+  e.hasRange = true;
+  e.min = min;
+  e.max = max;
   return *this;
 }
 
@@ -99,6 +126,12 @@ void OptionTable::parse(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     throw InputError(e.what());
   }
+  for (const Entry& e : entries_) {
+    const double v = e.numberTarget ? *e.numberTarget : e.integerTarget ? *e.integerTarget : 0.0;
+    if (e.numberTarget && std::isnan(v)) throw InputError(fmt::format("--{}: a number is needed, not nan", e.name));
+    if (e.hasRange && !(v >= e.min && v <= e.max))
+      throw InputError(fmt::format("--{}: {} is out of range ({})", e.name, boundText(v), rangeText(e)));
+  }
   if (posValues.size() > positionals_.size())
     throw InputError(fmt::format("unexpected argument '{}' (see --help)", posValues[positionals_.size()]));
   for (std::size_t i = 0; i < positionals_.size(); ++i) {
@@ -130,7 +163,7 @@ std::string OptionTable::helpText() const {
     if (e.positional) continue;
     std::string left = (e.shortName ? fmt::format("-{}, ", e.shortName) : std::string("    ")) + "--" + e.name;
     if (!e.valueName.empty()) left += " " + e.valueName;
-    std::string help = e.help;
+    std::string help = e.help + rangeHelp(e);
     if (!e.defaultText.empty()) help += " (default: " + e.defaultText + ")";
     if (e.repeatable) help += " (repeatable)";
     out << fmt::format("  {:<28} {}\n", left, help);
@@ -150,7 +183,7 @@ std::string OptionTable::manText() const {
       if (!e.valueName.empty()) head += " \\fI" + roffEscape(e.valueName) + "\\fR";
       out << head << "\n";
     }
-    std::string help = e.help;
+    std::string help = e.help + rangeHelp(e);
     if (!e.defaultText.empty()) help += " Default: " + e.defaultText + ".";
     if (e.repeatable) help += " May be repeated.";
     out << roffEscape(help) << "\n";

@@ -18,6 +18,11 @@ class OptionTable {
     bool positional = false;
     bool required = false;
     bool repeatable = false;
+    // number() and integer(): the value's target and its allowed range (inclusive; set by range()).
+    const double* numberTarget = nullptr;
+    const int* integerTarget = nullptr;
+    bool hasRange = false;
+    double min = 0, max = 0;
   };
 
   OptionTable& flag(const std::string& name, char shortName, bool* target, const std::string& help);
@@ -26,6 +31,10 @@ class OptionTable {
   OptionTable& number(const std::string& name, double* target, const std::string& valueName,
                       const std::string& help);
   OptionTable& integer(const std::string& name, int* target, const std::string& valueName, const std::string& help);
+  // The allowed values of the number or integer option declared last, inclusive (like GDAL's
+  // SetMinValueIncluded/SetMaxValueIncluded): parse() refuses others with exit 2 naming the option and the range,
+  // and --help and the man page show it. A number option never accepts NaN; infinity only within its range.
+  OptionTable& range(double min, double max);
   OptionTable& repeated(const std::string& name, std::vector<std::string>* target, const std::string& valueName,
                         const std::string& help);
   // Like repeated(), and one occurrence may also take several values: --train a.tif b.tif.

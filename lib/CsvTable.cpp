@@ -1,5 +1,7 @@
 #include "lib/CsvTable.h"
 
+#include <cmath>
+
 #include <fstream>
 #include <sstream>
 
@@ -52,7 +54,10 @@ int CsvTable::requireColumn(const std::string& name) const {
 }
 
 double CsvTable::number(std::size_t row, std::size_t col) const {
-  return parseDouble(rows_[row][col], source_ + " (column '" + header_[col] + "')");
+  const std::string where = source_ + " (column '" + header_[col] + "', row " + std::to_string(row + 1) + ")";
+  const double v = parseDouble(rows_[row][col], where);
+  if (!std::isfinite(v)) throw InputError(where + ": '" + rows_[row][col] + "' is not a finite number");
+  return v;
 }
 
 std::vector<double> CsvTable::numericColumn(std::size_t col) const {

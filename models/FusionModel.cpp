@@ -57,6 +57,22 @@ FusionModelInfo FusionModelInfo::fromJson(const std::string& text, const std::st
     i.steps = j.value("steps", 0);
     i.validationPsnr = j.value("validation_psnr", 0.0);
     i.validationPsnrStage1 = j.value("validation_psnr_stage1", 0.0);
+    // Checked before anything is allocated from them (a sidecar is user input: "depth": 100000000 must not spin).
+    auto require = [&](bool ok, const std::string& what) {
+      if (!ok) throw InputError(source + ": " + what);
+    };
+    require(i.width >= 1 && i.width <= 512, fmt::format("width {} is outside 1..512", i.width));
+    require(i.depth >= 1 && i.depth <= 64, fmt::format("depth {} is outside 1..64", i.depth));
+    require(i.scale >= 1 && i.scale <= 100, fmt::format("scale {} is outside 1..100", i.scale));
+    require(!i.hsiBands.empty() && i.hsiBands.size() <= 2000, fmt::format("{} HSI bands (1..2000 allowed)", i.hsiBands.size()));
+    require(!i.msiBands.empty() && i.msiBands.size() <= 64, fmt::format("{} MSI bands (1..64 allowed)", i.msiBands.size()));
+    require(i.p.size() == i.msiBands.size(), "P has " + std::to_string(i.p.size()) + " rows for " +
+                                                 std::to_string(i.msiBands.size()) + " MSI bands");
+    for (const auto& row : i.p)
+      require(row.size() == i.hsiBands.size(), "a row of P has " + std::to_string(row.size()) + " entries for " +
+                                                   std::to_string(i.hsiBands.size()) + " HSI bands");
+    for (const auto& b : i.hsiBands)
+      require(b.wavelengthNm >= 100 && b.wavelengthNm <= 30000, "an HSI wavelength is outside 100-30000 nm");
     return i;
   } catch (const json::exception& e) {
     throw InputError(source + ": not a valid hsi-fuse model sidecar (" + e.what() + ")");

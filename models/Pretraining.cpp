@@ -42,7 +42,8 @@ Cube stageOneEstimate(const std::string& stage1, const Cube& lrHsi, const Cube& 
 void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cube& validation,
                     const PretrainOptions& o, const ProgressFn& progress, const LogFn& log) {
   auto& info = model.info();
-  const int s = info.scale, patch = o.patch / s * s;
+  const int s = info.scale, patch = o.patch;
+  if (patch % s != 0) throw InputError(fmt::format("--patch: {} is not a multiple of --scale {}", patch, s));
   if (patch < 2 * s) throw InputError("--patch: must hold at least 2 LR pixels");
   for (const auto& c : cubes)
     if (c.rows < patch || c.cols < patch)

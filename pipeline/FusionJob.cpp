@@ -123,6 +123,10 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
   if (o.assumeAligned || (lrInfo.crsWkt.empty() && msiInfo.crsWkt.empty())) {
     if (!lrInfo.crsWkt.empty() || !msiInfo.crsWkt.empty())
       throw InputError("--assume-aligned: both inputs must be plain pixel grids without a CRS");
+    if (lrInfo.width > msiInfo.width && lrInfo.height > msiInfo.height)
+      throw InputError(fmt::format("{} ({}x{}) is larger than {} ({}x{}): the arguments look swapped; the order is LR_HSI "
+                                   "HR_MSI OUTPUT",
+                                   o.lrPath, lrInfo.width, lrInfo.height, o.msiPath, msiInfo.width, msiInfo.height));
     if (s == 0) {
       GridRelation g = relateGrids(lrInfo, msiInfo);
       if (g.scale == 0) throw InputError("the size ratio of the inputs is not an integer: give --scale");
@@ -133,6 +137,17 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     grids = {{"method", "assume-aligned pixel grids"}};
   } else {
     GridRelation g = relateGrids(lrInfo, msiInfo);
+    // In one CRS the pixel sizes compare directly (across CRSs --scale sets the grid the LR HSI is warped to).
+    const bool comparable = g.sameCrs && g.ratioX > 0 && g.ratioY > 0;
+    if (comparable && (g.ratioX < 1 || g.ratioY < 1))
+      throw InputError(fmt::format("{} has finer pixels than {} (ratio {:.4g}): the arguments look swapped; the order "
+                                   "is LR_HSI HR_MSI OUTPUT",
+                                   o.lrPath, o.msiPath, std::min(g.ratioX, g.ratioY)));
+    // A forced ratio that the georeferencing contradicts would fuse mismatched grids without a word.
+    if (s > 0 && comparable && std::max(std::fabs(g.ratioX - s), std::fabs(g.ratioY - s)) > 0.01 * s)
+      throw InputError(fmt::format("--scale {}: the grids say the LR pixel is {:.4g} x {:.4g} MSI pixels; drop --scale, or "
+                                   "use --assume-aligned for plain pixel grids",
+                                   s, g.ratioX, g.ratioY));
     if (s == 0) {
       if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
       s = g.scale;

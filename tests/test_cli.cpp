@@ -257,6 +257,46 @@ TEST(Cli, NoCommandWritesOverItsInputsEvenWithOverwrite) {
   EXPECT_EQ(left, (std::vector<std::string>{"folder", "link.tif", "lr.tif", "msi.tif"}));
 }
 
+// Values checked where they are declared (issue #14): out of range, NaN, a forced ratio the grids contradict,
+// swapped inputs, non-finite or absurd numbers in CSVs. Each is exit 2 naming the option or file; nothing written.
+TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
+  TempDir dir;
+  const std::string fuse = "fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("o.tif") + " --srf sentinel2a ";
+  const std::pair<std::string, std::string> probes[] = {
+      {fuse + "--steps -5", "--steps: -5 is out of range (0..1000000)"},
+      {fuse + "--ram nan", "--ram: a number is needed, not nan"},
+      {fuse + "--tile -7", "--tile"},
+      {fuse + "--patch -9", "--patch"},
+      {fuse + "--num-threads -1", "--num-threads"},
+      {fuse + "--fusion-lr nan", "--fusion-lr"},
+      {fuse + "--adapt-width 100000", "--adapt-width: 100000 is out of range (0..512)"},
+      {fuse + "--dip-width -3", "--dip-width"},
+      {fuse + "--scale -3", "--scale"},
+      {fuse + "--scale 2 --method gsa", "--scale 2: the grids say the LR pixel is 3 x 3"},
+      {"fuse " + kExampleMsi + " " + kExampleLr + " " + dir.path("o.tif") + " --srf sentinel2a", "look swapped"},
+      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x400-700 --scale 0",
+       "--scale: 0 is out of range (1..100)"},
+      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x400-700 --steps -5",
+       "--steps"},
+      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
+       "--patch 13 --steps 1",
+       "--patch: 13 is not a multiple of --scale 3"},
+      {"eval " + kExampleTruth + " " + kExampleTruth + " --q2n-block 1", "--q2n-block"}};
+  for (const auto& [args, needle] : probes) expectBadInput(runHsiFuse(args + " -q"), needle);
+  // Numbers in CSVs: infinity in a response curve, a wavelength of 0 nm.
+  std::ofstream(dir.path("srf.csv")) << "wavelength_nm,B1\n400,0\n500,inf\n600,0\n";
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("o.tif") + " --method gsa --srf " +
+                            dir.path("srf.csv")),
+                 "not a finite number");
+  std::ofstream(dir.path("wl.csv")) << "wavelength_nm\n0\n";
+  expectBadInput(runHsiFuse("info " + kHyperion + " --wavelengths " + dir.path("wl.csv")), "outside 100-30000 nm");
+  std::vector<std::string> left = dir.files();
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"srf.csv", "wl.csv"}));
+  // The range is in --help (and so in the man page) from the same declaration.
+  EXPECT_NE(runHsiFuse("fuse --help").out.find("Range 0..1000000."), std::string::npos);
+}
+
 TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
   TempDir dir;
   for (const char* m : {"bicubic", "gsa", "glp-hs"}) {
