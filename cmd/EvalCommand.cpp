@@ -43,9 +43,9 @@ class EvalCommand : public Command {
         .text("per-band", &o_.perBand, "CSV", "Write per-band RMSE, PSNR and SSIM to CSV.")
         .flag("overwrite", 0, &o_.overwrite, "Replace the --per-band file if it exists.");
   }
-  int run(const CommonOptions&, const ProgressFn&) override {
+  int run(const CommonOptions&, const ProgressFn& progress) override {
     checkOutputs({{o_.perBand, "--per-band"}}, {{o_.eval.reference, "REFERENCE"}, {o_.eval.estimate, "ESTIMATE"}}, o_.overwrite);
-    const EvalResult r = evaluateFiles(o_.eval);
+    const EvalResult r = evaluateFiles(o_.eval, progress);
     if (!o_.perBand.empty()) writeTextFileAtomically(o_.perBand, r.perBandCsv(), o_.overwrite, "--per-band");
     std::cout << (o_.json ? r.json() : r.text());
     return 0;

@@ -23,7 +23,7 @@ void writeBandSubset(const RasterDataset& src, const BandSelection& selection, c
     const Window w{0, row, layout.width, std::min(rowsPerBlock, layout.height - row)};
     writer.writeWindow(w, src.readWindow(w, selection.kept));
     if (progress && !progress(0.95 * (row + w.height) / layout.height, "copy"))
-      throw Error(outPath + ": interrupted");
+      throw Interrupted();  // exit 130, like every command; the writer removes its temporary
   }
   writer.commit(scaledProgress(progress, 0.95, 1.0));
 }

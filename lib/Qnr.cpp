@@ -92,7 +92,11 @@ double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube&
 }
 
 QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int scale, const BlurKernel& hsiKernel,
-                     int blockSize) {
+                     int blockSize, const ProgressFn& progress) {
+  // Four parts of a few seconds each on 200+ bands: a stop request is honoured between them.
+  const auto step = [&](double f) {
+    if (progress && !progress(f, "qnr")) throw Interrupted();
+  };
   if (lr.bands != fused.bands || lr.rows * scale != fused.rows || lr.cols * scale != fused.cols)
     throw InputError(fmt::format("QNR: the LR HSI ({}x{}x{}) times {} does not match the fused cube ({}x{}x{})", lr.bands,
                                  lr.rows, lr.cols, scale, fused.bands, fused.rows, fused.cols));
@@ -100,10 +104,16 @@ QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int sca
   const Cube xDeg = upsample(blurDownsample(msi, hsiKernel, scale), scale, Interpolation::Bicubic);
   QnrResult r;
   r.blockSize = blockSize;
+  step(0.1);
   r.dLambda = spectralDistortion(fused, yUp, blockSize);
+  step(0.35);
   r.dS = spatialDistortion(fused, yUp, msi, xDeg, blockSize);
   r.qnr = (1 - r.dLambda) * (1 - r.dS);
-  r.dLambdaKhan = 1 - q2n(yUp, blurDownsample(fused, hsiKernel, 1), {blockSize, blockSize, false});
+  step(0.5);
+  const Cube blurred = blurDownsample(fused, hsiKernel, 1);
+  step(0.7);
+  r.dLambdaKhan = 1 - q2n(yUp, blurred, {blockSize, blockSize, false});
+  step(1.0);
   r.hqnr = (1 - r.dLambdaKhan) * (1 - r.dS);
   return r;
 }

@@ -10,6 +10,7 @@
 // Q is the toolbox's block Q over non-overlapping blocks (the ragged border left out).
 #include "lib/BlurKernel.h"
 #include "lib/Cube.h"
+#include "lib/Progress.h"
 
 namespace hsifuse {
 
@@ -25,8 +26,9 @@ double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube&
                          int blockSize);
 
 // Everything from the fused cube, the LR HSI (fused.rows / scale rows) and the HR MSI. `hsiKernel` is the
-// LR sensor's blur (an MTF-matched Gaussian when unknown, see mtfGaussian).
+// LR sensor's blur (an MTF-matched Gaussian when unknown, see mtfGaussian). `progress` (stage "qnr") is called
+// between the parts; when it returns false the computation stops with Interrupted.
 QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int scale, const BlurKernel& hsiKernel,
-                     int blockSize = 32);
+                     int blockSize = 32, const ProgressFn& progress = {});
 
 }  // namespace hsifuse

@@ -188,7 +188,7 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
 // The NR score of the output and QNR/HQNR against the inputs (with the kernel UAL estimated, else the
 // MTF-matched Gaussian); QNR is left out when the inputs have nodata. `line` gets the log line.
 json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const RasterInfo& hsi, const PixelMask& hrValid,
-                    const std::optional<BlurKernel>& estimatedKernel, std::string& line) {
+                    const std::optional<BlurKernel>& estimatedKernel, std::string& line, const ProgressFn& progress) {
   const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", hrValid, "output"), hsi.spectralBands(), hrValid, {});
   json q{{"nr_score", finiteOrNull(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights}};
   if (!hrValid.empty()) {
@@ -197,7 +197,7 @@ json qualitySection(const Cube& z, const Cube& y, const Cube& x, int s, const Ra
     return q;
   }
   const int block = std::min({32, z.rows, z.cols});
-  const QnrResult r = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block);
+  const QnrResult r = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block, progress);
   q.update({{"qnr", r.qnr}, {"d_lambda", r.dLambda}, {"d_s", r.dS}, {"hqnr", r.hqnr}, {"d_lambda_khan", r.dLambdaKhan},
             {"qnr_block", block}, {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
   line = fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, r.qnr);
@@ -783,7 +783,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     if (!hrValid.empty())
       for (int r = 0; r < q.height; ++r)
         for (int c = 0; c < q.width; ++c) qValid.push_back(hrValid[static_cast<std::size_t>(q.row + r) * hrWin.width + q.col + c]);
-    report["quality"] = qualitySection(tiles.quality, y.crop(qLr), x.crop(q), s, hsi, qValid, estimatedKernel, line);
+    report["quality"] = qualitySection(tiles.quality, y.crop(qLr), x.crop(q), s, hsi, qValid, estimatedKernel, line, progress);
     report["quality"]["window"] = {q.col, q.row, q.width, q.height};
     if (!(q == Window{0, 0, hrWin.width, hrWin.height})) line += fmt::format(" (on the central {} x {} HR pixels)", q.width, q.height);
     tiles.quality = Cube();

@@ -151,7 +151,10 @@ PixelMask combineMasks(const PixelMask& a, const PixelMask& b) {
 // ---------------------------------------------------------------------------------------------------
 // eval
 
-EvalResult evaluateFiles(const EvalOptions& o) {
+EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
+  const auto step = [&](double f) {
+    if (progress && !progress(f, "eval")) throw Interrupted();
+  };
   const RasterDataset ref = RasterDataset::open(o.reference), est = RasterDataset::open(o.estimate);
   const RasterInfo &a = ref.info(), &b = est.info();
   if (a.width != b.width || a.height != b.height || a.bandCount() != b.bandCount())
@@ -166,6 +169,7 @@ EvalResult evaluateFiles(const EvalOptions& o) {
   auto [g, gMask] = readWithMask(ref, whole(a));
   auto [f, fMask] = readWithMask(est, whole(b));
   const PixelMask valid = combineMasks(gMask, fMask);
+  step(0.1);
 
   EvalResult r;
   r.totalPixels = g.planeSize();
@@ -189,11 +193,14 @@ EvalResult evaluateFiles(const EvalOptions& o) {
   r.samFloat = samDegrees(gp, fp);
   r.ratio = o.ratio;
   r.ergas = o.ratio > 0 ? ergas(gp, fp, o.ratio) : kNaN;
+  step(0.3);
   const std::vector<double> ssimBands = ssimUalPerBand(g, f, valid);
+  step(0.6);
   r.ssim = 0;
   for (double v : ssimBands) r.ssim += v / ssimBands.size();
   const int window = std::min({o.uiqiWindow, g.rows, g.cols});
   r.uiqi = uiqi(g, f, window, valid);
+  step(0.8);
   r.q2n = q2n(g, f, {std::min({o.q2nBlock, g.rows, g.cols}), std::min({o.q2nBlock, g.rows, g.cols}), false}, valid);
   for (int k = 0; k < g.bands; ++k) {
     const Cube gb = singleBand(gp, k), fb = singleBand(fp, k);
@@ -205,6 +212,7 @@ EvalResult evaluateFiles(const EvalOptions& o) {
     q.ssim = ssimBands[k];
     r.perBand.push_back(q);
   }
+  step(1.0);
   return r;
 }
 
@@ -264,9 +272,9 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   const RasterInfo& fi = fused.info();
   auto [z, zMask] = readWithMask(fused, whole(fi));
   const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
-  if (progress) progress(0.05, "score");
+  if (progress && !progress(0.05, "score")) throw Interrupted();
   ScoreResult r = scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
-  if (progress) progress(o.lr.empty() ? 1.0 : 0.7, "score");
+  if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
   if (o.lr.empty()) return r;
 
   // QNR: the LR HSI and the MSI over the fused grid.
@@ -325,9 +333,11 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
     throw InputError("QNR needs inputs without nodata or NaN pixels: crop to the valid area (gdal_translate -srcwin)");
   const BlurKernel kernel = o.kernel.empty() ? mtfGaussian(s) : BlurKernel::parse(o.kernel);
   const int block = std::min({o.qnrBlock, z.rows, z.cols});
-  r.qnr = qnrIndices(z, y, x, s, kernel, block);
+  r.qnr = qnrIndices(z, y, x, s, kernel, block, [&](double f, const std::string& stage) {
+    return !progress || progress(0.7 + 0.3 * f, stage == "qnr" ? "score" : stage);
+  });
   r.scale = s;
-  if (progress) progress(1.0, "score");
+  if (progress && !progress(1.0, "score")) throw Interrupted();
   return r;
 }
 

@@ -56,7 +56,8 @@ struct EvalResult {
 };
 
 // Throws InputError (shapes or grids differ, no valid pixel, ...).
-EvalResult evaluateFiles(const EvalOptions& options);
+// `progress` is called between the metrics; when it returns false the run stops with Interrupted.
+EvalResult evaluateFiles(const EvalOptions& options, const ProgressFn& progress = {});
 
 struct ScoreOptions {
   std::string fused;
