@@ -645,13 +645,23 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
                                    o.ramMb, heldMb));
     const double bytesPerPixel = usesNetworks ? 4.0 * (20.0 * netWidth + 3.0 * hsiBands) : 4.0 * (4.0 * hsiBands + msiBandCount);
     // The per-pixel figures are estimates: measured peaks came within 1 % of a plan that used the whole budget,
-    // so the tiles get 85 % of it. Tiles beyond ~384 pixels gain no speed, only memory.
-    tile = std::min(tileSizeForBudget(0.85 * budgetMb * 1e6, bytesPerPixel, netRadius, s), std::max(s, 384 / s * s));
+    // so the tiles get 85 % of it. Tiles beyond ~384 pixels gain no speed, only memory. The networks' float
+    // rounding depends on the tensor sizes, so their passes use one tile side whatever the budget (issue #14:
+    // the same --seed must give the same bytes under any load and --ram); classical methods are exact per pixel.
+    const int budgetTile = tileSizeForBudget(0.85 * budgetMb * 1e6, bytesPerPixel, netRadius, s);
+    const int canonical = std::max(s, (usesNetworks ? kNetworkTileHr : 384) / s * s);
+    tile = std::min(budgetTile, canonical);
+    if (usesNetworks && tile < canonical) {
+      report["tiles"]["budget_limited"] = true;
+      say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ in "
+                      "float rounding from runs with a larger --ram",
+                      o.ramMb, tile, canonical));
+    }
   }
   {
     const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), netRadius, s);
-    report["tiles"] = {{"tile", tile}, {"halo", netRadius}, {"count", plan.tiles().size()},
-                       {"held_mb", heldMb}, {"program_mb", programMb}, {"gdal_cache_mb", cacheMb}, {"ram_mb", o.ramMb}};
+    report["tiles"].update({{"tile", tile}, {"halo", netRadius}, {"count", plan.tiles().size()},
+                            {"held_mb", heldMb}, {"program_mb", programMb}, {"gdal_cache_mb", cacheMb}, {"ram_mb", o.ramMb}});
     say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, netRadius));
   }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};

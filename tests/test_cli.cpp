@@ -769,6 +769,30 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
 // written by window; the tiles join without seams (the output equals the one-tile run) and the whole process
 // stays within the budget (the report's peak RSS). 600 x 600 HR pixels x 128 bands: one HR cube is 184 MB, and
 // holding the first stage and the output whole, as `fuse` used to, would alone take 369 MB beside the program.
+// Issue #14: the same --seed gives the same bytes whatever --ram (and so whatever the load the memory plan sees):
+// the network passes run on one tile side unless the budget is too small for it.
+TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
+  TempDir dir;
+  const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode, 0);
+  auto bytes = [&](const std::string& ram) {
+    const std::string out = dir.path("ual" + ram + ".tif"), rep = dir.path("ual" + ram + ".json");
+    const RunResult r = runHsiFuse("fuse " + lr + " " + msi + " " + out + " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram " +
+                                   ram + " --report " + rep);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    std::ifstream in(rep);
+    const json j = json::parse(in);
+    EXPECT_GT(j["tiles"]["count"].get<int>(), 1);
+    EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 26);  // the adapted state, not the first stage
+    std::ifstream f(out, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string a = bytes("1500"), b = bytes("8000");
+  EXPECT_FALSE(a.empty());
+  EXPECT_TRUE(a == b) << "the output depends on --ram";
+}
+
 TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
   TempDir dir;
   const std::string truth = dir.path("truth.tif"), lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
