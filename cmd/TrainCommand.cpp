@@ -1,4 +1,4 @@
-// hsi-fuse train CUBES... --out MODEL.pt: supervised pretraining of UAL's fusion module on real cubes.
+// hsi-fuse train CUBES... --out MODEL.safetensors: supervised pretraining of UAL's fusion module on real cubes.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -70,12 +70,12 @@ class TrainCommand : public Command {
     return "Trains the mutual-guiding fusion module on pairs simulated on the fly from the CUBES (comma-separated "
            "GDAL files with wavelengths, spectrally resampled to the model's bands): random Gaussian blurs, random "
            "noise, flips and rotations, Adam with the learning rate decayed x0.7 every --decay-every steps, L1 loss. "
-           "Writes MODEL.pt and MODEL.pt.json (the sidecar: bands, MSI bands, P, scale, training data, command). "
+           "Writes MODEL.safetensors (the weights as data only) and MODEL.safetensors.json (the sidecar: bands, MSI bands, P, scale, training data, command). "
            "A checkpoint is written every --checkpoint-every steps; --resume continues from it.";
   }
   void declare(OptionTable& t) override {
     t.positional("CUBES", &o_.cubes, "Training cubes, comma-separated.")
-        .text("out", &o_.out, "MODEL.pt", "Output weights (plus MODEL.pt.json).")
+        .text("out", &o_.out, "MODEL.safetensors", "Output weights, data only (plus MODEL.safetensors.json).")
         .text("srf", &o_.srf, "NAME|CSV", "MSI response (sentinel2a, nikon_d700, ... or a CSV).")
         .text("bands-like", &o_.bandsLike, "FILE", "The model's HSI bands: the (filtered) bands of FILE.")
         .text("band-grid", &o_.bandGrid, "NxA-B", "The model's HSI bands: N bands from A to B nm (31x400-700).")
@@ -93,11 +93,11 @@ class TrainCommand : public Command {
         .integer("validate-every", &o_.validateEvery, "N", "Report the validation PSNR every N steps.").range(0, 2147483647)
         .text("sigma-range", &o_.sigmaRange, "A-B", "Range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
         .text("kernel-size-range", &o_.sizeRange, "A-B", "Range of the random blur kernel sizes (paper: 5-15).")
-        .text("checkpoint", &o_.checkpoint, "FILE", "Checkpoint path (default: MODEL.pt.ckpt).")
+        .text("checkpoint", &o_.checkpoint, "FILE", "Checkpoint path (default: MODEL.safetensors.ckpt; data only, like the weights).")
         .flag("resume", 0, &o_.resume, "Continue from the checkpoint.")
         .integer("seed", &o_.seed, "N", "Random seed.").range(0, 2147483647)
 
-        .flag("overwrite", 0, &o_.overwrite, "Replace MODEL.pt if it exists.");
+        .flag("overwrite", 0, &o_.overwrite, "Replace MODEL.safetensors if it exists.");
     o_.device.declare(t);
     o_.filter.declare(t);
   }

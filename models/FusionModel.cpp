@@ -11,6 +11,8 @@
 
 #include "lib/AtomicOutput.h"
 #include "lib/Error.h"
+#include "lib/TensorFile.h"
+#include "models/ModuleWeights.h"
 #include "lib/TilePlan.h"
 #include "models/FusionModelImpl.h"
 #include "models/TensorCube.h"
@@ -93,7 +95,7 @@ FusionModelInfo FusionModelInfo::loadSidecar(const std::string& path) {
   const std::string sidecar = path + ".json";
   if (!std::filesystem::exists(path)) throw InputError(path + ": no such model file");
   std::ifstream in(sidecar);
-  if (!in) throw InputError(path + ": its sidecar " + sidecar + " is missing (a model is FILE.pt plus FILE.pt.json)");
+  if (!in) throw InputError(path + ": its sidecar " + sidecar + " is missing (a model is FILE plus FILE.json)");
   std::stringstream text;
   text << in.rdbuf();
   return fromJson(text.str(), sidecar);
@@ -101,14 +103,7 @@ FusionModelInfo FusionModelInfo::loadSidecar(const std::string& path) {
 
 FusionModel FusionModel::load(const std::string& path) {
   FusionModel m(FusionModelInfo::loadSidecar(path), 0);
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(path);
-    m.impl_->module->load(archive);
-  } catch (const c10::Error& e) {
-    throw InputError(path + ": cannot read the weights (truncated, or not an hsi-fuse model for this sidecar): " +
-                     std::string(e.what_without_backtrace()).substr(0, 200));
-  }
+  loadModuleWeights(*m.impl_->module, "", readTensorFile(path), path);
   return m;
 }
 
@@ -116,12 +111,13 @@ void FusionModel::save(const std::string& path, bool overwrite) const {
   checkOutputPath(path, overwrite, "--out");
   const std::string tmp = temporaryPathFor(path);
   try {
-    torch::serialize::OutputArchive archive;
-    impl_->module->save(archive);
-    archive.save_to(tmp);
-  } catch (const c10::Error& e) {
+    TensorFile weights;
+    appendModuleWeights(*impl_->module, "", weights);
+    weights.metadata["format"] = "hsi-fuse fusion module weights (sidecar: this file's name + .json)";
+    writeTensorFile(tmp, weights);
+  } catch (const Error&) {
     std::filesystem::remove(tmp);
-    throw Error(path + ": cannot write the weights: " + std::string(e.what_without_backtrace()).substr(0, 200));
+    throw;
   }
   writeTextFileAtomically(path + ".json", info_.toJson(), true, "--out");
   std::filesystem::rename(tmp, path);

@@ -1,6 +1,7 @@
 #pragma once
-// A pretrained fusion module on disk: a torch::save archive (FILE.pt) and its JSON sidecar
-// (FILE.pt.json) describing what it was trained for. Torch-free interface.
+// A pretrained fusion module on disk: its weights as data only (lib/TensorFile.h, safetensors layout; never a
+// PyTorch archive, which can run code when loaded) and its JSON sidecar (FILE.json) describing what it was trained
+// for. Torch-free interface.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,7 +32,7 @@ struct FusionModelInfo {
 
   std::string toJson() const;
   static FusionModelInfo fromJson(const std::string& text, const std::string& source);
-  // Reads MODEL.pt.json alone (no weights): enough to choose a model.
+  // Reads MODEL.json alone (no weights): enough to choose a model.
   static FusionModelInfo loadSidecar(const std::string& modelPath);
   // Throws InputError saying what differs when the scene's bands, MSI bands or scale do not match.
   void checkCompatible(const std::vector<SpectralBand>& hsiBands, const std::vector<std::string>& msiBands,

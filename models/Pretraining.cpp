@@ -10,6 +10,8 @@
 #include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
+#include "lib/TensorFile.h"
+#include "models/ModuleWeights.h"
 #include "lib/Metrics.h"
 #include "lib/Resampling.h"
 #include "models/FusionModelImpl.h"
@@ -57,27 +59,28 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
 
   int step = 0;
   if (o.resume && !o.checkpoint.empty() && std::filesystem::exists(o.checkpoint)) {
-    torch::serialize::InputArchive a;
-    a.load_from(o.checkpoint);
-    net->load(a);
-    torch::serialize::InputArchive optArchive;
-    a.read("optimizer", optArchive);
-    opt.load(optArchive);
-    torch::Tensor stepT;
-    a.read("step", stepT);
-    step = static_cast<int>(stepT.item<int64_t>());
+    const TensorFile checkpoint = readTensorFile(o.checkpoint);
+    loadModuleWeights(*net, "", checkpoint, o.checkpoint);
+    loadAdamState(opt, *net, checkpoint, o.checkpoint);
+    const auto completed = checkpoint.metadata.find("completed_steps");
+    try {
+      if (completed == checkpoint.metadata.end()) throw std::invalid_argument("missing");
+      step = std::stoi(completed->second);
+    } catch (const std::exception&) {
+      throw InputError(o.checkpoint + ": not an hsi-fuse training checkpoint (no completed_steps)");
+    }
     if (log) log(fmt::format("resumed from {} at step {}", o.checkpoint, step));
   }
   // `completed`: the number of steps whose update the weights hold, which is where a resumed run starts.
   auto saveCheckpoint = [&](int completed) {
     if (o.checkpoint.empty()) return;
-    torch::serialize::OutputArchive a, optArchive;
-    net->save(a);
-    opt.save(optArchive);
-    a.write("optimizer", optArchive);
-    a.write("step", torch::tensor(static_cast<int64_t>(completed)));
+    TensorFile checkpoint;
+    appendModuleWeights(*net, "", checkpoint);
+    appendAdamState(opt, *net, checkpoint);
+    checkpoint.metadata["completed_steps"] = std::to_string(completed);
+    checkpoint.metadata["format"] = "hsi-fuse training checkpoint";
     const std::string tmp = o.checkpoint + ".tmp";
-    a.save_to(tmp);
+    writeTensorFile(tmp, checkpoint);
     std::filesystem::rename(tmp, o.checkpoint);
   };
   auto validate = [&]() -> std::pair<double, double> {

@@ -59,7 +59,7 @@ struct FuseOptions {
 // Returns the report (JSON text). Throws InputError / Error with the user-facing message.
 std::string runFusionJob(const FuseOptions& options, const ProgressFn& progress = {}, const LogFn& log = {});
 
-// The shipped models (models/pretrained/*.pt), for error messages and lookup.
+// The shipped models (models/pretrained/*.safetensors), for error messages and lookup.
 std::vector<std::string> shippedModels();
 
 }  // namespace hsifuse

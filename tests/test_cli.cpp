@@ -274,11 +274,11 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
       {fuse + "--scale -3", "--scale"},
       {fuse + "--scale 2 --method gsa", "--scale 2: the grids say the LR pixel is 3 x 3"},
       {"fuse " + kExampleMsi + " " + kExampleLr + " " + dir.path("o.tif") + " --srf sentinel2a", "look swapped"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x400-700 --scale 0",
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x400-700 --scale 0",
        "--scale: 0 is out of range (1..100)"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x400-700 --steps -5",
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x400-700 --steps -5",
        "--steps"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.pt") + " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
        "--patch 13 --steps 1",
        "--patch: 13 is not a multiple of --scale 3"},
       {"eval " + kExampleTruth + " " + kExampleTruth + " --q2n-block 1", "--q2n-block"}};
@@ -330,11 +330,11 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
   TempDir dir;
   auto t = runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +
                       " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 3 --patch 24 --batch 2 "
-                      "--validate-every 0 --out " + dir.path("m.pt") + " -q");
+                      "--validate-every 0 --out " + dir.path("m.safetensors") + " -q");
   ASSERT_EQ(t.exitCode, 0) << t.err;
   for (const char* m : {"fusion-only", "ual"}) {
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
-                        " --srf sentinel2a -q --steps 5 --method " + m + " --model " + dir.path("m.pt") + " --report -");
+                        " --srf sentinel2a -q --steps 5 --method " + m + " --model " + dir.path("m.safetensors") + " --report -");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     json report = json::parse(r.out);
     EXPECT_EQ(report["method"], m);
@@ -344,14 +344,14 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
   }
   // A model for other bands is refused with what differs.
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
-                            " --srf sentinel2a --method fusion-only --drop-bands 60-62 --model " + dir.path("m.pt")),
+                            " --srf sentinel2a --method fusion-only --drop-bands 60-62 --model " + dir.path("m.safetensors")),
                  "does not match");
 }
 
 // `train` killed outright (SIGKILL, no chance to clean up) resumes from its last checkpoint and finishes.
 TEST(Cli, TrainResumesAfterBeingKilled) {
   TempDir dir;
-  const std::string model = dir.path("m.pt"), ckpt = model + ".ckpt";
+  const std::string model = dir.path("m.safetensors"), ckpt = model + ".ckpt";
   const std::string args = "train " + kExampleTruth + " --bands-like " + kExampleLr +
                            " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 40 --patch 24 --batch 2 "
                            "--validate-every 0 --checkpoint-every 1 --num-threads 1 --out " + model;
@@ -426,7 +426,7 @@ TEST(Cli, ShippedHypsenModelImprovesOnGsaOnTheExample) {
   }
   json report;
   std::ifstream(dir.path("fusion-only.json")) >> report;
-  EXPECT_NE(report["model"]["path"].get<std::string>().find("hypsen_hyperion128_s2a_s3.pt"), std::string::npos);
+  EXPECT_NE(report["model"]["path"].get<std::string>().find("hypsen_hyperion128_s2a_s3.safetensors"), std::string::npos);
   auto psnr = [&](const char* m) {
     auto e = runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json");
     return json::parse(e.out)["psnr"].get<double>();

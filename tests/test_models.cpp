@@ -287,7 +287,7 @@ TEST(FusionModelFile, SavesReloadsExactlyAndRefusesBadFiles) {
   test::TempDir dir;
   FusionModel m(tinyInfo(t.bands, *t.p), 3);
   pretrainFusion(m, {t.cube}, Cube(), t.options(3, ""));
-  const std::string path = dir.path("m.pt");
+  const std::string path = dir.path("m.safetensors");
   m.save(path, false);
   EXPECT_THROW(m.save(path, false), InputError);
   FusionModel back = FusionModel::load(path);
@@ -312,9 +312,9 @@ TEST(FusionModelFile, SavesReloadsExactlyAndRefusesBadFiles) {
   EXPECT_THROW(FusionModel::load(path), InputError);
   std::filesystem::remove(path + ".json");
   EXPECT_THROW(FusionModel::load(path), InputError);
-  std::ofstream(dir.path("x.pt")) << "not a model";
-  std::ofstream(dir.path("x.pt.json")) << "{\"architecture\": \"resnet50\"}";
-  EXPECT_THROW(FusionModel::load(dir.path("x.pt")), InputError);
+  std::ofstream(dir.path("x.safetensors")) << "not a model";
+  std::ofstream(dir.path("x.safetensors.json")) << "{\"architecture\": \"resnet50\"}";
+  EXPECT_THROW(FusionModel::load(dir.path("x.safetensors")), InputError);
 }
 
 // A run stopped after 4 steps and resumed to 8 ends with the same weights as a straight 8-step run.
@@ -361,7 +361,7 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
 // Hyperion crop, and the adaptation module's final pass.
 TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
   torch::set_num_threads(2);
-  const FusionModel model = FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.pt");
+  const FusionModel model = FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors");
   Cube z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read();
   z.scale(1.0f / z.peak());
   const Cube y = blurDownsample(z, BlurKernel::gaussian(7, 1.5), 3);
