@@ -86,7 +86,10 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
   lrMd.emplace_back("hsifuse_simulation",
                     fmt::format("LR HSI: kernel {}x{}, scale {}, SNR {} dB, seed {}", o.kernel.rows, o.kernel.cols,
                                 o.scale, std::isfinite(o.lrSnrDb) ? fmt::format("{:g}", o.lrSnrDb) : "inf", o.seed));
+  // All three outputs or none: a later write that fails (or a stop) takes the earlier ones with it.
+  FilesToRemoveOnFailure written;
   writeWhole(o.lrOut, lr, y, o.write);
+  written.add(o.lrOut);
   step(0.8, "write");
 
   // MSI: one band per kept response, named, at the P-weighted mean wavelength.
@@ -105,8 +108,10 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
                                 fmt::format("HR MSI = P Z with P from {}, SNR {} dB", o.srf,
                                             std::isfinite(o.msiSnrDb) ? fmt::format("{:g}", o.msiSnrDb) : "inf"));
   writeWhole(o.msiOut, msi, x, o.write);
+  written.add(o.msiOut);
   if (!o.truthOut.empty()) writeWhole(o.truthOut, info, z, o.write);
   step(1.0, "write");
+  written.keep();
   return report;
 }
 

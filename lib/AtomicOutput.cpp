@@ -1,11 +1,15 @@
 #include "lib/AtomicOutput.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -59,6 +63,29 @@ struct FileIdentity {
 
 }  // namespace
 
+namespace {
+
+// A SIGKILL leaves a run's temporary behind; the next run that writes the same output removes it once the PID
+// in its name is gone (a live PID may be another run writing the same name right now: left alone).
+void removeStaleTemporaries(const std::string& output) {
+  const fs::path out(output);
+  fs::path dir = out.parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string name = out.filename().string();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string f = e.path().filename().string();
+    std::string rest;
+    for (const std::string& prefix : {"." + name + ".tmp-", "." + name + ".hsifuse-stage1-"})
+      if (f.rfind(prefix, 0) == 0) rest = f.substr(prefix.size());
+    if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) continue;
+    const long pid = std::strtol(rest.c_str(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+  }
+}
+
+}  // namespace
+
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite) {
   std::vector<std::pair<const NamedPath*, FileIdentity>> seen;
   for (const NamedPath& in : inputs)
@@ -73,8 +100,13 @@ void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<Named
                                      i < inputCount ? "the input" : "the output", seen[i].first->option,
                                      seen[i].first->path, out.option));
     checkOutputPath(out.path, overwrite, out.option);
+    removeStaleTemporaries(out.path);
     seen.emplace_back(&out, id);
   }
+}
+
+FilesToRemoveOnFailure::~FilesToRemoveOnFailure() {
+  for (const std::string& p : paths_) std::remove(p.c_str());
 }
 
 std::string temporaryPathFor(const std::string& path) {

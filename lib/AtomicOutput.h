@@ -20,13 +20,29 @@ struct NamedPath {
 // The one output rule of every command (issue #14), run before any work: each output passes checkOutputPath,
 // and no output may be the same file as an input or as another output, whatever the spelling ("./a.tif",
 // "dir/../a.tif", a symbolic link to it, a hard link): a clash is InputError naming both, even with
-// --overwrite. Empty paths and "-" (standard output) are skipped; inputs that are not files (GDAL dataset names
+// --overwrite. Temporaries a killed run left beside an output (".NAME.tmp-PID-*", ".NAME.hsifuse-stage1-PID.tif"
+// whose PID no longer runs) are removed. Empty paths and "-" (standard output) are skipped; inputs that are not files (GDAL dataset names
 // such as "HDF5:f.h5://x") only clash when they resolve to the same name.
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite);
 
 // A temporary name beside `path` (same folder, so the final rename is atomic), e.g.
 // "dir/.out.tif.tmp-1234-1.tif"; the original extension is kept for drivers that look at it.
 std::string temporaryPathFor(const std::string& path);
+
+// The finished files of a multi-file command: removed again when the object goes out of scope before keep()
+// (an exception after the first of them was committed), so the command writes all of its outputs or none.
+class FilesToRemoveOnFailure {
+ public:
+  FilesToRemoveOnFailure() = default;
+  FilesToRemoveOnFailure(const FilesToRemoveOnFailure&) = delete;
+  FilesToRemoveOnFailure& operator=(const FilesToRemoveOnFailure&) = delete;
+  ~FilesToRemoveOnFailure();
+  void add(const std::string& path) { paths_.push_back(path); }
+  void keep() { paths_.clear(); }
+
+ private:
+  std::vector<std::string> paths_;
+};
 
 // Writes `text` to `path` through a temporary file.
 void writeTextFileAtomically(const std::string& path, const std::string& text, bool overwrite,

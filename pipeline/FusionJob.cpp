@@ -781,6 +781,10 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   t0 = Clock::now();
   writer.commit();
   report["seconds"]["write"] = seconds(t0);
+  // All or nothing: OUTPUT is in place, so a side output or the report that fails from here on (a full disk, a
+  // stop request) takes OUTPUT and the side outputs already written with it; exit 1 leaves nothing.
+  FilesToRemoveOnFailure written;
+  written.add(o.outPath);
 
   // 5. Quality without reference, for the report: on the whole output, or on its central window when the
   // output is larger than the memory budget allows for it.
@@ -802,10 +806,13 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   }
 
   // 6. The side outputs.
-  if (!o.quicklookPath.empty())
+  if (!o.quicklookPath.empty()) {
     report["quicklook"] = writeQuicklook(tiles.rgbBands, tiles.rgb, hsi, layout, o.quicklookPath, o.write.overwrite);
+    written.add(o.quicklookPath);
+  }
   if (!o.kernelOutPath.empty() && estimatedKernel) {
     writeTextFileAtomically(o.kernelOutPath, estimatedKernel->toCsv(), o.write.overwrite, "--kernel-out");
+    written.add(o.kernelOutPath);
     report["kernel_csv"] = o.kernelOutPath;
   }
   if (!o.kernelPngPath.empty() && estimatedKernel) {
@@ -817,6 +824,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     layout.bands[0].dataType = "Byte";
     layout.bands[0].description = "blur kernel (largest tap = 255)";
     writeBytePng(o.kernelPngPath, layout, picture, o.write.overwrite);
+    written.add(o.kernelPngPath);
     report["kernel_png"] = o.kernelPngPath;
   }
   report["seconds"]["total"] = seconds(start);
@@ -828,6 +836,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (progress) progress(1.0, "write");
   const std::string text = report.dump(2) + "\n";
   if (!o.reportPath.empty() && o.reportPath != "-") writeTextFileAtomically(o.reportPath, text, o.write.overwrite, "--report");
+  written.keep();
   return text;
 }
 

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -69,6 +71,23 @@ TEST(AtomicOutput, RefusesExistingUnlessOverwriteAndLeavesNoTemporary) {
   EXPECT_THROW(checkOutputPath(dir.path("missing/x.tif"), false, "output"), InputError);
 }
 
+TEST(AtomicOutput, AMultiFileWriteKeepsAllOrNothing) {
+  test::TempDir dir;
+  auto writeTwo = [&](bool secondFails) {
+    FilesToRemoveOnFailure written;
+    writeTextFileAtomically(dir.path("out.tif"), "cube\n", true, "OUTPUT");
+    written.add(dir.path("out.tif"));
+    if (secondFails) throw Error("disk full");
+    writeTextFileAtomically(dir.path("out.json"), "{}\n", true, "--report");
+    written.add(dir.path("out.json"));
+    written.keep();
+  };
+  EXPECT_THROW(writeTwo(true), Error);
+  EXPECT_TRUE(dir.files().empty());
+  writeTwo(false);
+  EXPECT_EQ(dir.files().size(), 2u);
+}
+
 TEST(AtomicOutput, AnOutputThatIsAnInputOrAnotherOutputIsRefusedEvenWithOverwrite) {
   test::TempDir dir;
   const std::string in = dir.path("in.tif");
@@ -98,6 +117,18 @@ TEST(AtomicOutput, AnOutputThatIsAnInputOrAnotherOutputIsRefusedEvenWithOverwrit
   // A folder is never replaced; distinct files, "-" and empty paths pass.
   EXPECT_NE(message({{dir.path("sub"), "OUTPUT"}}).find("not a regular file"), std::string::npos);
   EXPECT_EQ(message({{dir.path("a.tif"), "OUTPUT"}, {"-", "--report"}, {"", "--quicklook"}, {dir.path("b.json"), "--x"}}), "");
+  // A temporary left by a killed run (its PID gone) is removed by the next run writing that output; one of a
+  // live process is left alone.
+  const pid_t gone = fork();
+  if (gone == 0) _exit(0);
+  waitpid(gone, nullptr, 0);
+  const std::string stale = dir.path(".a.tif.tmp-" + std::to_string(gone) + "-1.tif");
+  const std::string live = dir.path(".a.tif.tmp-" + std::to_string(getpid()) + "-7.tif");
+  std::ofstream(stale) << "";
+  std::ofstream(live) << "";
+  checkOutputs({{dir.path("a.tif"), "OUTPUT"}}, inputs, false);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(live));
   std::ifstream back(in);
   std::string text;
   std::getline(back, text);
