@@ -83,7 +83,6 @@ struct AdaptationResult {
   double seconds = 0;
 };
 
-// firstStage: B x H x W; lrHsi: B x H/s x W/s; hrMsi: b x H x W; p: b x B (rows sum to 1).
 // The default patch side in LR pixels: 64, or less where 64 LR pixels would exceed kStepHrValues HR values
 // (pixels x bands; 192 x 192 x 128, the HypSen patch) per step, but at least kMinPatchLr. A step's memory and
 // time then stay about constant whatever s and the band count (issue #12): a 64-LR patch of a 244-band cube at
@@ -92,6 +91,7 @@ constexpr double kStepHrValues = 192.0 * 192.0 * 128.0;
 constexpr int kMinPatchLr = 4;
 int defaultPatchLr(int scale, int bands);
 
+// firstStage: B x H x W; lrHsi: B x H/s x W/s; hrMsi: b x H x W; p: b x B (rows sum to 1).
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                             const std::vector<std::vector<double>>& p, int scale, const AdaptationOptions& options,
                             const ProgressFn& progress = {});

@@ -1,5 +1,7 @@
 #include "pipeline/QualityJob.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,8 +80,20 @@ const PristineModel& loadModel(const std::string& path, PristineModel& storage) 
   return storage;
 }
 
+// eval and score hold whole cubes (a few copies each): a raster whose size comes from a header must fit in this
+// machine's memory before anything is allocated, or the run would end in std::bad_alloc or the OOM killer.
+void requireFitsInMemory(const RasterInfo& info, const Window& window, std::size_t bands) {
+  const double bytes = 4.0 * window.width * window.height * bands;
+  const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
+  if (physical > 0 && 3.0 * bytes > physical)
+    throw InputError(fmt::format("{}: {} x {} x {} values need {:.1f} GB to hold as Float32 (about 3 copies), more than this "
+                                 "machine's {:.1f} GB; crop it first (gdal_translate -srcwin)",
+                                 info.path, window.width, window.height, bands, 3.0 * bytes / 1e9, physical / 1e9));
+}
+
 // Reads a raster with its mask of valid pixels.
 std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& window, const std::vector<int>& bands = {}) {
+  requireFitsInMemory(ds.info(), window, bands.empty() ? static_cast<std::size_t>(ds.info().bandCount()) : bands.size());
   Cube c = ds.readWindow(window, bands);
   RasterInfo info = bands.empty() ? ds.info() : ds.info().selectBands(bands);
   PixelMask m = validPixels(c, info);

@@ -290,9 +290,13 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
                  "not a finite number");
   std::ofstream(dir.path("wl.csv")) << "wavelength_nm\n0\n";
   expectBadInput(runHsiFuse("info " + kHyperion + " --wavelengths " + dir.path("wl.csv")), "outside 100-30000 nm");
+  // A header that claims more pixels than the machine can hold: refused before any allocation, not bad_alloc.
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -of VRT -outsize 100000 100000 " + kHyperion + " " + dir.path("huge.vrt")).exitCode, 0);
+  expectBadInput(runHsiFuse("eval " + dir.path("huge.vrt") + " " + dir.path("huge.vrt")), "crop it first");
+  expectBadInput(runHsiFuse("score " + dir.path("huge.vrt")), "crop it first");
   std::vector<std::string> left = dir.files();
   std::sort(left.begin(), left.end());
-  EXPECT_EQ(left, (std::vector<std::string>{"srf.csv", "wl.csv"}));
+  EXPECT_EQ(left, (std::vector<std::string>{"huge.vrt", "srf.csv", "wl.csv"}));
   // The range is in --help (and so in the man page) from the same declaration.
   EXPECT_NE(runHsiFuse("fuse --help").out.find("Range 0..1000000."), std::string::npos);
 }
