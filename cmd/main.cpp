@@ -121,7 +121,6 @@ int dispatch(int argc, char** argv) {
       auto [k, v] = splitKeyValue(kv, "--config");
       setGdalConfigOption(k, v);
     }
-    installStopHandlers();
     return cmd->run(common, makeStderrProgress(common.quiet));
   } catch (const Error& e) {
     if (debug) throw;
@@ -134,6 +133,9 @@ int dispatch(int argc, char** argv) {
 }  // namespace hsifuse
 
 int main(int argc, char** argv) {
+  // First thing: a Ctrl-C from here on is a stop request (exit 130), not a kill; only the dynamic loading before
+  // main is unprotected, and it writes nothing.
+  hsifuse::installStopHandlers();
   try {
     return hsifuse::dispatch(argc, argv);
   } catch (const hsifuse::Error& e) {

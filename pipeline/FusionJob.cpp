@@ -550,11 +550,15 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   for (const auto& [path, option] : {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}})
     if (!path.empty() && o.method != "ual" && o.method != "dip" && o.method != "fixed-kernel")
       throw InputError(fmt::format("{}: only --method ual, dip or fixed-kernel have a kernel", option));
+  std::vector<NamedPath> inputs{{o.lrPath, "LR_HSI"}, {o.msiPath, "HR_MSI"}, {o.wavelengths, "--wavelengths"},
+                                 {o.srf, "--srf"}, {o.model, "--model"}};
+  for (const std::string& m : shippedModels()) {  // the default --model is chosen later, among these
+    inputs.push_back({m, "a shipped model"});
+    inputs.push_back({m + ".json", "a shipped model's sidecar"});
+  }
   checkOutputs({{o.outPath, "OUTPUT"}, {o.reportPath, "--report"}, {o.quicklookPath, "--quicklook"},
                 {o.kernelOutPath, "--kernel-out"}, {o.kernelPngPath, "--kernel-png"}},
-               {{o.lrPath, "LR_HSI"}, {o.msiPath, "HR_MSI"}, {o.wavelengths, "--wavelengths"}, {o.srf, "--srf"},
-                {o.model, "--model"}},
-               o.write.overwrite);
+               inputs, o.write.overwrite);
 
   // 1. Grids.
   RasterDataset lrDs = RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});

@@ -12,11 +12,12 @@ packages=(
   libboost-program-options-dev             # cmd/: option parsing
   nlohmann-json3-dev libfmt-dev            # JSON reports, formatting
   libgtest-dev libgmock-dev googletest     # tests/
+  python3 bc                               # tests/: scripts/fault_probes.sh (sidecar edits, stop timings)
 )
 # --bench adds what bench/ needs: Google Benchmark (microbenchmarks), the Orfeo ToolBox command-line
 # applications (bench/protocol's side-by-side methods), GNU time (peak RSS per run) and gnuplot (its curve).
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(libbenchmark-dev otb-bin time gnuplot-nox)
+  packages+=(libbenchmark-dev otb-bin time gnuplot-nox python3-numpy python3-gdal)  # numpy/GDAL: bench/plain_gsa.py
 fi
 
 
