@@ -35,6 +35,7 @@
 #include "models/FusionModel.h"
 #include "models/TorchRuntime.h"
 #include "pipeline/JsonNumbers.h"
+#include "pipeline/MemoryPlan.h"
 #include "pipeline/QualityJob.h"
 #include "pipeline/SceneChoices.h"
 
@@ -605,62 +606,42 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // The model (for the learned methods) is found and checked before anything is read.
   ChosenModel chosen = chooseModel(o, hsi.spectralBands(), p.keptBandNames(), s, say);
   const std::optional<FusionModel>& model = chosen.model;
-  // Memory (--ram, the whole process): what the program occupies already (LibTorch and GDAL, about 190 MB),
-  // then the LR HSI and the MSI, held whole (the adaptation uses them in place),
-  // with the pixel masks, GDAL's block cache and the part of the output the report scores. What has the HR size
-  // and all HSI bands (the first stage, the output) streams in tiles whose side follows from the memory left:
-  // per pixel, about 20 live activations of the network's width and 3 copies of the HSI bands.
-  const double hsiBands = static_cast<double>(sel.kept.size()), msiBandCount = static_cast<double>(msiKeep.size());
-  const double hrPixels = double(hrWin.width) * hrWin.height, lrPixels = double(lrWin.width) * lrWin.height;
-  const double inputsMb = (4.0 * (hsiBands * lrPixels + msiBandCount * hrPixels) + 2.0 * hrPixels) / 1e6;
-  const double cacheMb = capGdalBlockCache(std::clamp(o.ramMb / 16, 16.0, 128.0));
-  const double qualityPixels = o.reportPath.empty() ? 0.0 : std::min(hrPixels, o.ramMb * 1e6 / 4 / (12.0 * hsiBands));
-  const double programMb = residentMb();
-  // One adaptation step: a patch of Z~ with its margins through the adaptation module, the degeneration net and
-  // their gradients, about 12 copies of the HSI bands (and the fusion module's activations when it trains).
-  const bool adapts = o.method == "ual" || o.method == "fixed-kernel" || o.method == "dip";
+  // Memory (--ram, the whole process): pipeline/MemoryPlan.h. What the program occupies already, the inputs held
+  // whole, the adaptation's largest buffer, the report's window; the rest goes to the tiles.
+  const double hsiBands = static_cast<double>(sel.kept.size()), hrPixels = double(hrWin.width) * hrWin.height;
   const bool trainsFusion = o.method == "dip" || o.finetune;
-  const AdaptationOptions adaptDefaults;
-  const int adaptRadius = 2 * adaptDefaults.depth + 1;
-  const int fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
-  const int patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, hsiBands) : std::max(lrWin.width, lrWin.height);
-  const double patchSide = s * std::min({patchLr, lrWin.width, lrWin.height}) +
-                           4.0 * s + 2.0 * (adaptRadius + (trainsFusion ? fusionRadius : 0));
-  const int fusionWidth = trainsFusion ? std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 0) : 0;
-  // Before the first step, the kernel's least-squares start holds the central part of Z~ and its design matrix;
-  // the larger of the two counts.
-  const double kernelStartMb =
-      1.5 * 4.0 * hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr) / 1e6;
-  // The first-stage choice holds about 12 cubes of its crop (lib/FirstStageChoice.h) at once.
-  const double choiceMb = 4.0 * choiceWorkingValues(lrWin.height, lrWin.width, hsiBands, msiBandCount, s) / 1e6;
-  const double trainingMb =
-      adapts ? std::max({kernelStartMb, choiceMb, patchSide * patchSide * 4.0 * (12.0 * hsiBands + 20.0 * fusionWidth) / 1e6})
-             : 0.0;
-  const double heldMb = programMb + inputsMb + cacheMb + trainingMb + (4.0 * hsiBands * qualityPixels + (o.quicklookPath.empty() ? 0.0 : 12.0 * hrPixels)) / 1e6;
   const bool usesNetworks = !isClassicalMethod(o.method);
-  const int netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
-  const int netRadius = usesNetworks ? (model ? model->receptiveRadius() : adaptRadius) : 0;
-  int tile = o.tile;
-  if (tile <= 0) {
-    const double budgetMb = o.ramMb - heldMb;
-    if (budgetMb < 32)
-      throw InputError(fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least 32 MB "
-                                   "more; raise --ram or crop the inputs",
-                                   o.ramMb, heldMb));
-    const double bytesPerPixel = usesNetworks ? 4.0 * (20.0 * netWidth + 3.0 * hsiBands) : 4.0 * (4.0 * hsiBands + msiBandCount);
-    // The per-pixel figures are estimates: measured peaks came within 1 % of a plan that used the whole budget,
-    // so the tiles get 85 % of it. Tiles beyond ~384 pixels gain no speed, only memory. The networks' float
-    // rounding depends on the tensor sizes, so their passes use one tile side whatever the budget (issue #14:
-    // the same --seed must give the same bytes under any load and --ram); classical methods are exact per pixel.
-    const int budgetTile = tileSizeForBudget(0.85 * budgetMb * 1e6, bytesPerPixel, netRadius, s);
-    const int canonical = std::max(s, (usesNetworks ? kNetworkTileHr : 384) / s * s);
-    tile = std::min(budgetTile, canonical);
-    if (usesNetworks && tile < canonical) {
-      report["tiles"]["budget_limited"] = true;
-      say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ in "
-                      "float rounding from runs with a larger --ram",
-                      o.ramMb, tile, canonical));
-    }
+  MemoryPlanInputs mi;
+  mi.ramMb = o.ramMb;
+  mi.gdalCacheMb = capGdalBlockCache(std::clamp(o.ramMb / 16, 16.0, 128.0));
+  mi.programMb = residentMb();
+  mi.hsiBands = static_cast<int>(sel.kept.size());
+  mi.msiBands = static_cast<int>(msiKeep.size());
+  mi.scale = s;
+  mi.lrRows = lrWin.height;
+  mi.lrCols = lrWin.width;
+  mi.report = !o.reportPath.empty();
+  mi.quicklook = !o.quicklookPath.empty();
+  mi.adapts = o.method == "ual" || o.method == "fixed-kernel" || o.method == "dip";
+  mi.trainsFusion = trainsFusion;
+  mi.usesNetworks = usesNetworks;
+  mi.patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands) : std::max(lrWin.width, lrWin.height);
+  mi.adaptRadius = 2 * AdaptationOptions{}.depth + 1;
+  mi.fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
+  mi.netRadius = usesNetworks ? (model ? model->receptiveRadius() : mi.adaptRadius) : 0;
+  mi.netWidth = std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 8);
+  mi.fusionWidth = trainsFusion ? std::max(model ? model->info().width : 0, o.method == "dip" ? o.dipWidth : 0) : 0;
+  mi.tile = o.tile;
+  mi.kernelStartValues = hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr);
+  mi.choiceValues = choiceWorkingValues(lrWin.height, lrWin.width, mi.hsiBands, mi.msiBands, s);
+  const MemoryPlan memory = planMemory(mi);
+  const int tile = memory.tile, netRadius = mi.netRadius;
+  const double qualityPixels = memory.qualityPixels, heldMb = memory.heldMb, programMb = mi.programMb, cacheMb = mi.gdalCacheMb;
+  if (memory.budgetLimited) {
+    report["tiles"]["budget_limited"] = true;
+    say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ in "
+                    "float rounding from runs with a larger --ram",
+                    o.ramMb, tile, kNetworkTileHr / s * s));
   }
   {
     const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), netRadius, s);

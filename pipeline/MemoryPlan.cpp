@@ -1,0 +1,49 @@
+#include "pipeline/MemoryPlan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lib/Error.h"
+#include "lib/TilePlan.h"
+
+namespace hsifuse {
+
+MemoryPlan planMemory(const MemoryPlanInputs& in) {
+  using P = MemoryPlan;
+  MemoryPlan plan;
+  const int s = std::max(in.scale, 1);
+  const double bands = in.hsiBands, lrPixels = double(in.lrRows) * in.lrCols, hrPixels = lrPixels * s * s;
+  // Held whole: the LR HSI and the MSI (the adaptation uses them in place), one byte per pixel for each mask.
+  plan.inputsMb = (4.0 * (bands * lrPixels + in.msiBands * hrPixels) + 2.0 * hrPixels) / 1e6;
+  plan.qualityPixels = in.report ? std::min(hrPixels, in.ramMb * 1e6 / 4 / (P::kQualityHsiCopies * bands)) : 0.0;
+  if (in.adapts) {
+    const double patchSide = s * std::min({in.patchLr, in.lrRows, in.lrCols}) + 4.0 * s +
+                             2.0 * (in.adaptRadius + (in.trainsFusion ? in.fusionRadius : 0));
+    const double stepMb =
+        patchSide * patchSide * 4.0 * (P::kStepHsiCopies * bands + P::kStepActivationsPerWidth * in.fusionWidth) / 1e6;
+    plan.trainingMb = std::max({P::kKernelStartCopies * 4.0 * in.kernelStartValues / 1e6, 4.0 * in.choiceValues / 1e6, stepMb});
+  }
+  plan.heldMb = in.programMb + plan.inputsMb + in.gdalCacheMb + plan.trainingMb +
+                (4.0 * bands * plan.qualityPixels + (in.quicklook ? P::kQuicklookBytes * hrPixels : 0.0)) / 1e6;
+  plan.tile = in.tile;
+  if (plan.tile <= 0) {
+    const double budgetMb = in.ramMb - plan.heldMb;
+    if (budgetMb < P::kMinTileBudgetMb)
+      throw InputError(fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least {:.0f} MB "
+                                   "more; raise --ram or crop the inputs",
+                                   in.ramMb, plan.heldMb, P::kMinTileBudgetMb));
+    const double bytesPerPixel = in.usesNetworks
+                                     ? 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands)
+                                     : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);
+    const int budgetTile = tileSizeForBudget(P::kTileShareOfBudget * budgetMb * 1e6, bytesPerPixel, in.netRadius, s);
+    // The networks' float rounding depends on the tensor sizes, so their passes use one tile side whatever the
+    // budget (the same --seed gives the same bytes under any load and --ram); classical methods are exact per pixel.
+    const int canonical = std::max(s, (in.usesNetworks ? kNetworkTileHr : P::kClassicalTileHr) / s * s);
+    plan.tile = std::min(budgetTile, canonical);
+    plan.budgetLimited = in.usesNetworks && plan.tile < canonical;
+  }
+  return plan;
+}
+
+}  // namespace hsifuse
