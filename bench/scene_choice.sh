@@ -64,7 +64,7 @@ run() {  # run NAME TAG BIN [fuse options]: one line of results.txt
   local t0 t1; t0=$(date +%s.%N)
   "$b" fuse "$dir/lr.tif" "$dir/msi.tif" "$dir/$tag.tif" --srf "$(cat "$dir/srf")" --overwrite -q --seed 1 --report "$dir/$tag.json" "$@"
   t1=$(date +%s.%N)
-  local j; j=$("$bin" eval "$dir/truth.tif" "$dir/$tag.tif" --assume-aligned --json)
+  local j; j=$("$bin" eval "$dir/truth.tif" "$dir/$tag.tif" --assume-aligned --json -q)
   local psnr sam
   psnr=$(sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' <<< "$j" | head -1)
   sam=$(sed -n 's/.*"sam": *\([-0-9.eE+]*\).*/\1/p' <<< "$j" | head -1)
