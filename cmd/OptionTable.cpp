@@ -59,7 +59,7 @@ OptionTable& OptionTable::flag(const std::string& name, char shortName, bool* ta
 
 OptionTable& OptionTable::text(const std::string& name, std::string* target, const std::string& valueName,
                                const std::string& help) {
-  add({name, 0, valueName, help, target->empty() ? "" : *target, false, false, false});
+  add({name, 0, valueName, help, target->empty() ? "" : *target, false, false, false}).textTarget = target;
   named_.add_options()(name.c_str(), po::value<std::string>(target)->default_value(*target, *target),
                        help.c_str());
   return *this;
@@ -126,6 +126,12 @@ void OptionTable::parse(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     throw InputError(e.what());
   }
+  // "--srf --method gsa" gives --srf the value "--method" and leaves "gsa" over: name the real mistake.
+  for (const Entry& e : entries_)
+    if (e.textTarget && e.textTarget->rfind("--", 0) == 0)
+      for (const Entry& other : entries_)
+        if (!other.positional && *e.textTarget == "--" + other.name)
+          throw InputError(fmt::format("--{}: its value is missing (the next argument is the option {})", e.name, *e.textTarget));
   for (const Entry& e : entries_) {
     const double v = e.numberTarget ? *e.numberTarget : e.integerTarget ? *e.integerTarget : 0.0;
     if (e.numberTarget && std::isnan(v)) throw InputError(fmt::format("--{}: a number is needed, not nan", e.name));

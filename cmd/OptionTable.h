@@ -20,6 +20,7 @@ class OptionTable {
     bool repeatable = false;
     // number() and integer(): the value's target and its allowed range (inclusive; set by range()).
     const double* numberTarget = nullptr;
+    const std::string* textTarget = nullptr;  // text(): to catch a value that is really the next option
     const int* integerTarget = nullptr;
     bool hasRange = false;
     double min = 0, max = 0;

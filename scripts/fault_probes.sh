@@ -7,7 +7,7 @@
 #
 #   scripts/fault_probes.sh [--bin HSI_FUSE] [--keep]
 #
-# Prints one line per probe and the totals; exits 1 when any probe failed. Runs in about a minute on 2 cores.
+# Prints one line per probe and the totals (74 probes); exits 1 when any probe failed. About a minute on 2 cores.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$here/build/cmd/hsi-fuse
@@ -100,6 +100,7 @@ for bad in "--steps -5" "--ram nan" "--tile -7" "--patch -9" "--num-threads -1" 
   probe "fuse $bad" 2 "${bad%% *}" $fuse out.tif $srf $bad
 done
 probe "fuse swapped inputs" 2 "swapped" fuse msi.tif lr.tif out.tif $srf
+probe "fuse --srf with its value missing" 2 "--srf: its value is missing" $fuse out.tif --srf --method gsa
 probe "train --scale 0" 2 "--scale" train truth.tif --out out.safetensors $srf --band-grid 31x450-700 --scale 0
 probe "train --steps -5" 2 "--steps" train truth.tif --out out.safetensors $srf --band-grid 31x450-700 --steps -5
 probe "train --patch 13 at s = 3" 2 "--patch" train truth.tif --out out.safetensors $srf --band-grid 31x450-700 --scale 3 --patch 13

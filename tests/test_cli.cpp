@@ -271,6 +271,7 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
       {fuse + "--fusion-lr nan", "--fusion-lr"},
       {fuse + "--adapt-width 100000", "--adapt-width: 100000 is out of range (0..512)"},
       {fuse + "--dip-width -3", "--dip-width"},
+      {fuse + "--method --stage1 gsa", "--method: its value is missing (the next argument is the option --stage1)"},
       {fuse + "--scale -3", "--scale"},
       {fuse + "--scale 2 --method gsa", "--scale 2: the grids say the LR pixel is 3 x 3"},
       {"fuse " + kExampleMsi + " " + kExampleLr + " " + dir.path("o.tif") + " --srf sentinel2a", "look swapped"},
