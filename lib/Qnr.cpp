@@ -16,12 +16,13 @@ namespace {
 
 // Block Q of every band pair of one cube, averaged over blocks: a bands x bands matrix. One pass per block
 // computes the means and the covariance matrix, so the L^2 pairs cost one Gram product.
-std::vector<double> pairwiseBlockQ(const Cube& c, int block) {
+std::vector<double> pairwiseBlockQ(const Cube& c, int block, const std::function<bool()>& keepGoing) {
   const int br = c.rows / block, bc = c.cols / block, L = c.bands;
   const std::size_t n = static_cast<std::size_t>(block) * block;
   std::vector<double> q(static_cast<std::size_t>(L) * L, 0.0), centred(L * n), mean(L), cov(static_cast<std::size_t>(L) * L);
   for (int i = 0; i < br; ++i)
     for (int j = 0; j < bc; ++j) {
+      if (keepGoing && !keepGoing()) throw Interrupted();
 #pragma omp parallel for schedule(static)
       for (int b = 0; b < L; ++b) {
         double* x = &centred[b * n];
@@ -64,11 +65,11 @@ void requireBlocks(const Cube& c, int block) {
 
 }  // namespace
 
-double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize) {
+double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize, const std::function<bool()>& keepGoing) {
   requireSameShape(fused, lrUpsampled);
   requireBlocks(fused, blockSize);
   if (fused.bands < 2) return 0.0;
-  const auto qz = pairwiseBlockQ(fused, blockSize), qy = pairwiseBlockQ(lrUpsampled, blockSize);
+  const auto qz = pairwiseBlockQ(fused, blockSize, keepGoing), qy = pairwiseBlockQ(lrUpsampled, blockSize, keepGoing);
   double s = 0;
   const int L = fused.bands;
   for (int a = 0; a < L; ++a)
@@ -77,7 +78,7 @@ double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockS
 }
 
 double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube& msi, const Cube& msiDegraded,
-                         int blockSize) {
+                         int blockSize, const std::function<bool()>& keepGoing) {
   requireSameShape(fused, lrUpsampled);
   requireSameShape(msi, msiDegraded);
   requireBlocks(fused, blockSize);
@@ -85,9 +86,11 @@ double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube&
     throw InputError("QNR: the MSI and the fused cube are not on the same grid");
   double s = 0;
   for (int c = 0; c < msi.bands; ++c)
-    for (int i = 0; i < fused.bands; ++i)
+    for (int i = 0; i < fused.bands; ++i) {
+      if (keepGoing && i % 8 == 0 && !keepGoing()) throw Interrupted();
       s += std::fabs(blockQ(fused.band(i), msi.band(c), fused.rows, fused.cols, blockSize) -
                      blockQ(lrUpsampled.band(i), msiDegraded.band(c), fused.rows, fused.cols, blockSize));
+    }
   return s / (double(msi.bands) * fused.bands);
 }
 
@@ -105,14 +108,16 @@ QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int sca
   QnrResult r;
   r.blockSize = blockSize;
   step(0.1);
-  r.dLambda = spectralDistortion(fused, yUp, blockSize);
-  step(0.35);
-  r.dS = spatialDistortion(fused, yUp, msi, xDeg, blockSize);
+  double at = 0.1;  // where the polls inside each part report
+  const std::function<bool()> keepGoing = [&] { return !progress || progress(at, "qnr"); };
+  r.dLambda = spectralDistortion(fused, yUp, blockSize, keepGoing);
+  step(at = 0.35);
+  r.dS = spatialDistortion(fused, yUp, msi, xDeg, blockSize, keepGoing);
   r.qnr = (1 - r.dLambda) * (1 - r.dS);
   step(0.5);
   const Cube blurred = blurDownsample(fused, hsiKernel, 1);
-  step(0.7);
-  r.dLambdaKhan = 1 - q2n(yUp, blurred, {blockSize, blockSize, false});
+  step(at = 0.7);
+  r.dLambdaKhan = 1 - q2n(yUp, blurred, {blockSize, blockSize, false, keepGoing});
   step(1.0);
   r.hqnr = (1 - r.dLambdaKhan) * (1 - r.dS);
   return r;

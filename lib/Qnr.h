@@ -21,9 +21,11 @@ struct QnrResult {
 };
 
 // The three cubes already on the HR grid: fused Z, upsampled LR Yu, MSI X and its degraded-upsampled Xu.
-double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize);
+// `keepGoing` is polled as they go (false: Interrupted).
+double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize,
+                          const std::function<bool()>& keepGoing = {});
 double spatialDistortion(const Cube& fused, const Cube& lrUpsampled, const Cube& msi, const Cube& msiDegraded,
-                         int blockSize);
+                         int blockSize, const std::function<bool()>& keepGoing = {});
 
 // Everything from the fused cube, the LR HSI (fused.rows / scale rows) and the HR MSI. `hsiKernel` is the
 // LR sensor's blur (an MTF-matched Gaussian when unknown, see mtfGaussian). `progress` (stage "qnr") is called

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cfloat>
 #include <cmath>
 
@@ -282,8 +283,16 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
   auto value = [&](float v) { return o.castToUint16 ? uint16Cast(v) : double(v); };
   double total = 0;
   std::size_t blocks = 0;
+  std::atomic<bool> stopped{false};
 #pragma omp parallel for schedule(dynamic) reduction(+ : total, blocks)
   for (int index = 0; index < stepsR * stepsC; ++index) {
+      if (stopped.load(std::memory_order_relaxed)) continue;  // (no throw inside the parallel loop)
+      if (o.keepGoing && index % 4 == 0) {
+        bool go = true;
+#pragma omp critical(q2n_keep_going)
+        go = o.keepGoing();
+        if (!go) stopped = true;
+      }
       const int bi = index / stepsC, bj = index % stepsC;
       std::vector<double> ref(nb * m, 0.0), est(nb * m, 0.0);
       bool usable = true;
@@ -304,6 +313,7 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
       total += onionsQuality(ref, est, nb, m);
       ++blocks;
     }
+  if (stopped) throw Interrupted();
   if (blocks == 0) throw InputError("Q2n: every block holds an invalid pixel");
   return total / blocks;
 }

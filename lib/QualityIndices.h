@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <functional>
+
 #include "lib/Cube.h"
 
 namespace hsifuse {
@@ -28,10 +30,15 @@ double qIndex(const double* x, const double* y, std::size_t n);
 double blockQ(const float* x, const float* y, int rows, int cols, int block);
 
 struct Q2nOptions {
+  Q2nOptions(int block = 32, int step = 32, bool cast = false, std::function<bool()> keep = {})
+      : blockSize(block), shift(step), castToUint16(cast), keepGoing(std::move(keep)) {}
   int blockSize = 32;
   int shift = 32;
   // q2n.m casts to uint16 (rounding, saturating): right for DN or x255 data, wrong for [0, 1] data.
   bool castToUint16 = false;
+  // Polled between blocks (one thread at a time); returning false stops the computation with Interrupted, so a
+  // Ctrl-C lands within a few blocks, not after the whole cube.
+  std::function<bool()> keepGoing;
 };
 // Q2^n: blocks of blockSize with the given shift over the mirror-padded cube, bands padded with zero
 // bands up to a power of two, the hypercomplex quality of each block (onions_quality.m), and the mean

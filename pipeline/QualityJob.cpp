@@ -215,7 +215,8 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
   const int window = std::min({o.uiqiWindow, g.rows, g.cols});
   r.uiqi = uiqi(g, f, window, valid);
   step(0.8);
-  r.q2n = q2n(g, f, {std::min({o.q2nBlock, g.rows, g.cols}), std::min({o.q2nBlock, g.rows, g.cols}), false}, valid);
+  const int q2nBlock = std::min({o.q2nBlock, g.rows, g.cols});
+  r.q2n = q2n(g, f, {q2nBlock, q2nBlock, false, [&] { return !progress || progress(0.8, "eval"); }}, valid);
   for (int k = 0; k < g.bands; ++k) {
     const Cube gb = singleBand(gp, k), fb = singleBand(fp, k);
     BandQuality q;
