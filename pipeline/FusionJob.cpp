@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "lib/AtomicOutput.h"
+#include "lib/ShareDir.h"
 #include "lib/ClassicalFusion.h"
 #include "lib/Degradation.h"
 #include "lib/Error.h"
@@ -49,10 +51,19 @@ using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// Where the shipped models are, found at run time so that a copied or installed binary finds them too:
+// $HSIFUSE_MODELS, the source tree's models/pretrained compiled in, then models/ in the share directory
+// (lib/ShareDir.h: $HSIFUSE_DATA, or <executable>/../share/hsi-fuse). "" when none exists.
 std::string modelsDir() {
+  if (const char* env = std::getenv("HSIFUSE_MODELS"); env && *env && fs::is_directory(env)) return env;
 #ifdef HSIFUSE_MODELS_DIR
   if (fs::is_directory(HSIFUSE_MODELS_DIR)) return HSIFUSE_MODELS_DIR;
 #endif
+  try {
+    const std::string shared = findShareFile("models");
+    if (fs::is_directory(shared)) return shared;
+  } catch (const Error&) {
+  }
   return "";
 }
 
