@@ -16,7 +16,12 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   const double bands = in.hsiBands, lrPixels = double(in.lrRows) * in.lrCols, hrPixels = lrPixels * s * s;
   // Held whole: the LR HSI and the MSI (the adaptation uses them in place), one byte per pixel for each mask.
   plan.inputsMb = (4.0 * (bands * lrPixels + in.msiBands * hrPixels) + 2.0 * hrPixels) / 1e6;
-  plan.qualityPixels = in.report ? std::min(hrPixels, in.ramMb * 1e6 / 4 / (P::kQualityHsiCopies * bands)) : 0.0;
+  // The report's quality section runs after the tiles, on kQualityHsiCopies copies of its window: they must fit in
+  // what the program, the inputs and GDAL's cache leave of --ram (sized by the whole --ram, a 900 MB run peaked
+  // at 918 MB).
+  const double afterTilesMb = std::max(0.0, in.ramMb - in.programMb - plan.inputsMb - in.gdalCacheMb);
+  plan.qualityPixels =
+      in.report ? std::min(hrPixels, P::kTileShareOfBudget * afterTilesMb * 1e6 / (4 * P::kQualityHsiCopies * bands)) : 0.0;
   if (in.adapts) {
     const double patchSide = s * std::min({in.patchLr, in.lrRows, in.lrCols}) + 4.0 * s +
                              2.0 * (in.adaptRadius + (in.trainsFusion ? in.fusionRadius : 0));

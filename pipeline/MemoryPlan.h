@@ -44,7 +44,8 @@ struct MemoryPlan {
   static constexpr int kClassicalTileHr = 384;  // larger tiles gain no speed, only memory
 
   double inputsMb = 0;       // the LR HSI and the MSI, held whole, and the pixel masks
-  double qualityPixels = 0;  // HR pixels of the report's quality window (0: no report)
+  double qualityPixels = 0;  // HR pixels of the report's quality window (0: no report): its kQualityHsiCopies
+                             // copies fit in --ram less the program, the inputs and GDAL's cache
   double trainingMb = 0;     // the largest of the adaptation step, the kernel start and the first-stage choice
   double heldMb = 0;         // everything but the tiles
   int tile = 0;              // HR pixels, a multiple of s
