@@ -647,17 +647,17 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   mi.choiceValues = choiceWorkingValues(lrWin.height, lrWin.width, mi.hsiBands, mi.msiBands, s);
   const MemoryPlan memory = planMemory(mi);
   const int tile = memory.tile, netRadius = mi.netRadius;
-  const double qualityPixels = memory.qualityPixels, heldMb = memory.heldMb, programMb = mi.programMb, cacheMb = mi.gdalCacheMb;
   if (memory.budgetLimited) {
     report["tiles"]["budget_limited"] = true;
     say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ in "
                     "float rounding from runs with a larger --ram",
-                    o.ramMb, tile, kNetworkTileHr / s * s));
+                    o.ramMb, tile, memory.canonicalTile));
   }
   {
     const TilePlan plan(hrWin.height, hrWin.width, std::max(tile, s), netRadius, s);
     report["tiles"].update({{"tile", tile}, {"halo", netRadius}, {"count", plan.tiles().size()},
-                            {"held_mb", heldMb}, {"program_mb", programMb}, {"gdal_cache_mb", cacheMb}, {"ram_mb", o.ramMb}});
+                            {"held_mb", memory.heldMb}, {"program_mb", mi.programMb}, {"gdal_cache_mb", mi.gdalCacheMb},
+                            {"ram_mb", o.ramMb}});
     say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), tile, tile, netRadius));
   }
   report["bands"] = {{"hsi_kept", sel.kept.size()}, {"hsi_dropped", sel.dropped.size()}, {"msi", p.keptBandNames()}};
@@ -759,7 +759,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   RasterWriter writer(o.outPath, layout, o.write);
   OutputTiles tiles{writer, peak, hrValid, nodataValue, hrWin.width, Window{}, Cube(), {}, Cube()};
   if (!o.reportPath.empty()) {
-    tiles.qualityWindow = centralWindow(hrWin.height, hrWin.width, s, qualityPixels);
+    tiles.qualityWindow = centralWindow(hrWin.height, hrWin.width, s, memory.qualityPixels);
   }
   if (!o.quicklookPath.empty()) {
     tiles.rgb = quicklookBands(hsi.spectralBands(), hsi.bandCount());

@@ -32,6 +32,9 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   plan.heldMb = in.programMb + plan.inputsMb + in.gdalCacheMb + plan.trainingMb +
                 (4.0 * bands * plan.qualityPixels + (in.quicklook ? P::kQuicklookBytes * hrPixels : 0.0)) / 1e6;
   plan.tile = in.tile;
+  // The networks' float rounding depends on the tensor sizes, so their passes use one tile side whatever the
+  // budget (the same --seed gives the same bytes under any load and --ram); classical methods are exact per pixel.
+  plan.canonicalTile = std::max(s, (in.usesNetworks ? kNetworkTileHr : P::kClassicalTileHr) / s * s);
   if (plan.tile <= 0) {
     const double budgetMb = in.ramMb - plan.heldMb;
     if (budgetMb < P::kMinTileBudgetMb)
@@ -42,11 +45,8 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
                                      ? 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands)
                                      : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);
     const int budgetTile = tileSizeForBudget(P::kTileShareOfBudget * budgetMb * 1e6, bytesPerPixel, in.netRadius, s);
-    // The networks' float rounding depends on the tensor sizes, so their passes use one tile side whatever the
-    // budget (the same --seed gives the same bytes under any load and --ram); classical methods are exact per pixel.
-    const int canonical = std::max(s, (in.usesNetworks ? kNetworkTileHr : P::kClassicalTileHr) / s * s);
-    plan.tile = std::min(budgetTile, canonical);
-    plan.budgetLimited = in.usesNetworks && plan.tile < canonical;
+    plan.tile = std::min(budgetTile, plan.canonicalTile);
+    plan.budgetLimited = in.usesNetworks && plan.tile < plan.canonicalTile;
   }
   return plan;
 }

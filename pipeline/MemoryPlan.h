@@ -49,7 +49,8 @@ struct MemoryPlan {
   double trainingMb = 0;     // the largest of the adaptation step, the kernel start and the first-stage choice
   double heldMb = 0;         // everything but the tiles
   int tile = 0;              // HR pixels, a multiple of s
-  bool budgetLimited = false;  // a network tile under the canonical kNetworkTileHr because of --ram
+  int canonicalTile = 0;     // the side used whenever --ram allows it (kNetworkTileHr or kClassicalTileHr, per s)
+  bool budgetLimited = false;  // a network tile under canonicalTile because of --ram
 };
 
 // Throws InputError naming --ram when what is held leaves less than kMinTileBudgetMb for the tiles.
