@@ -23,6 +23,12 @@ std::vector<std::string> perBandItems(const std::string& value, std::size_t n) {
 
 }  // namespace
 
+std::vector<std::optional<double>> RasterInfo::nodataValues() const {
+  std::vector<std::optional<double>> out;
+  for (const BandInfo& b : bands) out.push_back(b.nodata);
+  return out;
+}
+
 std::vector<SpectralBand> RasterInfo::spectralBands() const {
   std::vector<SpectralBand> out;
   for (const auto& b : bands) out.push_back(b.spectral);

@@ -43,6 +43,8 @@ struct RasterInfo {
 
   int bandCount() const { return static_cast<int>(bands.size()); }
   std::vector<SpectralBand> spectralBands() const;
+  // Each band's nodata value (lib/PixelMask.h validPixels).
+  std::vector<std::optional<double>> nodataValues() const;
   bool hasWavelengths() const { return allHaveWavelengths(spectralBands()); }
   // Pixel size (x, y > 0) in CRS units; (1, 1) without geotransform.
   std::pair<double, double> pixelSize() const;

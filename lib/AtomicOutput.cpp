@@ -109,6 +109,21 @@ FilesToRemoveOnFailure::~FilesToRemoveOnFailure() {
   for (const std::string& p : paths_) std::remove(p.c_str());
 }
 
+TemporaryFile& TemporaryFile::operator=(TemporaryFile&& o) noexcept {
+  if (this != &o) {
+    remove();
+    path_ = std::move(o.path_);
+    o.path_.clear();
+  }
+  return *this;
+}
+
+void TemporaryFile::remove() {
+  std::error_code ec;
+  if (!path_.empty()) fs::remove(path_, ec);
+  path_.clear();
+}
+
 std::string temporaryPathFor(const std::string& path) {
   static std::atomic<int> counter{0};
   const fs::path p(path);

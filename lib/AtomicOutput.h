@@ -2,6 +2,7 @@
 // Outputs are written under a temporary name in the target folder and renamed over the final name
 // only when complete, so a failed or interrupted run never leaves a half-written file behind.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hsifuse {
@@ -42,6 +43,24 @@ class FilesToRemoveOnFailure {
 
  private:
   std::vector<std::string> paths_;
+};
+
+// A scratch file of the job's own (a warped VRT, the first stage on disk), removed when the object goes, however the
+// job ends; "" holds none. Moving hands the file over.
+class TemporaryFile {
+ public:
+  TemporaryFile() = default;
+  explicit TemporaryFile(std::string path) : path_(std::move(path)) {}
+  TemporaryFile(TemporaryFile&& o) noexcept : path_(std::move(o.path_)) { o.path_.clear(); }
+  TemporaryFile& operator=(TemporaryFile&& o) noexcept;
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  ~TemporaryFile() { remove(); }
+  const std::string& path() const { return path_; }
+  void remove();
+
+ private:
+  std::string path_;
 };
 
 // Writes `text` to `path` through a temporary file.

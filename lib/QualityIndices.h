@@ -8,11 +8,9 @@
 #include <functional>
 
 #include "lib/Cube.h"
+#include "lib/PixelMask.h"
 
 namespace hsifuse {
-
-// One flag per pixel (rows * cols, row-major): 1 = valid. An empty mask means every pixel is valid.
-using PixelMask = std::vector<std::uint8_t>;
 
 // UIQI (img_qi.m): SSIM with C1 = C2 = 0 on a sliding `window` x `window` box, 'valid' positions,
 // with img_qi's special cases for flat windows; the mean map per band, then the mean over bands.

@@ -75,4 +75,11 @@ int tileSizeForBudget(double budgetBytes, double bytesPerPixel, int halo, int al
   return std::max(align, aligned);
 }
 
+Window centralWindow(int rows, int cols, int s, double maxPixels) {
+  if (double(rows) * cols <= maxPixels) return {0, 0, cols, rows};
+  const int side = std::max(s, static_cast<int>(std::sqrt(maxPixels)) / s * s);
+  const int h = std::min(rows / s * s, side), w = std::min(cols / s * s, std::max(s, static_cast<int>(maxPixels / h) / s * s));
+  return {(cols - w) / 2 / s * s, (rows - h) / 2 / s * s, w, h};
+}
+
 }  // namespace hsifuse

@@ -53,4 +53,8 @@ int tileSizeForBudget(double budgetBytes, double bytesPerPixel, int halo, int al
 // of s = 2, 3, 4, 6, 8, 12, 16; it costs about 10 % more halo than 384 at the shipped modules' radius.
 inline constexpr int kNetworkTileHr = 192;
 
+// The central window of a rows x cols grid, aligned to `align`, holding at most `maxPixels` pixels (the whole grid
+// when it fits): where a job computes what it cannot afford on the whole scene.
+Window centralWindow(int rows, int cols, int align, double maxPixels);
+
 }  // namespace hsifuse

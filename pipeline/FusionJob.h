@@ -1,5 +1,5 @@
 #pragma once
-// The end-to-end job of `hsi-fuse fuse` on georeferenced (or plain, aligned) scenes: pair the grids,
+// The end-to-end job of `hsi-fuse fuse` (its stages: pipeline/FuseStages.h) on georeferenced (or plain, aligned) scenes: pair the grids,
 // read the overlap, build P, bring the MSI to the HSI's radiometric scale, run the chosen method
 // (bicubic, GSA, the pretrained fusion module alone, or UAL: fusion + per-scene adaptation), and write
 // a GeoTIFF on the MSI grid with the HSI's bands and metadata. The pipeline layer joins geo/ (GDAL)
@@ -58,8 +58,5 @@ struct FuseOptions {
 
 // Returns the report (JSON text). Throws InputError / Error with the user-facing message.
 std::string runFusionJob(const FuseOptions& options, const ProgressFn& progress = {}, const LogFn& log = {});
-
-// The shipped models (models/pretrained/*.safetensors), for error messages and lookup.
-std::vector<std::string> shippedModels();
 
 }  // namespace hsifuse

@@ -25,8 +25,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool allValid(const PixelMask& m) { return std::all_of(m.begin(), m.end(), [](std::uint8_t v) { return v != 0; }); }
-
 // Pixel-wise metrics do not depend on where a pixel lies: the valid pixels of both cubes as one row.
 std::pair<Cube, Cube> validPixelRows(const Cube& g, const Cube& f, const PixelMask& valid) {
   std::size_t n = 0;
@@ -96,7 +94,7 @@ std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& w
   requireFitsInMemory(ds.info(), window, bands.empty() ? static_cast<std::size_t>(ds.info().bandCount()) : bands.size());
   Cube c = ds.readWindow(window, bands);
   RasterInfo info = bands.empty() ? ds.info() : ds.info().selectBands(bands);
-  PixelMask m = validPixels(c, info);
+  PixelMask m = validPixels(c, info.nodataValues());
   return {std::move(c), std::move(m)};
 }
 
@@ -126,40 +124,6 @@ double normalisationFactor(const Cube& reference, const std::string& mode, const
   const double v = parseDouble(mode, option);
   if (!(v > 0)) throw InputError(fmt::format("{} must be paper, none or a positive number", option));
   return 1.0 / v;
-}
-
-PixelMask validPixels(const Cube& cube, const RasterInfo& info) {
-  PixelMask m(cube.planeSize(), 1);
-  for (int b = 0; b < cube.bands; ++b) {
-    const std::optional<double> nodata = b < info.bandCount() ? info.bands[b].nodata : std::nullopt;
-    const float* x = cube.band(b);
-    for (std::size_t i = 0; i < cube.planeSize(); ++i)
-      if (!std::isfinite(x[i]) || (nodata && (x[i] == static_cast<float>(*nodata)))) m[i] = 0;
-  }
-  return m;
-}
-
-std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid) {
-  const std::size_t count = static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
-  if (count == 0 || count == cube.planeSize()) return count;
-  for (int b = 0; b < cube.bands; ++b) {
-    float* x = cube.band(b);
-    double mean = 0;
-    for (std::size_t i = 0; i < cube.planeSize(); ++i)
-      if (valid[i]) mean += x[i];
-    mean /= count;
-    for (std::size_t i = 0; i < cube.planeSize(); ++i)
-      if (!valid[i]) x[i] = static_cast<float>(mean);
-  }
-  return count;
-}
-
-PixelMask combineMasks(const PixelMask& a, const PixelMask& b) {
-  PixelMask m = a.empty() ? b : a;
-  if (!a.empty() && !b.empty())
-    for (std::size_t i = 0; i < m.size(); ++i) m[i] = a[i] && b[i];
-  if (allValid(m)) m.clear();
-  return m;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -22,13 +22,6 @@ struct RasterInfo;
 double normalisationFactor(const Cube& reference, const std::string& mode, const PixelMask& valid,
                            const std::string& option);
 
-// 1 where every band is finite and differs from its band's nodata value.
-PixelMask validPixels(const Cube& cube, const RasterInfo& info);
-// Replaces the invalid pixels of every band by the mean of its valid pixels; returns the number of valid pixels.
-std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid);
-// Both masks at once (a pixel is valid when it is valid in both); empty when every pixel is valid.
-PixelMask combineMasks(const PixelMask& a, const PixelMask& b);
-
 struct EvalOptions {
   std::string reference, estimate;
   double ratio = 0;                // ERGAS resolution ratio; 0 = not computed

@@ -1,0 +1,94 @@
+// Stage 7 of fuse (pipeline/FuseStages.h): the scene's kernel and the first stage.
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "lib/Error.h"
+#include "pipeline/FuseStages.h"
+#include "pipeline/SceneChoices.h"
+
+namespace hsifuse {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// The first stage of ual and fixed-kernel (issue #12): --stage1 auto scores the matching fusion module, GSA and GLP-HS
+// on the scene itself and keeps the best; a classical name forces that fusion without a module, "model" forces the
+// module. Fine-tuning needs the module; dip trains a new one on the bicubic upsampling. The module is dropped
+// (chosen.model reset) when a classical fusion is chosen instead.
+std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
+                           const std::optional<SceneKernel>& kernel, int tile, json& report, json& seconds) {
+  std::optional<FusionModel>& model = chosen.model;
+  if (isClassical(method)) return methodName(method);
+  if (method == FuseMethod::Dip) return o.stage1 == "auto" ? "bicubic" : o.stage1;
+  if (o.stage1 == "model" || o.finetune || method == FuseMethod::FusionOnly) {
+    if (!model) throw InputError("--stage1 model: no fusion module matches this scene; pass --model FILE");
+    return model->info().stage1;
+  }
+  if (o.stage1 != "auto") {
+    if (model) chosen.path = "none (--stage1 " + o.stage1 + ")";
+    model.reset();
+    return o.stage1;
+  }
+  const auto t0 = Clock::now();
+  const StageChoice choice =
+      chooseFirstStage(stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile), scene.y,
+                       scene.x, scene.p, kernel->kernel, scene.scale);
+  report["first_stage"] = stageReport(choice);
+  seconds["first_stage_choice"] = secondsSince(t0);
+  if (choice.chosen == "model") return model->info().stage1;
+  if (model) chosen.path = "none (the first-stage choice preferred " + choice.chosen + ")";
+  model.reset();
+  return choice.chosen;
+}
+
+}  // namespace
+
+FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
+                             int tile, json& report, json& seconds) {
+  FirstStage first;
+  const int s = scene.scale;
+  // The scene's blur kernel, chosen on held-out LR pixels (pipeline/SceneChoices.h): the degradation the adaptation
+  // starts from, and the one the first-stage choice degrades with.
+  if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
+    const auto t0 = Clock::now();
+    first.kernel = sceneKernel(scene.y, scene.x, scene.p, s, scene.lrValid, static_cast<std::uint64_t>(o.seed));
+    seconds["kernel_choice"] = secondsSince(t0);
+  }
+  first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
+  // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
+  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y,
+                                                      scene.x, s,
+                                                      first.kernel && !isClassical(method) ? first.kernel->kernel : BlurKernel{});
+  const ClassicalFusion* classical = first.classical.get();
+  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols, [classical](const Window& w) { return classical->window(w); }};
+  first.source = first.classicalSource;
+  if (isClassical(method)) return first;
+  std::optional<FusionModel>& model = chosen.model;
+  const bool dip = method == FuseMethod::Dip;
+  if (dip) {
+    // The "no pretraining" ablation: a new fusion module, trained only by the scene's own observations.
+    FusionModelInfo info;
+    info.width = o.dipWidth;
+    info.scale = s;
+    info.stage1 = first.name;
+    info.hsiBands.resize(scene.y.bands);
+    for (int b = 0; b < scene.x.bands; ++b) info.msiBands.push_back(fmt::format("band {}", b + 1));
+    info.p = scene.p;
+    model.emplace(info, static_cast<std::uint64_t>(o.seed));
+  }
+  const bool trainsFusion = dip || o.finetune;
+  report["model"] = {{"path", dip ? std::string("none (a new, untrained module)") : chosen.path},
+                     {"stage1", first.name},
+                     {"trained_during_adaptation", trainsFusion}};
+  if (model && !trainsFusion) {
+    first.source = model->outputSource(scene.x, first.classicalSource, o.device);
+    first.moduleApplied = true;
+  }
+  return first;
+}
+
+}  // namespace hsifuse

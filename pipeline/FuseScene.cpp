@@ -1,0 +1,169 @@
+// Stages 5-6 of fuse (pipeline/FuseStages.h): the memory plan, and the scene read and brought to one scale.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "geo/GdalEnvironment.h"
+#include "lib/Degradation.h"
+#include "lib/Error.h"
+#include "lib/FirstStageChoice.h"
+#include "lib/Radiometry.h"
+#include "lib/Resampling.h"
+#include "lib/ResponseEstimation.h"
+#include "lib/ShiftEstimation.h"
+#include "lib/TilePlan.h"
+#include "models/Adaptation.h"
+#include "pipeline/FuseStages.h"
+
+namespace hsifuse {
+namespace {
+
+using nlohmann::json;
+
+// The resident memory of this process now, in MB (Linux /proc; 0 where it cannot be read).
+double residentMb() {
+  std::ifstream statm("/proc/self/statm");
+  double pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<double>(::sysconf(_SC_PAGESIZE)) / 1e6;
+}
+
+// What the plan needs to know of this job: sizes, the method's working sets, the networks' widths and radii.
+MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const FuseInputs& in, const MsiResponse& r,
+                                  const ChosenModel& chosen) {
+  const std::optional<FusionModel>& model = chosen.model;
+  const Window& lrWin = in.grid.lrWin;
+  const int s = in.grid.scale;
+  const bool dip = method == FuseMethod::Dip;
+  MemoryPlanInputs mi;
+  mi.ramMb = o.ramMb;
+  mi.gdalCacheMb = capGdalBlockCache(std::clamp(o.ramMb / 16, 16.0, 128.0));
+  mi.programMb = residentMb();
+  mi.hsiBands = static_cast<int>(in.hsiSelection.kept.size());
+  mi.msiBands = static_cast<int>(r.msiKeep.size());
+  mi.scale = s;
+  mi.lrRows = lrWin.height;
+  mi.lrCols = lrWin.width;
+  mi.report = !o.reportPath.empty();
+  mi.quicklook = !o.quicklookPath.empty();
+  mi.adapts = adaptsToScene(method);
+  mi.trainsFusion = dip || o.finetune;
+  mi.usesNetworks = !isClassical(method);
+  mi.patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands) : std::max(lrWin.width, lrWin.height);
+  mi.adaptRadius = 2 * AdaptationOptions{}.depth + 1;
+  mi.fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
+  mi.netRadius = mi.usesNetworks ? (model ? model->receptiveRadius() : mi.adaptRadius) : 0;
+  mi.netWidth = std::max(model ? model->info().width : 0, dip ? o.dipWidth : 8);
+  mi.fusionWidth = mi.trainsFusion ? std::max(model ? model->info().width : 0, dip ? o.dipWidth : 0) : 0;
+  mi.tile = o.tile;
+  const double hrPixels = double(lrWin.width) * lrWin.height * s * s;
+  mi.kernelStartValues = mi.hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr);
+  mi.choiceValues = choiceWorkingValues(lrWin.height, lrWin.width, mi.hsiBands, mi.msiBands, s);
+  return mi;
+}
+
+// The overlap read: LR rows and columns a reprojection left empty (NaN) trimmed, with the MSI to match.
+void readOverlap(FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
+  const int s = in.grid.scale;
+  scene.hrWin = in.grid.hrWin;
+  scene.y = in.lr.readWindow(in.grid.lrWin, in.hsiSelection.kept);
+  scene.x = in.msi.readWindow(scene.hrWin, r.msiKeep);
+  if (in.warpedVrt.path().empty()) return;
+  // A reprojected footprint is not a rectangle.
+  const Window inner = nanFreeInterior(scene.y);
+  if (inner.width < 2 || inner.height < 2)
+    throw InputError("after co-registration the overlap holds fewer than 2 x 2 whole LR pixels");
+  if (inner == Window{0, 0, scene.y.cols, scene.y.rows}) return;
+  scene.y = scene.y.crop(inner);
+  scene.x = scene.x.crop({inner.col * s, inner.row * s, inner.width * s, inner.height * s});
+  const Window& h = scene.hrWin;
+  scene.hrWin = {h.col + inner.col * s, h.row + inner.row * s, inner.width * s, inner.height * s};
+  report["hr_window"] = {scene.hrWin.col, scene.hrWin.row, scene.hrWin.width, scene.hrWin.height};
+}
+
+// Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels (so GSA and the networks
+// see plausible numbers), left out of the adaptation's losses, and written as nodata.
+void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
+  Cube& y = scene.y;
+  Cube& x = scene.x;
+  scene.lrValid = validPixels(y, in.lr.info().selectBands(in.hsiSelection.kept).nodataValues());
+  const PixelMask msiValid = validPixels(x, in.msi.info().selectBands(r.msiKeep).nodataValues());
+  if (fillInvalidWithBandMeans(y, scene.lrValid) == 0)
+    throw InputError(o.lrPath + ": no valid pixel in the overlap (all nodata or NaN)");
+  if (fillInvalidWithBandMeans(x, msiValid) == 0)
+    throw InputError(o.msiPath + ": no valid pixel in the overlap (all nodata or NaN)");
+  scene.hrValid = withLrMask(msiValid, x.cols, scene.lrValid, y.cols, scene.scale);
+  const auto invalid = [](const PixelMask& m) { return static_cast<std::size_t>(std::count(m.begin(), m.end(), 0)); };
+  const std::size_t lrInvalid = invalid(scene.lrValid), hrInvalid = invalid(scene.hrValid);
+  if (lrInvalid == 0) scene.lrValid.clear();
+  if (hrInvalid == 0) scene.hrValid.clear();
+  report["nodata"] = {{"lr_invalid_pixels", lrInvalid}, {"hr_invalid_pixels", hrInvalid}};
+}
+
+// Residual misregistration (phase correlation of the MSI and P Y upsampled); --fix-shift moves the HSI.
+void checkShift(const FuseOptions& o, FuseScene& scene, json& report, FuseLog& log) {
+  const int s = scene.scale;
+  if (scene.y.rows * s < 16 || scene.y.cols * s < 16) return;
+  const ShiftEstimate d = estimateShift(scene.x, scene.y, scene.p, s);
+  report["shift"] = {{"dx_hr_pixels", d.dx}, {"dy_hr_pixels", d.dy}, {"peak", d.peak}, {"corrected", o.fixShift}};
+  log.say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy, d.peak,
+                      o.fixShift ? "; corrected" : ""));
+  if (o.fixShift)
+    scene.y = shifted(scene.y, d.dx / s, d.dy / s);
+  else if (std::hypot(d.dx, d.dy) > 0.5)
+    log.say("Warning: the inputs are misregistered by more than half an HR pixel; --fix-shift corrects it");
+}
+
+}  // namespace
+
+MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInputs& in, const MsiResponse& r,
+                          const ChosenModel& chosen, json& report, FuseLog& log) {
+  const MemoryPlanInputs mi = memoryPlanInputs(o, method, in, r, chosen);
+  const MemoryPlan memory = planMemory(mi);
+  if (memory.budgetLimited) {
+    report["tiles"]["budget_limited"] = true;
+    log.say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ "
+                        "in float rounding from runs with a larger --ram",
+                        o.ramMb, memory.tile, memory.canonicalTile));
+  }
+  const Window& hrWin = in.grid.hrWin;
+  const TilePlan plan(hrWin.height, hrWin.width, std::max(memory.tile, mi.scale), mi.netRadius, mi.scale);
+  report["tiles"].update({{"tile", memory.tile}, {"halo", mi.netRadius}, {"count", plan.tiles().size()},
+                          {"held_mb", memory.heldMb}, {"program_mb", mi.programMb}, {"gdal_cache_mb", mi.gdalCacheMb},
+                          {"ram_mb", o.ramMb}});
+  log.say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), memory.tile, memory.tile,
+                      mi.netRadius));
+  return memory;
+}
+
+FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& report, FuseLog& log) {
+  FuseScene scene;
+  scene.scale = in.grid.scale;
+  readOverlap(in, r, scene, report);
+  maskInvalid(o, in, r, scene, report);
+  scene.peak = scene.y.peak();
+  if (!(scene.peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
+  // Every input check has passed: the messages held back so far can go out.
+  log.release();
+  scene.y.scale(1.0f / scene.peak);
+  if (r.estimate) {
+    // The MSI blurred like an HSI (MTF-matched Gaussian) and decimated, so the fit compares like with like.
+    const ResponseFit fit = estimateResponse(scene.y, blurDownsample(scene.x, mtfGaussian(scene.scale), scene.scale));
+    r.p = SpectralResponse::fromRows("estimated from the scene", r.msiNames, fit.p);
+    report["srf_estimate"] = {{"relative_residual", fit.relativeResidual}};
+    log.say(fmt::format("srf: P estimated from the scene; relative residual per MSI band {:.3f}",
+                        fmt::join(fit.relativeResidual, " ")));
+  }
+  scene.p = r.p.matrix();
+  report["P"] = scene.p;
+  const std::vector<double> gains = matchMsiToHsi(scene.x, scene.y, scene.p, scene.scale);
+  report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", gains}};
+  checkShift(o, scene, report, log);
+  return scene;
+}
+
+}  // namespace hsifuse

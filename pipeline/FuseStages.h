@@ -1,0 +1,118 @@
+#pragma once
+// The stages of `hsi-fuse fuse`, in the order pipeline/FusionJob.cpp runs them. Each takes what the stages
+// before it decided and returns what the ones after it need, with its entries of the JSON report; each can be
+// called (and is tested) without the binary.
+//
+//   1. checkFuseOptions   options and output names, before anything is opened
+//   2. openInputs         the rasters opened, the HSI bands selected, the grids paired (pipeline/GridPairing.h)
+//   3. buildResponse      the MSI bands in use and the matrix P
+//   4. chooseModel        the fusion module: --model, else the shipped one whose sidecar matches
+//   5. planFuseMemory     the tile side and the report's window from --ram (pipeline/MemoryPlan.h)
+//   6. readScene          the overlap read, nodata masked and filled, brought to one radiometric scale
+//   7. prepareFirstStage  the scene's kernel, the first stage chosen and its source of windows
+//   8. runOnScene         the first stage streamed out, or written once and adapted (the output streamed)
+//   9. finishOutputs      the report's quality section and the side outputs
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/RasterDataset.h"
+#include "geo/RasterWriter.h"
+#include "lib/BandSelection.h"
+#include "lib/BlurKernel.h"
+#include "lib/ClassicalFusion.h"
+#include "lib/Cube.h"
+#include "lib/PixelMask.h"
+#include "lib/SceneKernel.h"
+#include "lib/SpectralResponse.h"
+#include "lib/WindowSource.h"
+#include "models/FusionModel.h"
+#include "pipeline/FuseMethod.h"
+#include "pipeline/FusionJob.h"
+#include "pipeline/GridPairing.h"
+#include "pipeline/MemoryPlan.h"
+
+namespace hsifuse {
+
+// Messages held back until every input check has passed, so that bad input gets only its one-line error.
+class FuseLog {
+ public:
+  explicit FuseLog(LogFn log) : log_(std::move(log)) {}
+  void say(const std::string& message);
+  // The checks have passed: what was held goes out, and later messages go straight out.
+  void release();
+
+ private:
+  LogFn log_;
+  std::vector<std::string> pending_;
+  bool released_ = false;
+};
+
+// 1. Throws InputError for a bad option or an output that names an input (lib/AtomicOutput.h checkOutputs).
+FuseMethod checkFuseOptions(const FuseOptions& o);
+
+// 2.
+struct FuseInputs {
+  RasterDataset lr, msi;    // lr reads the warped VRT when co-registration was needed
+  TemporaryFile warpedVrt;  // that VRT, removed with the inputs
+  BandSelection hsiSelection;
+  RasterInfo hsi;  // the kept HSI bands, with wavelengths
+  GridPairing grid;
+};
+FuseInputs openInputs(const FuseOptions& o, long long stamp);
+
+// 3. With --srf estimate, P holds placeholder rows until readScene fits it on the scene.
+struct MsiResponse {
+  std::vector<int> msiKeep;           // 0-based MSI bands in use
+  std::vector<std::string> msiNames;  // their names (descriptions, else "band N")
+  SpectralResponse p;
+  bool estimate = false;
+};
+MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& log);
+
+// 4. Without a match, ual and fixed-kernel go on with a classical first stage alone (--model none).
+struct ChosenModel {
+  std::optional<FusionModel> model;
+  std::string path;  // "none" without a model
+};
+ChosenModel chooseModel(const FuseOptions& o, FuseMethod method, const std::vector<SpectralBand>& hsiBands,
+                        const std::vector<std::string>& msiBands, int scale, FuseLog& log);
+
+// 5. `report` gets "tiles".
+MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInputs& in, const MsiResponse& r,
+                          const ChosenModel& chosen, nlohmann::json& report, FuseLog& log);
+
+// 6. y is the LR HSI divided by `peak`; x the MSI with each band matched to P y. Invalid pixels are filled with
+// their band's mean and flagged in the masks (empty: all valid). Releases `log` once every input check passed.
+// `report` gets "nodata", "radiometry", "P", "shift" and (after a trim) "hr_window".
+struct FuseScene {
+  Cube y, x;
+  PixelMask lrValid, hrValid;
+  float peak = 1;
+  int scale = 1;
+  Window hrWin;  // the HR window of the MSI fused (the output's extent)
+  std::vector<std::vector<double>> p;
+};
+FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log);
+
+// 7. What feeds the adaptation (or is the output): the classical fusion fitted on the scene and, when a fusion module
+// runs, its output over it. `report` gets "first_stage" (the choice's scores) and "model".
+struct FirstStage {
+  std::string name;                     // bicubic | gsa | glp-hs: the classical part
+  std::optional<SceneKernel> kernel;    // the scene's kernel (methods that adapt, and fusion-only's auto choice)
+  std::unique_ptr<ClassicalFusion> classical;  // a stable address: the sources read through it
+  WindowSource classicalSource, source;  // source: Z~ (or, when the module trains in the loop, its input)
+  bool moduleApplied = false;            // source runs the fusion module
+};
+FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
+                             int tile, nlohmann::json& report, nlohmann::json& seconds);
+
+// 8. Every output tile goes to `output`; returns the kernel the adaptation learned or kept (none for the methods
+// that do not adapt). `report` gets "adaptation" and "kernel_choice".
+std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
+                                     const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
+                                     nlohmann::json& report, nlohmann::json& seconds);
+
+}  // namespace hsifuse
