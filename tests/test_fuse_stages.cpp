@@ -1,0 +1,143 @@
+// pipeline/FuseStages.h: fuse's stages called one by one, without the binary, on the shipped example pair
+// (examples/hypsen: 24 x 24 x 128 Hyperion-like LR HSI, 72 x 72 x 11 Sentinel-2A MSI, s = 3).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "TestSupport.h"
+#include "lib/Error.h"
+#include "lib/Resampling.h"
+#include "pipeline/FuseMethod.h"
+#include "pipeline/FuseOutput.h"
+#include "pipeline/FuseStages.h"
+
+using namespace hsifuse;
+using nlohmann::json;
+
+namespace {
+
+const std::string kLr = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_lr_hyperion_30m.tif";
+const std::string kMsi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_msi_s2_10m.tif";
+
+FuseOptions exampleOptions(const test::TempDir& dir, const std::string& method) {
+  FuseOptions o;
+  o.lrPath = kLr;
+  o.msiPath = kMsi;
+  o.outPath = dir.path("out.tif");
+  o.srf = "sentinel2a";
+  o.method = method;
+  return o;
+}
+
+}  // namespace
+
+TEST(FuseMethod, NamesRoundTripAndEachPredicateHasItsMembers) {
+  for (const std::string& name : methodNames()) EXPECT_EQ(methodName(parseFuseMethod(name)), name);
+  EXPECT_THROW(parseFuseMethod("UAL"), InputError);
+  EXPECT_TRUE(isClassical(FuseMethod::GlpHs));
+  EXPECT_FALSE(isClassical(FuseMethod::FusionOnly));
+  // "adapts" and "uses a pretrained module" were once both called adapts: dip adapts without one, fusion-only the
+  // reverse.
+  EXPECT_TRUE(adaptsToScene(FuseMethod::Dip));
+  EXPECT_FALSE(usesPretrainedModule(FuseMethod::Dip));
+  EXPECT_FALSE(adaptsToScene(FuseMethod::FusionOnly));
+  EXPECT_TRUE(usesPretrainedModule(FuseMethod::FusionOnly));
+  EXPECT_FALSE(canFinetune(FuseMethod::Dip));
+}
+
+TEST(FuseStages, OptionsAreCheckedBeforeAnythingIsOpened) {
+  test::TempDir dir;
+  FuseOptions o = exampleOptions(dir, "gsa");
+  EXPECT_EQ(checkFuseOptions(o), FuseMethod::Gsa);
+  o.kernelOutPath = dir.path("k.csv");
+  EXPECT_THROW(checkFuseOptions(o), InputError);  // gsa has no kernel
+  o = exampleOptions(dir, "ual");
+  o.reportPath = kLr;  // an output onto an input, even with --overwrite
+  o.write.overwrite = true;
+  EXPECT_THROW(checkFuseOptions(o), InputError);
+  EXPECT_TRUE(dir.files().empty());
+}
+
+TEST(FuseStages, TheExampleGridsPairAtScaleThree) {
+  test::TempDir dir;
+  const FuseOptions o = exampleOptions(dir, "gsa");
+  FuseInputs in = openInputs(o, 1);
+  EXPECT_EQ(in.grid.scale, 3);
+  EXPECT_EQ(in.grid.lrWin, (Window{0, 0, 24, 24}));
+  EXPECT_EQ(in.grid.hrWin, (Window{0, 0, 72, 72}));
+  EXPECT_TRUE(in.warpedVrt.path().empty());
+  EXPECT_EQ(in.hsi.bandCount(), 128);
+  FuseLog log({});
+  const MsiResponse r = buildResponse(o, in, log);
+  EXPECT_EQ(r.msiKeep.size(), 11u);
+  EXPECT_EQ(r.p.matrix().size(), 11u);
+  EXPECT_EQ(r.p.matrix()[0].size(), 128u);
+}
+
+TEST(FuseStages, ReadSceneBringsTheMsiToTheHsiScale) {
+  test::TempDir dir;
+  const FuseOptions o = exampleOptions(dir, "gsa");
+  FuseInputs in = openInputs(o, 1);
+  std::vector<std::string> said;
+  FuseLog log([&](const std::string& m) { said.push_back(m); });
+  MsiResponse r = buildResponse(o, in, log);
+  json report;
+  const FuseScene scene = readScene(o, in, r, report, log);
+  EXPECT_FLOAT_EQ(scene.y.peak(), 1.0f);
+  EXPECT_GT(scene.peak, 0);
+  EXPECT_TRUE(scene.lrValid.empty());
+  EXPECT_TRUE(scene.hrValid.empty());
+  // After the gains, each MSI band's block means sum to the same as P y's band: that is what the gains are for.
+  const Cube xl = blockMean(scene.x, 3);
+  for (int b = 0; b < scene.x.bands; ++b) {
+    double sx = 0, sp = 0;
+    for (std::size_t i = 0; i < xl.planeSize(); ++i) {
+      sx += xl.band(b)[i];
+      for (int k = 0; k < scene.y.bands; ++k) sp += scene.p[b][k] * scene.y.band(k)[i];
+    }
+    EXPECT_NEAR(sx, sp, 1e-4 * std::fabs(sp)) << "band " << b;
+  }
+  EXPECT_EQ(report["radiometry"]["msi_gains"].size(), 11u);
+  EXPECT_TRUE(report.contains("shift"));
+  EXPECT_FALSE(said.empty());  // released: the shift line went out
+}
+
+TEST(FuseStages, AClassicalMethodNeedsNoModelAndNoKernel) {
+  test::TempDir dir;
+  const FuseOptions o = exampleOptions(dir, "glp-hs");
+  FuseInputs in = openInputs(o, 1);
+  FuseLog log({});
+  MsiResponse r = buildResponse(o, in, log);
+  ChosenModel chosen = chooseModel(o, FuseMethod::GlpHs, in.hsi.spectralBands(), r.p.keptBandNames(), 3, log);
+  EXPECT_FALSE(chosen.model);
+  json report;
+  const FuseScene scene = readScene(o, in, r, report, log);
+  const FirstStage first = prepareFirstStage(o, FuseMethod::GlpHs, chosen, scene, 192, report, report["seconds"]);
+  EXPECT_EQ(first.name, "glp-hs");
+  EXPECT_FALSE(first.kernel);
+  EXPECT_FALSE(first.moduleApplied);
+  const Cube z = first.source.read({0, 0, 72, 72});
+  EXPECT_EQ(z.bands, 128);
+  // GLP-HS injects detail into the upsampled HSI: its block means stay close to the LR HSI.
+  const Cube zl = blockMean(z, 3);
+  double err = 0, norm = 0;
+  for (std::size_t i = 0; i < zl.data.size(); ++i) err += std::pow(zl.data[i] - scene.y.data[i], 2), norm += std::pow(scene.y.data[i], 2);
+  EXPECT_LT(std::sqrt(err / norm), 0.05);
+}
+
+TEST(FuseStages, OutputLayoutIsTheMsiGridWithTheHsiBands) {
+  test::TempDir dir;
+  const FuseOptions o = exampleOptions(dir, "gsa");
+  FuseInputs in = openInputs(o, 1);
+  FuseLog log({});
+  MsiResponse r = buildResponse(o, in, log);
+  json report;
+  const FuseScene scene = readScene(o, in, r, report, log);
+  float nodata = 1;
+  const RasterInfo layout = outputLayout(o, in.hsi, in.msi.info(), scene, nodata);
+  EXPECT_EQ(layout.width, 72);
+  EXPECT_EQ(layout.bandCount(), 128);
+  EXPECT_EQ(layout.geotransform, in.msi.info().geotransform);
+  EXPECT_EQ(nodata, 0.0f);  // no invalid pixel: no nodata value
+  EXPECT_FALSE(layout.bands[0].nodata);
+}

@@ -1,0 +1,54 @@
+// lib/PixelMask: masks from nodata and NaN, filling, combining across inputs and scales, trimming a footprint.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "lib/PixelMask.h"
+
+using namespace hsifuse;
+
+TEST(PixelMask, NodataAndNonFiniteValuesAreInvalidInAnyBand) {
+  Cube c(2, 2, 2);
+  for (float& v : c.data) v = 1;
+  c.at(0, 0, 1) = -9999;
+  c.at(1, 1, 0) = std::numeric_limits<float>::infinity();
+  const PixelMask m = validPixels(c, {-9999.0});  // band 2 has no nodata value
+  EXPECT_EQ(m, (PixelMask{1, 0, 0, 1}));
+  EXPECT_FALSE(allValid(m));
+}
+
+TEST(PixelMask, InvalidPixelsTakeTheirBandsMeanOfValidPixels) {
+  Cube c(1, 1, 4);
+  c.data = {1, 2, 100, 3};
+  EXPECT_EQ(fillInvalidWithBandMeans(c, {1, 1, 0, 1}), 3u);
+  EXPECT_FLOAT_EQ(c.data[2], 2.0f);
+  EXPECT_EQ(fillInvalidWithBandMeans(c, {0, 0, 0, 0}), 0u);  // nothing to fill from: left alone
+}
+
+TEST(PixelMask, CombinedMasksAreEmptyWhenAllIsValid) {
+  EXPECT_TRUE(combineMasks({1, 1}, {}).empty());
+  EXPECT_EQ(combineMasks({1, 0, 1}, {1, 1, 0}), (PixelMask{1, 0, 0}));
+}
+
+TEST(PixelMask, AnInvalidLrPixelClearsItsBlockOfHrPixels) {
+  // 4 x 4 HR pixels, 2 x 2 LR pixels at s = 2: LR pixel (0, 1) invalid clears HR rows 0-1, columns 2-3.
+  const PixelMask hr = withLrMask(PixelMask(16, 1), 4, {1, 0, 1, 1}, 2, 2);
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c) EXPECT_EQ(hr[r * 4 + c], (r < 2 && c >= 2) ? 0 : 1) << r << "," << c;
+}
+
+TEST(PixelMask, NanFreeInteriorTrimsTheEmptyBordersOfAWarpedFootprint) {
+  Cube y(1, 6, 5);
+  for (float& v : y.data) v = 1;
+  const float nan = std::nanf("");
+  for (int c = 0; c < 5; ++c) y.at(0, 0, c) = nan;  // an empty first row
+  y.at(0, 5, 4) = nan;                             // and a corner
+  const Window w = nanFreeInterior(y);
+  EXPECT_GE(w.row, 1);
+  for (int r = w.row; r < w.row + w.height; ++r)
+    for (int c = w.col; c < w.col + w.width; ++c) EXPECT_FALSE(std::isnan(y.at(0, r, c)));
+  EXPECT_GE(w.width * w.height, 16);  // 5 x 4 or 4 x 5 remain
+  for (float& v : y.data) v = nan;
+  EXPECT_TRUE(nanFreeInterior(y).empty());
+}
