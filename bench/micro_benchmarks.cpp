@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <random>
 
-#include "lib/Cube.h"
-#include "lib/Degradation.h"
-#include "lib/Metrics.h"
-#include "lib/TilePlan.h"
+#include "lib/core/Cube.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/TilePlan.h"
 #include "models/Networks.h"
 
 using namespace hsifuse;

@@ -15,8 +15,8 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
-#include "lib/Degradation.h"
-#include "lib/Resampling.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/spatial/Resampling.h"
 #include "pipeline/QualityJob.h"
 
 using namespace hsifuse;

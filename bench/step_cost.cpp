@@ -12,10 +12,10 @@
 #include <cstdlib>
 
 #include "geo/RasterDataset.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Degradation.h"
-#include "lib/Resampling.h"
-#include "lib/SpectralResponse.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/TorchRuntime.h"
 

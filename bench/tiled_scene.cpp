@@ -9,7 +9,7 @@
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/Resampling.h"
+#include "lib/spatial/Resampling.h"
 
 using namespace hsifuse;
 

@@ -9,10 +9,10 @@
 #include <string>
 
 #include "geo/RasterDataset.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Error.h"
-#include "lib/Metrics.h"
-#include "lib/SpectralResponse.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/core/Error.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
 #include "models/TorchRuntime.h"

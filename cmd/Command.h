@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "cmd/OptionTable.h"
-#include "lib/Progress.h"
+#include "lib/core/Progress.h"
 
 namespace hsifuse {
 

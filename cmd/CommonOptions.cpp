@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cmd/Command.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 

@@ -5,7 +5,7 @@
 
 #include "cmd/OptionTable.h"
 #include "geo/RasterWriter.h"
-#include "lib/BandSelection.h"
+#include "lib/spectral/BandSelection.h"
 
 namespace hsifuse {
 

@@ -12,9 +12,9 @@
 #include "cmd/CommonOptions.h"
 #include "geo/RasterDataset.h"
 #include "geo/SceneSimulation.h"
-#include "lib/Error.h"
-#include "lib/SpectralResampling.h"
-#include "lib/Text.h"
+#include "lib/core/Error.h"
+#include "lib/spectral/SpectralResampling.h"
+#include "lib/core/Text.h"
 
 namespace hsifuse {
 namespace {

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cmd/Command.h"
-#include "lib/AtomicOutput.h"
+#include "lib/core/AtomicOutput.h"
 #include "pipeline/QualityJob.h"
 
 namespace hsifuse {

@@ -3,7 +3,7 @@
 
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 #include "models/TorchRuntime.h"
 #include "pipeline/FusionJob.h"
 

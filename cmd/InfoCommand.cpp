@@ -16,9 +16,9 @@
 #include "geo/BandSubset.h"
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/CsvTable.h"
-#include "lib/SpectralResponse.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/CsvTable.h"
+#include "lib/spectral/SpectralResponse.h"
 
 namespace hsifuse {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace po = boost::program_options;
 

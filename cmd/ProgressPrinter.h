@@ -1,7 +1,7 @@
 #pragma once
 // Prints progress on stderr: a live percentage on a terminal, one line per finished stage otherwise
 // (logs and pipes should not fill with carriage returns).
-#include "lib/Progress.h"
+#include "lib/core/Progress.h"
 
 namespace hsifuse {
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cmd/Command.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 #include "pipeline/QualityJob.h"
 
 namespace hsifuse {

@@ -8,8 +8,8 @@
 #include "cmd/CommonOptions.h"
 #include "geo/BandSubset.h"
 #include "geo/RasterDataset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/Error.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 namespace {

@@ -8,8 +8,8 @@
 #include "cmd/Command.h"
 #include "cmd/ProgressPrinter.h"
 #include "geo/GdalEnvironment.h"
-#include "lib/Error.h"
-#include "lib/Text.h"
+#include "lib/core/Error.h"
+#include "lib/core/Text.h"
 #ifdef HSIFUSE_HAVE_TORCH
 #include "models/TorchRuntime.h"
 #endif

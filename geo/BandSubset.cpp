@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "lib/Error.h"
-#include "lib/HyperionPreset.h"
+#include "lib/core/Error.h"
+#include "lib/spectral/HyperionPreset.h"
 
 namespace hsifuse {
 

@@ -11,7 +11,7 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/GridRelation.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 

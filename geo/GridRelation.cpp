@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "geo/GdalEnvironment.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 namespace {

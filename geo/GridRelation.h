@@ -5,7 +5,7 @@
 #include <string>
 
 #include "geo/RasterInfo.h"
-#include "lib/Window.h"
+#include "lib/core/Window.h"
 
 namespace hsifuse {
 

@@ -8,7 +8,7 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/SpectralMetadata.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 namespace {

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "geo/RasterInfo.h"
-#include "lib/Cube.h"
-#include "lib/Window.h"
+#include "lib/core/Cube.h"
+#include "lib/core/Window.h"
 
 class GDALDataset;
 

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "lib/Error.h"
-#include "lib/Text.h"
+#include "lib/core/Error.h"
+#include "lib/core/Text.h"
 
 namespace hsifuse {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "lib/SpectralBand.h"
+#include "lib/spectral/SpectralBand.h"
 
 namespace hsifuse {
 
@@ -43,7 +43,7 @@ struct RasterInfo {
 
   int bandCount() const { return static_cast<int>(bands.size()); }
   std::vector<SpectralBand> spectralBands() const;
-  // Each band's nodata value (lib/PixelMask.h validPixels).
+  // Each band's nodata value (lib/core/PixelMask.h validPixels).
   std::vector<std::optional<double>> nodataValues() const;
   bool hasWavelengths() const { return allHaveWavelengths(spectralBands()); }
   // Pixel size (x, y > 0) in CRS units; (1, 1) without geotransform.

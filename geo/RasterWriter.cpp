@@ -11,9 +11,9 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/SpectralMetadata.h"
-#include "lib/AtomicOutput.h"
-#include "lib/Error.h"
-#include "lib/Text.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/Error.h"
+#include "lib/core/Text.h"
 
 namespace fs = std::filesystem;
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "geo/RasterInfo.h"
-#include "lib/Cube.h"
-#include "lib/Progress.h"
-#include "lib/Window.h"
+#include "lib/core/Cube.h"
+#include "lib/core/Progress.h"
+#include "lib/core/Window.h"
 
 class GDALDataset;
 

@@ -5,11 +5,11 @@
 #include <cmath>
 
 #include "geo/RasterDataset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/SpectralResampling.h"
-#include "lib/SpectralResponse.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/spectral/SpectralResampling.h"
+#include "lib/spectral/SpectralResponse.h"
 
 namespace hsifuse {
 namespace {
@@ -76,7 +76,7 @@ SimulationReport simulatePair(const SimulationOptions& o, const ProgressFn& prog
   if (std::isfinite(o.msiSnrDb)) report.msiNoiseSigma = addNoiseAtSnr(x, o.msiSnrDb, o.seed + 1);
   step(0.6, "degrade");
 
-  // LR: same origin, pixel s times larger (the sampling convention of lib/Degradation.h).
+  // LR: same origin, pixel s times larger (the sampling convention of lib/spatial/Degradation.h).
   RasterInfo lr = info;
   lr.width = y.cols;
   lr.height = y.rows;

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "geo/RasterWriter.h"
-#include "lib/BlurKernel.h"
-#include "lib/Progress.h"
-#include "lib/SpectralBand.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Progress.h"
+#include "lib/spectral/SpectralBand.h"
 
 namespace hsifuse {
 

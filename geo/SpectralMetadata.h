@@ -17,7 +17,7 @@ struct RasterInfo;
 // Fills info.bands[*].spectral, info.wavelengthSource and info.badBandList from `ds`.
 // Throws InputError naming the file for an unknown unit or a list whose length is not the band count.
 void readSpectralMetadata(GDALDataset& ds, RasterInfo& info);
-// Replaces the wavelengths with those of a band table CSV (lib/SpectralBand.h: loadBandTable).
+// Replaces the wavelengths with those of a band table CSV (lib/spectral/SpectralBand.h: loadBandTable).
 void applyWavelengthTable(const std::string& csvPath, RasterInfo& info);
 // Writes the spectral items of `info` (all three conventions, plus bbl) onto `ds`.
 void writeSpectralMetadata(const RasterInfo& info, GDALDataset& ds);

@@ -7,10 +7,10 @@
 #include <cmath>
 #include <random>
 
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/TilePlan.h"
-#include "lib/KernelEstimation.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/TilePlan.h"
+#include "lib/spatial/KernelEstimation.h"
 #include "models/FusionModelImpl.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
@@ -26,7 +26,7 @@ int kernelSizeFor(const AdaptationOptions& o, int s) {
 }
 
 // A DegenerationNet holding a given kernel, embedded in a k' x k' grid, k' a multiple of s, with the kernel centre
-// where lib/Degradation.h puts it (embedKernel).
+// where lib/spatial/Degradation.h puts it (embedKernel).
 DegenerationNet netWithKernel(const BlurKernel& kernel, int s) {
   const int size = std::max(kernel.rows, kernel.cols);
   const int k = (size + s - 1) / s * s;

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "lib/BlurKernel.h"
-#include "lib/Cube.h"
-#include "lib/Progress.h"
-#include "lib/WindowSource.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Cube.h"
+#include "lib/core/Progress.h"
+#include "lib/core/WindowSource.h"
 
 namespace hsifuse {
 
@@ -36,10 +36,10 @@ struct AdaptationOptions {
   double kernelWeightDecay = 1e-5;
   int kernelSize = 0;          // 0: 4 s (32 for s = 8, as in the paper); rounded up to a multiple of s
   double kernelInitSigma = 0;  // 0: s / 2 HR pixels (the Gaussian start)
-  bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/KernelEstimation.h)
+  bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/spatial/KernelEstimation.h)
   bool learnKernel = true;     // false: the fixed predefined kernel (ablation "fixed-kernel")
   BlurKernel fixedKernel;      // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
-  // When learning, the kernel to start from (e.g. lib/SceneKernel.h's choice); empty: the least-squares start
+  // When learning, the kernel to start from (e.g. lib/spatial/SceneKernel.h's choice); empty: the least-squares start
   // below (or the Gaussian one).
   BlurKernel startKernel;
   // One patch of up to 64 x 64 LR pixels per step (the whole scene when it is smaller): on

@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "lib/AtomicOutput.h"
-#include "lib/Error.h"
-#include "lib/TensorFile.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/Error.h"
+#include "lib/core/TensorFile.h"
 #include "models/ModuleWeights.h"
-#include "lib/TilePlan.h"
+#include "lib/spatial/TilePlan.h"
 #include "models/FusionModelImpl.h"
 #include "models/TensorCube.h"
 

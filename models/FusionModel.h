@@ -1,5 +1,5 @@
 #pragma once
-// A pretrained fusion module on disk: its weights as data only (lib/TensorFile.h, safetensors layout; never a
+// A pretrained fusion module on disk: its weights as data only (lib/core/TensorFile.h, safetensors layout; never a
 // PyTorch archive, which can run code when loaded) and its JSON sidecar (FILE.json) describing what it was trained
 // for. Torch-free interface.
 #include <cstdint>
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "lib/Cube.h"
-#include "lib/Progress.h"
-#include "lib/SpectralBand.h"
-#include "lib/WindowSource.h"
+#include "lib/core/Cube.h"
+#include "lib/core/Progress.h"
+#include "lib/spectral/SpectralBand.h"
+#include "lib/core/WindowSource.h"
 
 namespace hsifuse {
 
@@ -58,7 +58,7 @@ class FusionModel {
     info_.checkCompatible(hsiBands, msiBands, scale);
   }
   // msi: b x H x W, stage1: B x H x W (both on the normalised scale the model was trained on).
-  // tileSize > 0 runs the network tile by tile (lib/TilePlan.h) with a halo of receptiveRadius() pixels,
+  // tileSize > 0 runs the network tile by tile (lib/spatial/TilePlan.h) with a halo of receptiveRadius() pixels,
   // which gives the whole-scene result with memory that follows the tile size.
   Cube infer(const Cube& msi, const Cube& stage1, const std::string& device = "cpu", int tileSize = 0,
              const ProgressFn& progress = {}) const;

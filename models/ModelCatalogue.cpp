@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "lib/Error.h"
-#include "lib/ShareDir.h"
+#include "lib/core/Error.h"
+#include "lib/core/ShareDir.h"
 #include "models/FusionModel.h"
 
 namespace fs = std::filesystem;

@@ -1,11 +1,11 @@
 #pragma once
 // The shipped fusion modules, found at run time so that a copied or installed binary finds them too:
 // $HSIFUSE_MODELS, the source tree's models/pretrained (compiled in), then models/ in the share directory
-// (lib/ShareDir.h: $HSIFUSE_DATA, or <executable>/../share/hsi-fuse). Reads sidecars only, never weights.
+// (lib/core/ShareDir.h: $HSIFUSE_DATA, or <executable>/../share/hsi-fuse). Reads sidecars only, never weights.
 #include <string>
 #include <vector>
 
-#include "lib/SpectralBand.h"
+#include "lib/spectral/SpectralBand.h"
 
 namespace hsifuse {
 

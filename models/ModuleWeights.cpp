@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 namespace {

@@ -1,12 +1,12 @@
 #pragma once
-// LibTorch modules and optimisers to and from data-only weights files (lib/TensorFile.h). For models/*.cpp only
+// LibTorch modules and optimisers to and from data-only weights files (lib/core/TensorFile.h). For models/*.cpp only
 // (includes Torch). Names are the module's own parameter and buffer names ("mapping.0.weight"), so a file lists
 // what it holds in plain words.
 #include <torch/torch.h>
 
 #include <string>
 
-#include "lib/TensorFile.h"
+#include "lib/core/TensorFile.h"
 
 namespace hsifuse {
 

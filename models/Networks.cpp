@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "lib/Degradation.h"
+#include "lib/spatial/Degradation.h"
 
 namespace hsifuse {
 

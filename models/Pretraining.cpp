@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <random>
 
-#include "lib/BlurKernel.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/TensorFile.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/core/TensorFile.h"
 #include "models/ModuleWeights.h"
-#include "lib/Metrics.h"
-#include "lib/Resampling.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/Resampling.h"
 #include "models/FusionModelImpl.h"
 #include "models/TensorCube.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/Cube.h"
-#include "lib/Progress.h"
+#include "lib/core/Cube.h"
+#include "lib/core/Progress.h"
 #include "models/FusionModel.h"
 
 namespace hsifuse {

@@ -2,7 +2,7 @@
 // Conversions between the Torch-free Cube (band-major float32) and 1 x B x H x W tensors.
 #include <torch/torch.h>
 
-#include "lib/Cube.h"
+#include "lib/core/Cube.h"
 
 namespace hsifuse {
 

@@ -6,8 +6,8 @@
 
 #include <thread>
 
-#include "lib/Error.h"
-#include "lib/Text.h"
+#include "lib/core/Error.h"
+#include "lib/core/Text.h"
 
 namespace hsifuse {
 

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <filesystem>
 
-#include "lib/Error.h"
-#include "lib/KernelEstimation.h"
-#include "lib/TilePlan.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/KernelEstimation.h"
+#include "lib/spatial/TilePlan.h"
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"

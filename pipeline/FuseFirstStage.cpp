@@ -3,7 +3,7 @@
 
 #include <chrono>
 
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"
 

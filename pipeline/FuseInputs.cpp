@@ -6,9 +6,9 @@
 #include <filesystem>
 
 #include "geo/BandSubset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/Error.h"
-#include "lib/Text.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/Error.h"
+#include "lib/core/Text.h"
 #include "models/ModelCatalogue.h"
 #include "pipeline/FuseStages.h"
 

@@ -6,7 +6,7 @@
 #include <array>
 #include <utility>
 
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 namespace hsifuse {
 namespace {

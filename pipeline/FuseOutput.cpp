@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "lib/Degradation.h"
-#include "lib/Qnr.h"
-#include "lib/Quicklook.h"
-#include "lib/TilePlan.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/quality/Qnr.h"
+#include "lib/quality/Quicklook.h"
+#include "lib/spatial/TilePlan.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/JsonNumbers.h"
 #include "pipeline/QualityJob.h"

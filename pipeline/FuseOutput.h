@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "geo/RasterWriter.h"
-#include "lib/AtomicOutput.h"
-#include "lib/BlurKernel.h"
-#include "lib/Cube.h"
-#include "lib/PixelMask.h"
-#include "lib/WindowSource.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Cube.h"
+#include "lib/core/PixelMask.h"
+#include "lib/core/WindowSource.h"
 
 namespace hsifuse {
 

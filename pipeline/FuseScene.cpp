@@ -8,14 +8,14 @@
 #include <fstream>
 
 #include "geo/GdalEnvironment.h"
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/FirstStageChoice.h"
-#include "lib/Radiometry.h"
-#include "lib/Resampling.h"
-#include "lib/ResponseEstimation.h"
-#include "lib/ShiftEstimation.h"
-#include "lib/TilePlan.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/fusion/FirstStageChoice.h"
+#include "lib/spectral/Radiometry.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/ResponseEstimation.h"
+#include "lib/spatial/ShiftEstimation.h"
+#include "lib/spatial/TilePlan.h"
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
 

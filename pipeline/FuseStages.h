@@ -20,14 +20,14 @@
 
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/BandSelection.h"
-#include "lib/BlurKernel.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Cube.h"
-#include "lib/PixelMask.h"
-#include "lib/SceneKernel.h"
-#include "lib/SpectralResponse.h"
-#include "lib/WindowSource.h"
+#include "lib/spectral/BandSelection.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/core/Cube.h"
+#include "lib/core/PixelMask.h"
+#include "lib/spatial/SceneKernel.h"
+#include "lib/spectral/SpectralResponse.h"
+#include "lib/core/WindowSource.h"
 #include "models/FusionModel.h"
 #include "pipeline/FuseMethod.h"
 #include "pipeline/FusionJob.h"
@@ -50,7 +50,7 @@ class FuseLog {
   bool released_ = false;
 };
 
-// 1. Throws InputError for a bad option or an output that names an input (lib/AtomicOutput.h checkOutputs).
+// 1. Throws InputError for a bad option or an output that names an input (lib/core/AtomicOutput.h checkOutputs).
 FuseMethod checkFuseOptions(const FuseOptions& o);
 
 // 2.

@@ -6,10 +6,10 @@
 // and models/ (Torch) through their Torch-free and GDAL-free interfaces.
 //
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
-// grid (geo/Coregistration.h); the residual shift is estimated (lib/ShiftEstimation.h) and, with fixShift,
+// grid (geo/Coregistration.h); the residual shift is estimated (lib/spatial/ShiftEstimation.h) and, with fixShift,
 // corrected. Memory follows --ram, not the scene: the LR HSI and the MSI are held whole (they are the small
 // cubes: few bands, or the LR grid); every cube with the HR grid and all HSI bands streams in tiles
-// (lib/TilePlan.h). The first stage is computed tile by tile (a classical fusion fitted once on the whole
+// (lib/spatial/TilePlan.h). The first stage is computed tile by tile (a classical fusion fitted once on the whole
 // scene, then the fusion module with a halo of its receptive field); when the adaptation needs it, it is written
 // once to a temporary GeoTIFF beside the output and read back by patches; the output is written tile by tile.
 // The report's no-reference quality is computed on the central window that the budget allows.
@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "geo/RasterWriter.h"
-#include "lib/BandSelection.h"
-#include "lib/Progress.h"
+#include "lib/spectral/BandSelection.h"
+#include "lib/core/Progress.h"
 
 namespace hsifuse {
 

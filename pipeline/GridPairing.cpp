@@ -9,7 +9,7 @@
 
 #include "geo/Coregistration.h"
 #include "geo/GridRelation.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 #include "pipeline/FusionJob.h"
 
 namespace fs = std::filesystem;

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "geo/RasterDataset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/Window.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/Window.h"
 
 namespace hsifuse {
 

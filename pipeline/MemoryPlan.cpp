@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "lib/Error.h"
-#include "lib/TilePlan.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/TilePlan.h"
 
 namespace hsifuse {
 

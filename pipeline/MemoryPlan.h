@@ -25,7 +25,7 @@ struct MemoryPlanInputs {
   int fusionWidth = 0;        // the fusion module's width when it trains, else 0
   int tile = 0;               // --tile (0: from the budget)
   double kernelStartValues = 0;  // HSI values the kernel's least-squares start holds (its crop x bands)
-  double choiceValues = 0;       // values the first-stage choice holds (lib/FirstStageChoice.h choiceWorkingValues)
+  double choiceValues = 0;       // values the first-stage choice holds (lib/fusion/FirstStageChoice.h choiceWorkingValues)
 };
 
 struct MemoryPlan {

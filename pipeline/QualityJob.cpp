@@ -11,13 +11,13 @@
 
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
-#include "lib/AtomicOutput.h"
-#include "lib/BlurKernel.h"
-#include "lib/Error.h"
-#include "lib/Metrics.h"
-#include "lib/ShareDir.h"
-#include "lib/SpectralResponse.h"
-#include "lib/Text.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Error.h"
+#include "lib/quality/Metrics.h"
+#include "lib/core/ShareDir.h"
+#include "lib/spectral/SpectralResponse.h"
+#include "lib/core/Text.h"
 #include "pipeline/JsonNumbers.h"
 
 namespace hsifuse {

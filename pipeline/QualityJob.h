@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "lib/Cube.h"
-#include "lib/NoReferenceScore.h"
-#include "lib/Progress.h"
-#include "lib/Qnr.h"
-#include "lib/QualityIndices.h"
-#include "lib/SpectralBand.h"
+#include "lib/core/Cube.h"
+#include "lib/quality/NoReferenceScore.h"
+#include "lib/core/Progress.h"
+#include "lib/quality/Qnr.h"
+#include "lib/quality/QualityIndices.h"
+#include "lib/spectral/SpectralBand.h"
 
 namespace hsifuse {
 

@@ -1,7 +1,7 @@
 #include "pipeline/SceneChoices.h"
 
-#include "lib/ClassicalFusion.h"
-#include "lib/Degradation.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/Degradation.h"
 #include "models/FusionModel.h"
 #include "pipeline/JsonNumbers.h"
 

@@ -1,16 +1,16 @@
 #pragma once
 // The per-scene choices `fuse` makes before it adapts, with no ground truth (issue #12): the blur kernel
-// (lib/SceneKernel.h: candidates scored on held-out LR pixels of D_k X = P Y) and the first stage
-// (lib/FirstStageChoice.h: the matching fusion module and the classical fusions, scored at reduced resolution
+// (lib/spatial/SceneKernel.h: candidates scored on held-out LR pixels of D_k X = P Y) and the first stage
+// (lib/fusion/FirstStageChoice.h: the matching fusion module and the classical fusions, scored at reduced resolution
 // or by their consistency with the observations). Each returns its report entry too.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "lib/Cube.h"
-#include "lib/FirstStageChoice.h"
-#include "lib/SceneKernel.h"
+#include "lib/core/Cube.h"
+#include "lib/fusion/FirstStageChoice.h"
+#include "lib/spatial/SceneKernel.h"
 
 namespace hsifuse {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "TestSupport.h"
-#include "lib/BandSelection.h"
-#include "lib/Error.h"
-#include "lib/HyperionPreset.h"
+#include "lib/spectral/BandSelection.h"
+#include "lib/core/Error.h"
+#include "lib/spectral/HyperionPreset.h"
 
 using namespace hsifuse;
 

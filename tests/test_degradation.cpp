@@ -5,15 +5,15 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/BlurKernel.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/Metrics.h"
-#include "lib/Resampling.h"
-#include "lib/SpectralResampling.h"
-#include "lib/SpectralResponse.h"
-#include "lib/WindowSource.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralResampling.h"
+#include "lib/spectral/SpectralResponse.h"
+#include "lib/core/WindowSource.h"
 
 using namespace hsifuse;
 

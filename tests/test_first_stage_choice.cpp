@@ -5,12 +5,12 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Degradation.h"
-#include "lib/FirstStageChoice.h"
-#include "lib/Metrics.h"
-#include "lib/Resampling.h"
-#include "lib/SpectralResponse.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/fusion/FirstStageChoice.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralResponse.h"
 
 using namespace hsifuse;
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "TestSupport.h"
-#include "lib/Error.h"
-#include "lib/Resampling.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/Resampling.h"
 #include "pipeline/FuseMethod.h"
 #include "pipeline/FuseOutput.h"
 #include "pipeline/FuseStages.h"

@@ -4,7 +4,7 @@
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 using namespace hsifuse;
 

@@ -1,8 +1,8 @@
 // pipeline/MemoryPlan: fuse's memory plan, by its parts (issue #16: the factors named and tested on their own).
 #include <gtest/gtest.h>
 
-#include "lib/Error.h"
-#include "lib/TilePlan.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/TilePlan.h"
 #include "pipeline/MemoryPlan.h"
 
 using namespace hsifuse;

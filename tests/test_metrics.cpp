@@ -4,12 +4,12 @@
 
 #include <cmath>
 
-#include "lib/Error.h"
-#include "lib/Metrics.h"
-#include "lib/Qnr.h"
-#include "lib/QualityIndices.h"
-#include "lib/Quicklook.h"
-#include "lib/TilePlan.h"
+#include "lib/core/Error.h"
+#include "lib/quality/Metrics.h"
+#include "lib/quality/Qnr.h"
+#include "lib/quality/QualityIndices.h"
+#include "lib/quality/Quicklook.h"
+#include "lib/spatial/TilePlan.h"
 
 using namespace hsifuse;
 

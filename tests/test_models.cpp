@@ -9,12 +9,12 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/ClassicalFusion.h"
-#include "lib/Error.h"
-#include "lib/Degradation.h"
-#include "lib/Metrics.h"
-#include "lib/Resampling.h"
-#include "lib/SpectralResponse.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
 #include "models/Pretraining.h"
@@ -58,7 +58,7 @@ TEST(Networks, PaperConfigurationShapesAndParameterCounts) {
   EXPECT_NEAR(degen->kernel.sum().item<double>(), 1.0, 1e-5);
 }
 
-// The space-to-depth degeneration net computes exactly lib/Degradation.h's blur-and-decimate,
+// The space-to-depth degeneration net computes exactly lib/spatial/Degradation.h's blur-and-decimate,
 // which is written as a plain loop: one sampling convention everywhere.
 TEST(Networks, FastDegenerationEqualsDirectPerBandConvolution) {
   torch::manual_seed(3);
@@ -357,7 +357,7 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
   for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a.data[i], c.data[i], 1e-6);
 }
 
-// Tiled inference (lib/TilePlan.h) equals whole-scene inference: the shipped HypSen fusion module on the real
+// Tiled inference (lib/spatial/TilePlan.h) equals whole-scene inference: the shipped HypSen fusion module on the real
 // Hyperion crop, and the adaptation module's final pass.
 TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
   torch::set_num_threads(2);

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "lib/PixelMask.h"
+#include "lib/core/PixelMask.h"
 
 using namespace hsifuse;
 

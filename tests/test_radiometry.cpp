@@ -1,7 +1,7 @@
 // lib/Radiometry: the MSI brought to the HSI's radiometric scale through P.
 #include <gtest/gtest.h>
 
-#include "lib/Radiometry.h"
+#include "lib/spectral/Radiometry.h"
 
 using namespace hsifuse;
 

@@ -14,7 +14,7 @@
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/Error.h"
+#include "lib/core/Error.h"
 
 using namespace hsifuse;
 using nlohmann::json;

@@ -5,10 +5,10 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/Degradation.h"
-#include "lib/Error.h"
-#include "lib/SceneKernel.h"
-#include "lib/SpectralResponse.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/SceneKernel.h"
+#include "lib/spectral/SpectralResponse.h"
 
 using namespace hsifuse;
 

@@ -6,10 +6,10 @@
 #include <map>
 
 #include "TestSupport.h"
-#include "lib/CsvTable.h"
-#include "lib/Error.h"
-#include "lib/ShareDir.h"
-#include "lib/SpectralResponse.h"
+#include "lib/core/CsvTable.h"
+#include "lib/core/Error.h"
+#include "lib/core/ShareDir.h"
+#include "lib/spectral/SpectralResponse.h"
 
 using namespace hsifuse;
 

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "TestSupport.h"
-#include "lib/Error.h"
-#include "lib/TensorFile.h"
+#include "lib/core/Error.h"
+#include "lib/core/TensorFile.h"
 
 using namespace hsifuse;
 

@@ -6,11 +6,11 @@
 #include <fstream>
 
 #include "TestSupport.h"
-#include "lib/AtomicOutput.h"
-#include "lib/CsvTable.h"
-#include "lib/Error.h"
-#include "lib/SpectralBand.h"
-#include "lib/Text.h"
+#include "lib/core/AtomicOutput.h"
+#include "lib/core/CsvTable.h"
+#include "lib/core/Error.h"
+#include "lib/spectral/SpectralBand.h"
+#include "lib/core/Text.h"
 
 using namespace hsifuse;
 

@@ -1,0 +1,75 @@
+#include "lib/core/PixelMask.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hsifuse {
+
+bool allValid(const PixelMask& m) { return std::all_of(m.begin(), m.end(), [](std::uint8_t v) { return v != 0; }); }
+
+PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>& nodata) {
+  PixelMask m(cube.planeSize(), 1);
+  for (int b = 0; b < cube.bands; ++b) {
+    const std::optional<double> value = b < static_cast<int>(nodata.size()) ? nodata[b] : std::nullopt;
+    const float* x = cube.band(b);
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (!std::isfinite(x[i]) || (value && (x[i] == static_cast<float>(*value)))) m[i] = 0;
+  }
+  return m;
+}
+
+std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid) {
+  const std::size_t count = static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
+  if (count == 0 || count == cube.planeSize()) return count;
+  for (int b = 0; b < cube.bands; ++b) {
+    float* x = cube.band(b);
+    double mean = 0;
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (valid[i]) mean += x[i];
+    mean /= count;
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (!valid[i]) x[i] = static_cast<float>(mean);
+  }
+  return count;
+}
+
+PixelMask combineMasks(const PixelMask& a, const PixelMask& b) {
+  PixelMask m = a.empty() ? b : a;
+  if (!a.empty() && !b.empty())
+    for (std::size_t i = 0; i < m.size(); ++i) m[i] = a[i] && b[i];
+  if (allValid(m)) m.clear();
+  return m;
+}
+
+PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, int scale) {
+  const int rows = cols > 0 ? static_cast<int>(hr.size() / cols) : 0;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c)
+      hr[static_cast<std::size_t>(r) * cols + c] &= lr[static_cast<std::size_t>(r / scale) * lrCols + c / scale];
+  return hr;
+}
+
+Window nanFreeInterior(const Cube& y) {
+  int r0 = 0, c0 = 0, r1 = y.rows, c1 = y.cols;
+  auto nanCount = [&](int ra, int rb, int ca, int cb) {
+    int n = 0;
+    for (int b = 0; b < y.bands; ++b)
+      for (int r = ra; r < rb; ++r)
+        for (int c = ca; c < cb; ++c) n += std::isnan(y.at(b, r, c));
+    return n;
+  };
+  while (r1 - r0 >= 2 && c1 - c0 >= 2) {
+    const int top = nanCount(r0, r0 + 1, c0, c1), bottom = nanCount(r1 - 1, r1, c0, c1);
+    const int left = nanCount(r0, r1, c0, c0 + 1), right = nanCount(r0, r1, c1 - 1, c1);
+    const int worst = std::max({top, bottom, left, right});
+    if (worst == 0) break;
+    if (worst == top) ++r0;
+    else if (worst == bottom) --r1;
+    else if (worst == left) ++c0;
+    else --c1;
+  }
+  if (nanCount(r0, r1, c0, c1) > 0) return {0, 0, 0, 0};
+  return {c0, r0, c1 - c0, r1 - r0};
+}
+
+}  // namespace hsifuse

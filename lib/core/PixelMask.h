@@ -1,0 +1,31 @@
+#pragma once
+// Which pixels of a cube hold data: the masks the jobs build from nodata and NaN, and what they do with them
+// (fill before the methods run, combine across inputs and scales, trim a warped footprint to its full part).
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "lib/core/Cube.h"
+#include "lib/core/Window.h"
+
+namespace hsifuse {
+
+// One flag per pixel (rows * cols, row-major): 1 = valid. An empty mask means every pixel is valid.
+using PixelMask = std::vector<std::uint8_t>;
+
+bool allValid(const PixelMask& m);
+// 1 where every band is finite and differs from its band's nodata value (bands past `nodata`'s end have none).
+PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>& nodata);
+// Replaces the invalid pixels of every band by the mean of its valid pixels; returns the number of valid pixels.
+std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid);
+// Both masks at once (a pixel is valid when it is valid in both); empty when every pixel is valid.
+PixelMask combineMasks(const PixelMask& a, const PixelMask& b);
+// The HR mask `hr` (rows x cols) with every pixel also cleared whose LR pixel (r / s, c / s) in `lr`
+// (lrCols wide) is invalid. Both must be full masks (not empty).
+PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, int scale);
+// The largest window left after trimming border rows and columns that hold a NaN (greedily, the side with
+// the most NaN pixels first); empty when no NaN-free window remains.
+Window nanFreeInterior(const Cube& y);
+
+}  // namespace hsifuse

@@ -1,0 +1,34 @@
+#pragma once
+// A cube on a grid too big to hold, handed out window by window: read from a file, computed on demand (a
+// classical fusion, a network tile), or cropped from memory. The streaming stages of `fuse` pass these
+// instead of whole cubes, so their memory follows the window, not the scene.
+#include <functional>
+
+#include "lib/core/Cube.h"
+#include "lib/core/Window.h"
+
+namespace hsifuse {
+
+struct WindowSource {
+  int bands = 0, rows = 0, cols = 0;
+  std::function<Cube(const Window&)> read;  // bands x w.height x w.width; w lies inside the grid
+
+  // Crops of `c`, which must outlive the source.
+  static WindowSource ofCube(const Cube& c);
+};
+
+// The window `w` of the source's grid, which may reach outside it: pixels outside repeat the nearest edge
+// pixel (replicate padding), as if the whole scene had been padded once.
+Cube readReplicated(const WindowSource& source, const Window& w);
+
+// Receives an output window by window (`cube` holds every band over `window`).
+using WindowSink = std::function<void(const Window& window, const Cube& cube)>;
+
+// Copies the pixels where `pieceWindow` (the grid position of `piece`) and `targetWindow` (that of `target`)
+// overlap; nothing when they do not.
+void pasteOverlap(const Cube& piece, const Window& pieceWindow, Cube& target, const Window& targetWindow);
+
+// A sink that assembles the windows into `out` (allocated bands x rows x cols by the caller).
+WindowSink collectInto(Cube& out);
+
+}  // namespace hsifuse

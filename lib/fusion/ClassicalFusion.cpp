@@ -1,0 +1,284 @@
+#include "lib/fusion/ClassicalFusion.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <vector>
+
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/Resampling.h"
+
+namespace hsifuse {
+namespace {
+
+double planeSum(const float* x, std::size_t n) {
+  double acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (std::size_t i = 0; i < n; ++i) acc += x[i];
+  return acc;
+}
+
+double mean(const float* x, std::size_t n) { return planeSum(x, n) / n; }
+
+double correlation(const float* x, const float* y, std::size_t n) {
+  const double mx = mean(x, n), my = mean(y, n);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = x[i] - mx, b = y[i] - my;
+    sxy += a * b;
+    sxx += a * a;
+    syy += b * b;
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
+}
+
+}  // namespace
+
+std::vector<double> solveSymmetric(std::vector<double> a, std::vector<double> b) {
+  const std::size_t n = b.size();
+  double trace = 0;
+  for (std::size_t i = 0; i < n; ++i) trace += a[i * n + i];
+  const double ridge = 1e-10 * (trace > 0 ? trace / n : 1.0);
+  for (std::size_t i = 0; i < n; ++i) a[i * n + i] += ridge;
+  // Cholesky: a = L L^T, L stored in the lower triangle of a.
+  for (std::size_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (std::size_t k = 0; k < j; ++k) d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0)) throw Error("least-squares system is singular");
+    a[j * n + j] = std::sqrt(d);
+    for (std::size_t i = j + 1; i < n; ++i) {
+      double s = a[i * n + j];
+      for (std::size_t k = 0; k < j; ++k) s -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = s / a[j * n + j];
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {  // L y = b
+    double s = b[i];
+    for (std::size_t k = 0; k < i; ++k) s -= a[i * n + k] * b[k];
+    b[i] = s / a[i * n + i];
+  }
+  for (std::size_t i = n; i-- > 0;) {  // L^T x = y
+    double s = b[i];
+    for (std::size_t k = i + 1; k < n; ++k) s -= a[k * n + i] * b[k];
+    b[i] = s / a[i * n + i];
+  }
+  return b;
+}
+
+namespace {
+
+void requireScaledGrids(const Cube& lrHsi, const Cube& hrMsi, int s, const char* method) {
+  if (hrMsi.rows != lrHsi.rows * s || hrMsi.cols != lrHsi.cols * s)
+    throw InputError(fmt::format("{}: the MSI is {}x{} but the HSI times {} is {}x{}", method, hrMsi.rows, hrMsi.cols, s,
+                                 lrHsi.rows * s, lrHsi.cols * s));
+}
+
+// Each HSI band joins the MSI band it correlates with best on the LR grid (the toolbox's grouping).
+std::vector<std::vector<int>> bandGroups(const Cube& lrHsi, const Cube& msiLr) {
+  std::vector<std::vector<int>> groups(msiLr.bands);
+  for (int j = 0; j < lrHsi.bands; ++j) {
+    int best = 0;
+    double bestCorr = -2;
+    for (int i = 0; i < msiLr.bands; ++i) {
+      const double c = correlation(lrHsi.band(j), msiLr.band(i), lrHsi.planeSize());
+      if (c > bestCorr) bestCorr = c, best = i;
+    }
+    groups[best].push_back(j);
+  }
+  return groups;
+}
+
+}  // namespace
+
+ClassicalFusion::Method ClassicalFusion::parseMethod(const std::string& name, const std::string& option) {
+  if (name == "bicubic") return Method::Bicubic;
+  if (name == "gsa") return Method::Gsa;
+  if (name == "glp-hs") return Method::GlpHs;
+  throw InputError(fmt::format("{}: '{}' is not bicubic, gsa or glp-hs", option, name));
+}
+
+namespace {
+
+// HR strips of about 8 M values (all bands), the unit of the fitting pass over the HR grid.
+template <typename Fn>
+void forEachHrStrip(int rows, int cols, int bands, Fn&& fn) {
+  const int height = std::max(1, static_cast<int>(8'000'000 / (static_cast<double>(cols) * std::max(bands, 1))));
+  for (int r = 0; r < rows; r += height) fn(Window{0, r, cols, std::min(height, rows - r)});
+}
+
+double planeDot(const float* x, const float* y, std::size_t n) {
+  double acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (std::size_t i = 0; i < n; ++i) acc += double(x[i]) * y[i];
+  return acc;
+}
+
+}  // namespace
+
+ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf)
+    : method_(method), lr_(lrHsi), msi_(hrMsi), s_(scale) {
+  if (scale < 1) throw InputError("the scale must be at least 1");
+  if (method == Method::Bicubic) return;
+  requireScaledGrids(lrHsi, hrMsi, scale, method == Method::Gsa ? "GSA" : "GLP-HS");
+  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, blockMean(hrMsi, scale));
+  for (const auto& g : groups) {
+    Group group;
+    group.bands = g;
+    groups_.push_back(group);
+  }
+  if (method == Method::Gsa) {
+    fitGsa();
+  } else {
+    // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
+    // detail pan - low holds what the LR sensor cannot see.
+    lowLr_ = blurDownsample(hrMsi, mtf.w.empty() ? mtfGaussian(scale) : mtf, scale);
+    fitGlpHs();
+  }
+}
+
+void ClassicalFusion::fitGsa() {
+  const std::size_t nl = lr_.planeSize(), nh = msi_.planeSize();
+  const Cube msiLr = blockMean(msi_, s_);
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const auto& g = grp.bands;
+    if (g.empty()) continue;
+    const std::size_t k = g.size();
+    const double panLrMean = mean(msiLr.band(i), nl);
+    std::vector<double> lrMean(k);
+    for (std::size_t a = 0; a < k; ++a) lrMean[a] = mean(lr_.band(g[a]), nl);
+    // pan_LR ~ sum_a alpha_a band_a,LR + alpha_0, on mean-removed data (normal equations).
+    const std::size_t n = k + 1;
+    std::vector<double> ata(n * n, 0.0), atb(n, 0.0), row(n);
+    for (std::size_t p = 0; p < nl; ++p) {
+      for (std::size_t a = 0; a < k; ++a) row[a] = lr_.band(g[a])[p] - lrMean[a];
+      row[k] = 1.0;
+      const double target = msiLr.band(i)[p] - panLrMean;
+      for (std::size_t a = 0; a < n; ++a) {
+        atb[a] += row[a] * target;
+        for (std::size_t c = 0; c <= a; ++c) ata[a * n + c] += row[a] * row[c];
+      }
+    }
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t c = a + 1; c < n; ++c) ata[a * n + c] = ata[c * n + a];
+    const std::vector<double> alpha = solveSymmetric(ata, atb);
+    grp.alpha.assign(alpha.begin(), alpha.begin() + k);  // the constant drops out once the intensity is centred
+    grp.panMean = mean(msi_.band(i), nh);
+  }
+  // The HR statistics of the upsampled bands, strip by strip: means and, within each group, the covariance C.
+  // The centred intensity is I = sum_a alpha_a (up_a - mean_a), so var(I) = alpha' C alpha and
+  // cov(I, up_a) = (C alpha)_a: the gains need C, not the HR intensity itself.
+  std::vector<std::vector<double>> sums(groups_.size()), gram(groups_.size());
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const std::size_t k = groups_[i].bands.size();
+    sums[i].assign(k, 0.0);
+    gram[i].assign(k * k, 0.0);
+  }
+  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
+    const std::size_t np = up.planeSize();
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      const auto& g = groups_[i].bands;
+      const int k = static_cast<int>(g.size());
+      for (int a = 0; a < k; ++a) sums[i][a] += planeSum(up.band(g[a]), np);
+#pragma omp parallel for schedule(dynamic)
+      for (int a = 0; a < k; ++a)
+        for (int c = 0; c <= a; ++c) gram[i][a * k + c] += planeDot(up.band(g[a]), up.band(g[c]), np);
+    }
+  });
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const std::size_t k = grp.bands.size();
+    grp.upMean.resize(k);
+    for (std::size_t a = 0; a < k; ++a) grp.upMean[a] = sums[i][a] / nh;
+    std::vector<double> cAlpha(k, 0.0);
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t c = 0; c < k; ++c) {
+        const double m2 = gram[i][std::max(a, c) * k + std::min(a, c)] / nh;
+        cAlpha[a] += (m2 - grp.upMean[a] * grp.upMean[c]) * grp.alpha[c];
+      }
+    double varI = 0;
+    for (std::size_t a = 0; a < k; ++a) varI += grp.alpha[a] * cAlpha[a];
+    grp.gain.resize(k);
+    for (std::size_t a = 0; a < k; ++a) grp.gain[a] = varI > 0 ? cAlpha[a] / varI : 0.0;
+  }
+}
+
+void ClassicalFusion::fitGlpHs() {
+  // Regression-based injection gains g_a = cov(up_a, low) / var(low) over the HR grid, strip by strip.
+  const std::size_t nh = msi_.planeSize();
+  std::vector<double> lowSum(groups_.size(), 0.0), lowSq(groups_.size(), 0.0);
+  std::vector<std::vector<double>> upSum(groups_.size()), cross(groups_.size());
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    upSum[i].assign(groups_[i].bands.size(), 0.0);
+    cross[i].assign(groups_[i].bands.size(), 0.0);
+  }
+  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
+    const Cube low = upsampleWindow(lowLr_, s_, Interpolation::Bicubic, strip);
+    const std::size_t np = up.planeSize();
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      const auto& g = groups_[i].bands;
+      if (g.empty()) continue;
+      lowSum[i] += planeSum(low.band(i), np);
+      lowSq[i] += planeDot(low.band(i), low.band(i), np);
+      for (std::size_t a = 0; a < g.size(); ++a) {
+        upSum[i][a] += planeSum(up.band(g[a]), np);
+        cross[i][a] += planeDot(up.band(g[a]), low.band(i), np);
+      }
+    }
+  });
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    Group& grp = groups_[i];
+    const double lowMean = lowSum[i] / nh, varL = lowSq[i] / nh - lowMean * lowMean;
+    for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+      const double cov = cross[i][a] / nh - upSum[i][a] / nh * lowMean;
+      grp.gain.push_back(varL > 0 ? cov / varL : 0.0);
+    }
+  }
+}
+
+Cube ClassicalFusion::window(const Window& hr) const {
+  Cube out = upsampleWindow(lr_, s_, Interpolation::Bicubic, hr);
+  if (method_ == Method::Bicubic) return out;
+  const Cube pan = msi_.crop(hr);
+  const Cube low = method_ == Method::GlpHs ? upsampleWindow(lowLr_, s_, Interpolation::Bicubic, hr) : Cube();
+  const std::size_t np = out.planeSize();
+  std::vector<double> detail(np);
+  for (std::size_t i = 0; i < groups_.size(); ++i) {
+    const Group& grp = groups_[i];
+    if (grp.bands.empty()) continue;
+    const float* x = pan.band(i);
+    if (method_ == Method::Gsa) {
+      // detail = (pan - mean pan) - centred intensity
+      for (std::size_t p = 0; p < np; ++p) detail[p] = x[p] - grp.panMean;
+      for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+        const float* u = out.band(grp.bands[a]);
+        const double al = grp.alpha[a], m = grp.upMean[a];
+        for (std::size_t p = 0; p < np; ++p) detail[p] -= al * (u[p] - m);
+      }
+    } else {
+      const float* l = low.band(i);
+      for (std::size_t p = 0; p < np; ++p) detail[p] = double(x[p]) - l[p];
+    }
+    for (std::size_t a = 0; a < grp.bands.size(); ++a) {
+      float* u = out.band(grp.bands[a]);
+      const double gain = grp.gain[a];
+      for (std::size_t p = 0; p < np; ++p) u[p] = static_cast<float>(u[p] + gain * detail[p]);
+    }
+  }
+  return out;
+}
+
+Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
+  const ClassicalFusion f(ClassicalFusion::Method::GlpHs, lrHsi, hrMsi, s, mtf);
+  return f.window({0, 0, f.cols(), f.rows()});
+}
+
+Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int s) {
+  const ClassicalFusion f(ClassicalFusion::Method::Gsa, lrHsi, hrMsi, s);
+  return f.window({0, 0, f.cols(), f.rows()});
+}
+
+}  // namespace hsifuse

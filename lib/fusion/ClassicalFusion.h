@@ -1,0 +1,65 @@
+#pragma once
+// Classical HSI-MSI fusion without learning, in the band-grouped form of Yokoya's comparison toolbox
+// (../shared/specs/metrics-and-quality.md 3.2.1; each HSI band joins the MSI band it correlates with best):
+// GSA (Gram-Schmidt adaptive, Aiazzi et al. 2007) and MTF-GLP-HS (generalised Laplacian pyramid with an
+// MTF-matched low-pass and regression-based injection gains).
+// A first stage for UAL, a fast method on its own, and the baseline learned results are compared with.
+#include <string>
+#include <vector>
+
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Cube.h"
+
+namespace hsifuse {
+
+// A classical fusion fitted once on the whole scene and then evaluated window by window, so that a scene
+// whose HR cube does not fit in memory is fused tile by tile: the LR statistics (band groups, GSA's intensity
+// regression) come from the LR HSI, the HR ones (means, covariances, injection gains) from one pass over
+// strips of the HR grid. window(whole grid) equals fuseGsa / fuseGlpHs / bicubic upsampling; any window equals
+// the same pixels of it (up to float rounding). The cubes must outlive the object.
+class ClassicalFusion {
+ public:
+  enum class Method { Bicubic, Gsa, GlpHs };
+  // "bicubic", "gsa" or "glp-hs" (InputError naming `option` otherwise).
+  static Method parseMethod(const std::string& name, const std::string& option);
+
+  // `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty).
+  ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf = {});
+  int bands() const { return lr_.bands; }
+  int rows() const { return lr_.rows * s_; }
+  int cols() const { return lr_.cols * s_; }
+  // B x hr.height x hr.width.
+  Cube window(const Window& hr) const;
+
+ private:
+  // What each MSI band's group of HSI bands needs to inject its detail.
+  struct Group {
+    std::vector<int> bands;      // HSI bands in the group
+    std::vector<double> alpha;   // GSA: intensity = sum alpha_a (up_a - upMean_a)
+    std::vector<double> upMean;  // GSA: HR means of the upsampled bands
+    double panMean = 0;          // GSA: HR mean of the MSI band
+    std::vector<double> gain;    // injection gain per band
+  };
+  void fitGsa();
+  void fitGlpHs();
+
+  Method method_;
+  const Cube& lr_;
+  const Cube& msi_;
+  int s_;
+  Cube lowLr_;  // GLP-HS: the MSI through the LR sensor's MTF and decimated (upsampled per window)
+  std::vector<Group> groups_;
+};
+
+// lrHsi: B x h x w; hrMsi: b x (h*s) x (w*s). Returns B x (h*s) x (w*s).
+// Up/downsampling follow the phase of Degradation.h (bicubic up, s x s block mean down).
+Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
+// MTF-GLP-HS: fused_k = up(y_k) + g_k (pan - up(down(MTF * pan))), g_k = cov(up(y_k), low) / var(low), with the
+// pan the MSI band of y_k's group and `mtf` the LR sensor's blur (mtfGaussian(s) when unknown).
+Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
+
+// Solves the symmetric positive (semi-)definite system A x = b (n x n, row-major) by Cholesky with a
+// tiny ridge, for the small least-squares fits of the classical methods.
+std::vector<double> solveSymmetric(std::vector<double> a, std::vector<double> b);
+
+}  // namespace hsifuse

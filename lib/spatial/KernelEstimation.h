@@ -1,0 +1,27 @@
+#pragma once
+// A closed-form estimate of the blur kernel k from an HR estimate Z~ and the LR observation Y:
+// least squares on Y[b, i, j] = sum_{u,v} k[u, v] Z~[b, s*i - p + u, s*j - p + v] (the sampling
+// phase of Degradation.h), over a random subset of LR pixels and bands, with a small ridge; then
+// clamped at 0 and normalised to sum 1. Used to start the degeneration net near a blur that already
+// explains Y, instead of a generic Gaussian that the adaptation must first unlearn.
+#include <cstdint>
+#include <vector>
+
+#include "lib/spatial/BlurKernel.h"
+#include "lib/core/Cube.h"
+
+namespace hsifuse {
+
+BlurKernel estimateKernelLeastSquares(const Cube& hrEstimate, const Cube& lr, int kernelSize, int scale,
+                                      int maxSamples = 20000, std::uint64_t seed = 0);
+
+// The kernel of the normal equations A'A w = A'b of a k x k fit (ata: n x n with n = k^2, row-major, symmetric),
+// with a ridge of 1e-3 of the mean diagonal (neighbouring taps of a smooth image are nearly collinear), clamped at 0.
+// Not normalised: the caller decides what a kernel with no positive tap means.
+BlurKernel solveKernelNormalEquations(std::vector<double> ata, const std::vector<double>& atb, int k);
+
+// The central LR window of an lrRows x lrCols scene holding at most sideHr x sideHr HR pixels (at least 8 LR
+// pixels a side where the scene has them): where the least-squares kernel fits run.
+Window kernelFitWindow(int lrRows, int lrCols, int scale, int sideHr);
+
+}  // namespace hsifuse

@@ -1,0 +1,206 @@
+#include "lib/spatial/SceneKernel.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <random>
+
+#include "lib/spatial/Degradation.h"
+#include "lib/core/Error.h"
+#include "lib/spatial/KernelEstimation.h"
+
+namespace hsifuse {
+namespace {
+
+// The least-squares system of one half of the LR pixels: residual(w) = w'Gw - 2 w'c + d over `count` samples.
+struct NormalEquations {
+  std::vector<double> g, c;
+  double d = 0;
+  std::size_t count = 0;
+
+  explicit NormalEquations(std::size_t n) : g(n * n, 0.0), c(n, 0.0) {}
+  void add(const std::vector<double>& row, double target) {
+    const std::size_t n = c.size();
+    for (std::size_t a = 0; a < n; ++a) {
+      const double ra = row[a];
+      if (ra == 0) continue;
+      c[a] += ra * target;
+      double* line = &g[a * n];
+      for (std::size_t b = 0; b <= a; ++b) line[b] += ra * row[b];
+    }
+    d += target * target;
+    ++count;
+  }
+  void symmetrise() {
+    const std::size_t n = c.size();
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t b = a + 1; b < n; ++b) g[a * n + b] = g[b * n + a];
+  }
+  double rmse(const std::vector<double>& w) const {
+    const std::size_t n = c.size();
+    double q = d;
+    for (std::size_t a = 0; a < n; ++a) {
+      if (w[a] == 0) continue;
+      double gw = 0;
+      const double* line = &g[a * n];
+      for (std::size_t b = 0; b < n; ++b) gw += line[b] * w[b];
+      q += w[a] * gw - 2 * w[a] * c[a];
+    }
+    return count ? std::sqrt(std::max(0.0, q) / count) : 0.0;
+  }
+  NormalEquations& operator+=(const NormalEquations& o) {
+    for (std::size_t i = 0; i < g.size(); ++i) g[i] += o.g[i];
+    for (std::size_t i = 0; i < c.size(); ++i) c[i] += o.c[i];
+    d += o.d;
+    count += o.count;
+    return *this;
+  }
+};
+
+// A Gaussian on a K x K support centred where lib/spatial/Degradation.h puts an LR pixel's centre: tap u lands on HR
+// pixel s*i - p + u, and the centre of LR pixel i is s*i + (s-1)/2.
+BlurKernel centredGaussian(int k, int s, double sx, double sy, double angleDeg) {
+  BlurKernel out;
+  out.rows = out.cols = k;
+  out.w.resize(static_cast<std::size_t>(k) * k);
+  const double centre = (s - 1) / 2.0 + degradationPadding(k, s);
+  const double a = angleDeg * M_PI / 180.0, ca = std::cos(a), sa = std::sin(a);
+  for (int r = 0; r < k; ++r)
+    for (int q = 0; q < k; ++q) {
+      const double x = q - centre, y = r - centre, u = ca * x + sa * y, v = -sa * x + ca * y;
+      out.w[static_cast<std::size_t>(r) * k + q] = std::exp(-0.5 * (u * u / (sx * sx) + v * v / (sy * sy)));
+    }
+  out.normalise();
+  return out;
+}
+
+// Least squares on one system (lib/spatial/KernelEstimation.h's solve), normalised to a blur; a fit with no positive tap
+// (no signal) falls back to a narrow Gaussian.
+BlurKernel leastSquaresKernel(const NormalEquations& e, int k) {
+  BlurKernel out = solveKernelNormalEquations(e.g, e.c, k);
+  double sum = 0;
+  for (double v : out.w) sum += v;
+  if (!(sum > 0)) return centredGaussian(k, 1, 1.0, 1.0, 0.0);
+  out.normalise();
+  return out;
+}
+
+struct Fitted {
+  BlurKernel kernel;
+  std::string detail;
+};
+
+// The Gaussians of a grid of widths (and, for the anisotropic family, axis ratios and angles): the one with
+// the lowest residual on `e`. Widths from a quarter of s to twice s, geometric steps.
+Fitted bestGaussian(const NormalEquations& e, int k, int s, bool anisotropic) {
+  std::vector<double> sigmas;
+  for (double v = std::max(0.3, 0.25 * s); v <= 2.0 * s + 1e-9; v *= 1.2) sigmas.push_back(v);
+  double best = std::numeric_limits<double>::infinity();
+  Fitted out;
+  for (double sx : sigmas) {
+    if (!anisotropic) {
+      const BlurKernel g = centredGaussian(k, s, sx, sx, 0);
+      const double r = e.rmse(g.w);
+      if (r < best) best = r, out = {g, fmt::format("sigma {:.2f}", sx)};
+      continue;
+    }
+    for (double sy : sigmas) {
+      if (sy > sx) break;
+      for (int angle = 0; angle < 180; angle += 15) {
+        if (sy == sx && angle > 0) break;
+        const BlurKernel g = centredGaussian(k, s, sx, sy, angle);
+        const double r = e.rmse(g.w);
+        if (r < best) best = r, out = {g, fmt::format("sigma {:.2f} x {:.2f}, {} deg", sx, sy, angle)};
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SceneKernel chooseSceneKernel(const Cube& x, const Cube& py, int s, const std::vector<std::uint8_t>& lrValid,
+                              int maxSamples, std::uint64_t seed) {
+  if (s < 1) throw InputError("the scale must be at least 1");
+  if (x.bands != py.bands || py.rows * s > x.rows || py.cols * s > x.cols)
+    throw InputError("kernel choice: the MSI and P Y do not match");
+  if (!lrValid.empty() && lrValid.size() != py.planeSize()) throw Error("kernel choice: the LR mask does not match");
+  // The support: 4 s taps (the paper's k = 4s), at most 32 (a 1024 x 1024 system), never under s.
+  const int k = std::max(s, std::min(4 * s, std::max(32 / s, 1) * s));
+  const int p = degradationPadding(k, s);
+  const std::size_t n = static_cast<std::size_t>(k) * k;
+  // (pixel, band) samples, a random subset when there are more than maxSamples.
+  std::vector<std::size_t> samples;
+  for (std::size_t i = 0; i < py.planeSize(); ++i)
+    if (lrValid.empty() || lrValid[i])
+      for (int b = 0; b < py.bands; ++b) samples.push_back(i * py.bands + b);
+  if (samples.size() < 8) throw InputError("kernel choice: fewer than 8 valid LR samples");
+  if (samples.size() > static_cast<std::size_t>(maxSamples)) {
+    std::mt19937_64 rng(seed);
+    std::shuffle(samples.begin(), samples.end(), rng);
+    samples.resize(maxSamples);
+  }
+  NormalEquations train(n), held(n);
+  std::vector<double> row(n);
+  for (std::size_t sample : samples) {
+    const std::size_t pixel = sample / py.bands;
+    const int b = static_cast<int>(sample % py.bands);
+    const int i = static_cast<int>(pixel / py.cols), j = static_cast<int>(pixel % py.cols);
+    for (int u = 0; u < k; ++u) {
+      const int r = std::clamp(s * i - p + u, 0, x.rows - 1);
+      for (int v = 0; v < k; ++v) row[u * k + v] = x.at(b, r, std::clamp(s * j - p + v, 0, x.cols - 1));
+    }
+    ((i + j) % 2 == 0 ? train : held).add(row, py.at(b, i, j));
+  }
+  train.symmetrise();
+  held.symmetrise();
+  if (held.count == 0 || train.count == 0) throw InputError("kernel choice: the scene is too small to hold pixels out");
+
+  SceneKernel out;
+  out.taps = k;
+  const auto heldOut = std::make_shared<const NormalEquations>(held);
+  out.heldOutRmse = [heldOut, k, s](const BlurKernel& kernel) { return heldOut->rmse(embedKernel(kernel, k, s).w); };
+  auto consider = [&](const std::string& name, const BlurKernel& kernel, const std::string& detail) {
+    out.candidates.push_back({name, kernel, held.rmse(kernel.w), detail});
+  };
+  consider("ual8", embedKernel(BlurKernel::ualPredefined(), k, s), "8 x 8, sigma 1.73 (UAL's predefined kernel)");
+  const BlurKernel mtf = mtfGaussian(s);
+  if (std::max(mtf.rows, mtf.cols) <= k) consider("mtf-gaussian", embedKernel(mtf, k, s), "MTF gain 0.29 at Nyquist");
+  const Fitted iso = bestGaussian(train, k, s, false);
+  consider("gaussian", iso.kernel, iso.detail);
+  const Fitted aniso = bestGaussian(train, k, s, true);
+  consider("anisotropic-gaussian", aniso.kernel, aniso.detail);
+  consider("least-squares", leastSquaresKernel(train, k), fmt::format("{} x {} free taps", k, k));
+
+  const auto best = std::min_element(out.candidates.begin(), out.candidates.end(),
+                                     [](const KernelCandidate& a, const KernelCandidate& b) { return a.heldOutRmse < b.heldOutRmse; });
+  out.name = best->name;
+  // The winner's family refitted on every pixel (fixed kernels stay as they are).
+  NormalEquations all = train;
+  all += held;
+  if (out.name == "gaussian")
+    out.kernel = bestGaussian(all, k, s, false).kernel;
+  else if (out.name == "anisotropic-gaussian")
+    out.kernel = bestGaussian(all, k, s, true).kernel;
+  else if (out.name == "least-squares")
+    out.kernel = leastSquaresKernel(all, k);
+  else
+    out.kernel = best->kernel;
+  return out;
+}
+
+bool SceneKernel::offer(const std::string& candidateName, const BlurKernel& k, const std::string& detail, int s) {
+  const double rmse = heldOutRmse(k);
+  candidates.push_back({candidateName, embedKernel(k, taps, s), rmse, detail});
+  for (const KernelCandidate& c : candidates)
+    if (c.heldOutRmse < rmse) return false;
+  name = candidateName;
+  kernel = candidates.back().kernel;
+  return true;
+}
+
+}  // namespace hsifuse
