@@ -1,4 +1,5 @@
 #include "models/Adaptation.h"
+#include "models/AdaptedModuleImpl.h"
 
 #include <fmt/format.h>
 
@@ -121,7 +122,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   }
   degen->to(device);
   const int pb = degen->padBefore(), pa = degen->padAfter();
-  const int r = 2 * o.depth + 1;  // receptive-field radius of the adaptation module
+  const int r = receptiveRadiusOfDepth(o.depth);  // the adaptation module's context
   const int rf = fusionModel ? fusionModel->receptiveRadius() : 0;
   // Patches are taken in "padded" coordinates, where 0 is scene pixel -(pb + r): the margins the degeneration
   // net and the adaptation module need around a patch. Z~ is read from the source with replicate padding, as if
@@ -318,6 +319,13 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
 
   finalPass(sink);
   result.kernel = toBlurKernel(degen->kernel);
+  // Built after the final pass: a new module draws its initial weights from Torch's generator.
+  result.adapted = std::make_shared<AdaptedModule>(firstStage.bands, o.width, o.depth, norm);
+  {
+    torch::NoGradGuard g;
+    const std::vector<torch::Tensor> from = adapt->parameters(), to = result.adapted->impl().module->parameters();
+    for (std::size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i].to(torch::kCPU));
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - observing;
   return result;
 }

@@ -8,6 +8,7 @@
 // convolutions see real neighbours (replicate padding only at the scene border).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,15 @@
 #include "lib/core/Cube.h"
 #include "lib/core/Progress.h"
 #include "lib/core/WindowSource.h"
+#include "models/AdaptedModule.h"
+
+namespace hsifuse {
+
+// Pixels of context one output pixel of a UAL network of depth M depends on, per side: M mapping 3x3 convs, M guidance
+// 3x3 convs and the output conv (the fusion and the adaptation module alike).
+inline constexpr int receptiveRadiusOfDepth(int depth) { return 2 * depth + 1; }
+
+}  // namespace hsifuse
 
 namespace hsifuse {
 
@@ -82,6 +92,9 @@ struct AdaptationResult {
   bool stoppedEarly = false;
   int stepsRun = 0;
   double seconds = 0;
+  // The adaptation module with the kept weights, on the CPU: Z^ = adapted->outputSource(Z~) window by window (for
+  // the adaptation that trained the fusion module too, Z~ is that module's output with the trained weights).
+  std::shared_ptr<AdaptedModule> adapted;
 };
 
 // The default patch side in LR pixels: 64, or less where 64 LR pixels would exceed kStepHrValues HR values

@@ -11,6 +11,7 @@
 #include "lib/core/Progress.h"
 #include "lib/spectral/SpectralBand.h"
 #include "lib/core/WindowSource.h"
+#include "models/Adaptation.h"
 
 namespace hsifuse {
 
@@ -67,7 +68,7 @@ class FusionModel {
   // same pixels of infer() on the whole scene. `msi` (and what `stage1` reads from) must outlive the source.
   WindowSource outputSource(const Cube& msi, const WindowSource& stage1, const std::string& device = "cpu") const;
   // Pixels of context one output pixel depends on, per side: M mapping convs, M guidance convs, the output conv.
-  int receptiveRadius() const { return 2 * info_.depth + 1; }
+  int receptiveRadius() const { return receptiveRadiusOfDepth(info_.depth); }
 
   struct Impl;
   Impl& impl() { return *impl_; }

@@ -54,8 +54,8 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   mi.trainsFusion = dip || o.finetune;
   mi.usesNetworks = !isClassical(method);
   mi.patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands) : std::max(lrWin.width, lrWin.height);
-  mi.adaptRadius = 2 * AdaptationOptions{}.depth + 1;
-  mi.fusionRadius = model ? model->receptiveRadius() : 2 * FusionModelInfo{}.depth + 1;
+  mi.adaptRadius = receptiveRadiusOfDepth(AdaptationOptions{}.depth);
+  mi.fusionRadius = model ? model->receptiveRadius() : receptiveRadiusOfDepth(FusionModelInfo{}.depth);
   mi.netRadius = mi.usesNetworks ? (model ? model->receptiveRadius() : mi.adaptRadius) : 0;
   mi.netWidth = std::max(model ? model->info().width : 0, dip ? o.dipWidth : 8);
   mi.fusionWidth = mi.trainsFusion ? std::max(model ? model->info().width : 0, dip ? o.dipWidth : 0) : 0;
