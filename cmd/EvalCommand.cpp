@@ -2,7 +2,6 @@
 #include <iostream>
 
 #include "cmd/Command.h"
-#include "lib/core/AtomicOutput.h"
 #include "pipeline/QualityJob.h"
 
 namespace hsifuse {
@@ -11,8 +10,6 @@ namespace {
 struct EvalCommandOptions {
   EvalOptions eval;
   bool json = false;
-  std::string perBand;
-  bool overwrite = false;
 };
 
 class EvalCommand : public Command {
@@ -40,13 +37,11 @@ class EvalCommand : public Command {
         .integer("uiqi-window", &o_.eval.uiqiWindow, "N", "Sliding window of UIQI (img_qi uses 8, HySure 32).").range(2, 4096)
         .integer("q2n-block", &o_.eval.q2nBlock, "N", "Block size and shift of Q2n.").range(2, 4096)
         .flag("json", 0, &o_.json, "Print one JSON document.")
-        .text("per-band", &o_.perBand, "CSV", "Write per-band RMSE, PSNR and SSIM to CSV.")
-        .flag("overwrite", 0, &o_.overwrite, "Replace the --per-band file if it exists.");
+        .text("per-band", &o_.eval.perBandPath, "CSV", "Write per-band RMSE, PSNR and SSIM to CSV.")
+        .flag("overwrite", 0, &o_.eval.overwrite, "Replace the --per-band file if it exists.");
   }
   int run(const CommonOptions&, const ProgressFn& progress) override {
-    checkOutputs({{o_.perBand, "--per-band"}}, {{o_.eval.reference, "REFERENCE"}, {o_.eval.estimate, "ESTIMATE"}}, o_.overwrite);
     const EvalResult r = evaluateFiles(o_.eval, progress);
-    if (!o_.perBand.empty()) writeTextFileAtomically(o_.perBand, r.perBandCsv(), o_.overwrite, "--per-band");
     std::cout << (o_.json ? r.json() : r.text());
     return 0;
   }

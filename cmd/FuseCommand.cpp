@@ -4,7 +4,6 @@
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
 #include "lib/core/Error.h"
-#include "models/TorchRuntime.h"
 #include "pipeline/FusionJob.h"
 
 namespace hsifuse {

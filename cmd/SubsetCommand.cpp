@@ -1,22 +1,15 @@
 // hsi-fuse subset INPUT OUTPUT: keep the wanted bands of a scene (drop bad and water bands) and
 // write them with all georeferencing and metadata.
-#include <fmt/format.h>
-
-#include <iostream>
-
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
-#include "geo/BandSubset.h"
-#include "geo/RasterDataset.h"
-#include "lib/core/AtomicOutput.h"
-#include "lib/core/Error.h"
+#include "pipeline/SubsetJob.h"
 
 namespace hsifuse {
 namespace {
 
-struct SubsetOptions {
-  std::string input;
-  std::string output;
+// The job's paths (pipeline/SubsetJob.h) plus the shared groups parsed into it.
+struct SubsetCommandOptions {
+  SubsetOptions job;
   BandFilterOptions filter;
   OutputOptions out;
 };
@@ -32,25 +25,22 @@ class SubsetCommand : public Command {
            "renamed when complete.";
   }
   void declare(OptionTable& t) override {
-    t.positional("INPUT", &o_.input, "Raster to read.").positional("OUTPUT", &o_.output, "Raster to write.");
+    t.positional("INPUT", &o_.job.input, "Raster to read.").positional("OUTPUT", &o_.job.output, "Raster to write.");
     o_.filter.declare(t);
     o_.out.declare(t, "the input's type");
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {
-    const BandFilter filter = o_.filter.toFilter();
-    RasterDataset src = RasterDataset::open(o_.input, OpenOptions{o_.filter.wavelengths});
-    const BandSelection sel = selectRasterBands(src.info(), filter);
-    const WriteOptions w = o_.out.toWriteOptions(src.info().bands.front().dataType);
-    checkOutputs({{o_.output, "OUTPUT"}}, {{o_.input, "INPUT"}, {o_.filter.wavelengths, "--wavelengths"}}, w.overwrite);
-    if (!common.quiet)
-      std::cerr << fmt::format("Keeping {} of {} bands of {} ({} dropped)\n", sel.kept.size(), src.info().bandCount(),
-                               o_.input, sel.dropped.size());
-    writeBandSubset(src, sel, o_.output, w, progress);
+    SubsetOptions j = o_.job;
+    j.bands = o_.filter.toFilter();
+    j.wavelengths = o_.filter.wavelengths;
+    j.write = o_.out.toWriteOptions("Float32");
+    if (o_.out.outputType.empty()) j.write.outputType.clear();  // the job keeps the input's type
+    subsetFile(j, progress, common.log());
     return 0;
   }
 
  private:
-  SubsetOptions o_;
+  SubsetCommandOptions o_;
 };
 
 }  // namespace

@@ -130,6 +130,7 @@ double normalisationFactor(const Cube& reference, const std::string& mode, const
 // eval
 
 EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
+  checkOutputs({{o.perBandPath, "--per-band"}}, {{o.reference, "REFERENCE"}, {o.estimate, "ESTIMATE"}}, o.overwrite);
   const auto step = [&](double f) {
     if (progress && !progress(f, "eval")) throw Interrupted();
   };
@@ -191,6 +192,7 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
     q.ssim = ssimBands[k];
     r.perBand.push_back(q);
   }
+  if (!o.perBandPath.empty()) writeTextFileAtomically(o.perBandPath, r.perBandCsv(), o.overwrite, "--per-band");
   step(1.0);
   return r;
 }

@@ -29,6 +29,8 @@ struct EvalOptions {
   bool assumeAligned = false;
   int uiqiWindow = 32;             // sliding box of UIQI (img_qi's default is 8; HySure and hif use 32)
   int q2nBlock = 32;               // Q2n blocks and shift
+  std::string perBandPath;         // per-band CSV to write ("" = none)
+  bool overwrite = false;          // replace perBandPath
 };
 
 struct BandQuality {
