@@ -163,38 +163,3 @@ TEST(MetricEdges, ConstantAndZeroBands) {
   EXPECT_NEAR(q2n(g, g, {16, 16, false}), 1.0, 1e-9);  // identical cubes with a constant band: still 1
 }
 
-TEST(TilePlan, CoresPartitionTheGridOnWholeLrPixels) {
-  const int rows = 100, cols = 77, s = 3;
-  const TilePlan plan(rows, cols, 32, 7, s);
-  std::vector<int> hits(rows * cols, 0);
-  for (const Tile& t : plan.tiles()) {
-    EXPECT_EQ(t.core.row % s, 0);
-    EXPECT_EQ(t.core.col % s, 0);
-    EXPECT_LE(t.core.width, 30);  // 32 rounded down to a multiple of 3
-    EXPECT_LE(t.core.height, 30);
-    for (int r = t.core.row; r < t.core.row + t.core.height; ++r)
-      for (int c = t.core.col; c < t.core.col + t.core.width; ++c) ++hits[r * cols + c];
-    // The read window is the core plus 7 pixels of context, clipped to the grid.
-    EXPECT_EQ(t.read.row, std::max(0, t.core.row - 7));
-    EXPECT_EQ(t.read.col + t.read.width, std::min(cols, t.core.col + t.core.width + 7));
-  }
-  for (int h : hits) ASSERT_EQ(h, 1);
-  EXPECT_EQ(plan.tiles().size(), 4u * 3u);
-  // A tile for a budget: (side + 2 halo)^2 * bytes per pixel within the budget, a multiple of s.
-  const int side = tileSizeForBudget(64e6, 1000, 7, s);
-  EXPECT_EQ(side % s, 0);
-  EXPECT_LE((side + 14.0) * (side + 14.0) * 1000, 64e6);
-  EXPECT_GT((side + s + 14.0) * (side + s + 14.0) * 1000, 64e6);
-}
-
-TEST(Quicklook, KernelPictureShowsEachTapAsABlock) {
-  BlurKernel k = BlurKernel::gaussian(5, 1.0);
-  const Cube p = kernelPicture(k, 4);
-  ASSERT_EQ(p.rows, 20);
-  ASSERT_EQ(p.cols, 20);
-  EXPECT_EQ(p.at(0, 8, 8), 255.0f);   // the centre tap is the largest
-  EXPECT_EQ(p.at(0, 11, 11), 255.0f); // and fills its 4 x 4 block
-  EXPECT_LT(p.at(0, 0, 0), p.at(0, 4, 4));
-  EXPECT_EQ(p.at(0, 0, 0), p.at(0, 3, 3));
-  EXPECT_NEAR(p.at(0, 8, 4), std::round(k.at(2, 1) / k.at(2, 2) * 255.0), 0.5);
-}

@@ -1,0 +1,62 @@
+// lib/fusion/ClassicalFusion: GSA, GLP-HS and bicubic on a real Hyperion crop, whole and window by window.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "GeoTestData.h"
+#include "lib/core/Error.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spatial/Degradation.h"
+#include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralResponse.h"
+
+using namespace hsifuse;
+
+// Wald's protocol on the real crop: GSA must beat bicubic upsampling by a clear margin.
+TEST(Gsa, BeatsBicubicOnARealHyperionCrop) {
+  Cube z = test::hyperionCube();
+  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
+  const int s = 4;
+  Cube y = blurDownsample(z, BlurKernel::parse(test::dataPath("ual_motion_kernel_01_13x13.csv")), s);
+  addNoiseAtSnr(y, 40.0, 1);
+  Cube x = projectSpectrally(z, p.matrix());
+  Cube bicubic = upsample(y, s, Interpolation::Bicubic);
+  Cube gsa = fuseGsa(y, x, s);
+  const double pb = psnrUal(z, bicubic), pg = psnrUal(z, gsa);
+  // Measured (2026-11-25): bicubic 27.8 dB, GSA 37.4 dB.
+  EXPECT_GT(pg, pb + 5.0) << "bicubic " << pb << " GSA " << pg;
+  RecordProperty("psnr_bicubic", std::to_string(pb));
+  RecordProperty("psnr_gsa", std::to_string(pg));
+  EXPECT_LT(samDegrees(z, gsa), samDegrees(z, bicubic));
+}
+
+TEST(Streaming, ClassicalFusionWindowsEqualTheWholeScene) {
+  Cube z = test::hyperionCube();
+  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
+  const int s = 4;
+  Cube y = blurDownsample(z, BlurKernel::gaussian(9, 2.0), s);
+  Cube x = projectSpectrally(z, p.matrix());
+  for (auto method : {ClassicalFusion::Method::Bicubic, ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
+    const ClassicalFusion f(method, y, x, s);
+    const Cube whole = f.window({0, 0, 48, 48});
+    // Tiles of 20 x 20 (not a multiple of s) cover the scene; each must reproduce its part of the whole.
+    double worst = 0;
+    for (int r = 0; r < 48; r += 20)
+      for (int c = 0; c < 48; c += 20) {
+        const Window w{c, r, std::min(20, 48 - c), std::min(20, 48 - r)};
+        const Cube part = f.window(w), expected = whole.crop(w);
+        for (std::size_t i = 0; i < part.size(); ++i) worst = std::max(worst, double(std::fabs(part.data[i] - expected.data[i])));
+      }
+    EXPECT_LT(worst, 1e-6) << "method " << static_cast<int>(method);
+  }
+  // And the functions of the whole scene are the same fit.
+  const Cube gsa = fuseGsa(y, x, s), windowed = ClassicalFusion(ClassicalFusion::Method::Gsa, y, x, s).window({0, 0, 48, 48});
+  EXPECT_EQ(gsa.data, windowed.data);
+  EXPECT_GT(psnrUal(z, gsa), psnrUal(z, upsample(y, s, Interpolation::Bicubic)) + 3.0);
+  EXPECT_THROW(ClassicalFusion::parseMethod("gs", "--stage1"), InputError);
+}
