@@ -7,8 +7,8 @@
 
 #include "geo/RasterDataset.h"
 #include "lib/fusion/ClassicalFusion.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
@@ -60,8 +60,7 @@ int main(int argc, char** argv) {
       for (std::size_t i = 0; i < r.lossHistory.size(); i += std::max<std::size_t>(1, r.lossHistory.size() / 8))
         std::printf("  loss at step %d: %.6f\n", r.lossHistory[i].first, r.lossHistory[i].second);
     std::printf("steps %4d: PSNR %.3f dB, SAM %.3f, |D(Z^)-Y| %.5f, kernel L1 to truth %.3f, %.1f s\n", steps,
-                psnrUal(z, r.z), samDegrees(z, r.z), std::sqrt(std::pow(rmse8(y, dz) / 255, 2)),
-                kd, r.seconds);
+                psnrUal(z, r.z), samDegrees(z, r.z), std::sqrt(std::pow(rmse8(y, dz) / 255, 2)), kd, r.seconds);
   }
   return 0;
 }

@@ -11,8 +11,8 @@
 #include <random>
 
 #include "lib/core/Cube.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/TilePlan.h"
 #include "models/Networks.h"
 
@@ -113,10 +113,27 @@ void FullReferenceMetric(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(Metric(g, f));
   state.SetItemsProcessed(state.iterations() * side * side);
 }
-double ssimAll(const Cube& g, const Cube& f) { return ssimUal(g, f); }
-BENCHMARK(FullReferenceMetric<psnrUal>)->Name("MetricPsnr")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
-BENCHMARK(FullReferenceMetric<samDegrees>)->Name("MetricSam")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
-BENCHMARK(FullReferenceMetric<ssimAll>)->Name("MetricSsim")->Arg(128)->Arg(256)->Arg(512)->Unit(benchmark::kMillisecond);
+double ssimAll(const Cube& g, const Cube& f) {
+  return ssimUal(g, f);
+}
+BENCHMARK(FullReferenceMetric<psnrUal>)
+    ->Name("MetricPsnr")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(FullReferenceMetric<samDegrees>)
+    ->Name("MetricSam")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(FullReferenceMetric<ssimAll>)
+    ->Name("MetricSsim")
+    ->Arg(128)
+    ->Arg(256)
+    ->Arg(512)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

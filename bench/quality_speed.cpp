@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   initGdal();
-  const std::filesystem::path dir = argc > 2 ? argv[2] : std::filesystem::temp_directory_path() / "hsifuse_quality_speed";
+  const std::filesystem::path dir =
+      argc > 2 ? argv[2] : std::filesystem::temp_directory_path() / "hsifuse_quality_speed";
   std::filesystem::create_directories(dir);
   const RasterDataset src = RasterDataset::open(argv[1]);
   const int bands = std::min(84, src.info().bandCount()), rows = 750, cols = 990;

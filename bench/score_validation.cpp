@@ -29,7 +29,9 @@ Cube noisy(const Cube& c, double sigma) {
   return out;
 }
 
-Cube boxBlurred(const Cube& c, int size) { return blurDownsample(c, BlurKernel::box(size), 1); }
+Cube boxBlurred(const Cube& c, int size) {
+  return blurDownsample(c, BlurKernel::box(size), 1);
+}
 
 }  // namespace
 
@@ -39,18 +41,23 @@ int main(int argc, char** argv) {
   std::string fixedModel;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--block" && i + 1 < argc) block = std::atoi(argv[++i]);
-    else if (a == "--model" && i + 1 < argc) fixedModel = argv[++i];
-    else cubes.push_back(a);
+    if (a == "--block" && i + 1 < argc)
+      block = std::atoi(argv[++i]);
+    else if (a == "--model" && i + 1 < argc)
+      fixedModel = argv[++i];
+    else
+      cubes.push_back(a);
   }
   if (cubes.size() < (fixedModel.empty() ? 2u : 1u)) {
     std::fprintf(stderr, "usage: score_validation CUBE CUBE ... [--block N]\n");
     return 2;
   }
   initGdal();
-  const std::string model =
-      fixedModel.empty() ? (std::filesystem::temp_directory_path() / "hsifuse_score_validation.json").string() : fixedModel;
-  std::printf("| held-out cube | clean | n.01 | n.05 | n.10 | n.20 | box3 | box5 | box7 | crop | bicubic x2 | monotonic |\n");
+  const std::string model = fixedModel.empty()
+                                ? (std::filesystem::temp_directory_path() / "hsifuse_score_validation.json").string()
+                                : fixedModel;
+  std::printf(
+      "| held-out cube | clean | n.01 | n.05 | n.10 | n.20 | box3 | box5 | box7 | crop | bicubic x2 | monotonic |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int passed = 0;
   for (std::size_t h = 0; h < cubes.size(); ++h) {
@@ -74,7 +81,8 @@ int main(int argc, char** argv) {
     const Cube bicubic = upsample(blurDownsample(c, BlurKernel::gaussian(5, 1.0), 2), 2, Interpolation::Bicubic);
     v.push_back(score(c.crop({0, 0, bicubic.cols, bicubic.rows})));
     v.push_back(score(bicubic));
-    bool mono = v[1] > v[0] && v[2] > v[1] && v[3] > v[2] && v[4] > v[3] && v[5] > v[0] && v[6] > v[5] && v[7] > v[6] && v[9] > v[8];
+    bool mono = v[1] > v[0] && v[2] > v[1] && v[3] > v[2] && v[4] > v[3] && v[5] > v[0] && v[6] > v[5] && v[7] > v[6] &&
+                v[9] > v[8];
     passed += mono;
     std::printf("| %s |", std::filesystem::path(cubes[h]).filename().c_str());
     for (double x : v) std::printf(" %.2f |", x);

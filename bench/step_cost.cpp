@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
   setTorchThreads(threads);
   const Cube source = mirrorTiled(RasterDataset::open(argv[1]).read(), {0, 0, 384, 384});
   std::printf("%d threads, %d steps per run (validation off); scene 384 x 384 HR\n\n", threads, steps);
-  std::printf("| s | bands | patch (LR px) | HR values per step | steps/s | setup + final pass (s) | peak RSS so far (MB) |\n"
-              "|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| s | bands | patch (LR px) | HR values per step | steps/s | setup + final pass (s) | peak RSS so far (MB) |\n"
+      "|---|---|---|---|---|---|---|\n");
   for (int bands : {31, 128, 244}) {
     Cube z(bands, source.rows, source.cols);
     std::vector<SpectralBand> wl(bands);

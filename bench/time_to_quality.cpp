@@ -9,8 +9,8 @@
 #include <string>
 
 #include "geo/RasterDataset.h"
-#include "lib/fusion/ClassicalFusion.h"
 #include "lib/core/Error.h"
+#include "lib/fusion/ClassicalFusion.h"
 #include "lib/quality/Metrics.h"
 #include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
     const std::string modelPath = argc > 5 ? argv[5] : "none";
     setTorchThreads(2);
     const RasterDataset lrDs = RasterDataset::open(dir + "/lr.tif");
-    Cube y = lrDs.read(), x = RasterDataset::open(dir + "/msi.tif").read(), truth = RasterDataset::open(dir + "/truth.tif").read();
+    Cube y = lrDs.read(), x = RasterDataset::open(dir + "/msi.tif").read(),
+         truth = RasterDataset::open(dir + "/truth.tif").read();
     const int s = x.rows / y.rows;
     const auto p = SpectralResponse::fromSpec(argv[2], lrDs.info().spectralBands()).matrix();
     // The scale fuse works on: the HSI divided by its peak, the MSI by the same factor (X = P Z holds here).

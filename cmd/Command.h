@@ -12,9 +12,9 @@ namespace hsifuse {
 
 // Options every subcommand takes.
 struct CommonOptions {
-  bool quiet = false;                // -q/--quiet: no progress, no warnings
-  bool debug = false;                // --debug: let exceptions through
-  std::vector<std::string> config;   // --config KEY=VALUE (GDAL configuration options)
+  bool quiet = false;               // -q/--quiet: no progress, no warnings
+  bool debug = false;               // --debug: let exceptions through
+  std::vector<std::string> config;  // --config KEY=VALUE (GDAL configuration options)
   bool help = false;
   // Messages for stderr, one per line; none with --quiet.
   LogFn log() const;

@@ -46,7 +46,8 @@ BandFilter BandFilterOptions::toFilter() const {
 void OutputOptions::declare(OptionTable& table, const std::string& typeDefault) {
   table.text("of", &format, "FORMAT", "Output GDAL driver (GTiff, COG, ENVI, ...).")
       .repeated("co", &co, "KEY=VALUE", "GDAL creation option.")
-      .text("ot", &outputType, "TYPE", "Output data type (Byte, UInt16, Int16, Float32, ...); default: " + typeDefault + ".")
+      .text("ot", &outputType, "TYPE",
+            "Output data type (Byte, UInt16, Int16, Float32, ...); default: " + typeDefault + ".")
       .flag("overwrite", 0, &overwrite, "Replace the output if it exists.");
 }
 

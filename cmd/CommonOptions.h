@@ -22,10 +22,10 @@ struct BandFilterOptions {
 };
 
 struct OutputOptions {
-  std::string format = "GTiff";      // --of
-  std::vector<std::string> co;       // --co
-  std::string outputType;            // --ot ("" = the command's default)
-  bool overwrite = false;            // --overwrite
+  std::string format = "GTiff";  // --of
+  std::vector<std::string> co;   // --co
+  std::string outputType;        // --ot ("" = the command's default)
+  bool overwrite = false;        // --overwrite
 
   void declare(OptionTable& table, const std::string& typeDefault);
   WriteOptions toWriteOptions(const std::string& defaultType) const;

@@ -6,7 +6,8 @@ namespace hsifuse {
 
 void DeviceOptions::declare(OptionTable& table) {
   table.text("device", &device, "DEV", "auto, cpu, cuda or cuda:N (CUDA needs a CUDA LibTorch).")
-      .integer("num-threads", &threads, "N", "LibTorch threads (0: all cores).").range(0, 1024);
+      .integer("num-threads", &threads, "N", "LibTorch threads (0: all cores).")
+      .range(0, 1024);
 }
 
 std::string DeviceOptions::apply() const {

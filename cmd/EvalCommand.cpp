@@ -31,11 +31,15 @@ class EvalCommand : public Command {
   void declare(OptionTable& t) override {
     t.positional("REFERENCE", &o_.eval.reference, "Ground truth cube.")
         .positional("ESTIMATE", &o_.eval.estimate, "Fused cube.")
-        .number("ratio", &o_.eval.ratio, "S", "Resolution ratio for ERGAS (0: ERGAS not computed).").range(0, 1000)
-        .text("normalise", &o_.eval.normalise, "MODE", "paper (divide by the reference's max - min), none, or a number.")
+        .number("ratio", &o_.eval.ratio, "S", "Resolution ratio for ERGAS (0: ERGAS not computed).")
+        .range(0, 1000)
+        .text("normalise", &o_.eval.normalise, "MODE",
+              "paper (divide by the reference's max - min), none, or a number.")
         .flag("assume-aligned", 0, &o_.eval.assumeAligned, "Compare pixel grids without checking georeferencing.")
-        .integer("uiqi-window", &o_.eval.uiqiWindow, "N", "Sliding window of UIQI (img_qi uses 8, HySure 32).").range(2, 4096)
-        .integer("q2n-block", &o_.eval.q2nBlock, "N", "Block size and shift of Q2n.").range(2, 4096)
+        .integer("uiqi-window", &o_.eval.uiqiWindow, "N", "Sliding window of UIQI (img_qi uses 8, HySure 32).")
+        .range(2, 4096)
+        .integer("q2n-block", &o_.eval.q2nBlock, "N", "Block size and shift of Q2n.")
+        .range(2, 4096)
         .flag("json", 0, &o_.json, "Print one JSON document.")
         .text("per-band", &o_.eval.perBandPath, "CSV", "Write per-band RMSE, PSNR and SSIM to CSV.")
         .flag("overwrite", 0, &o_.eval.overwrite, "Replace the --per-band file if it exists.");
@@ -52,6 +56,8 @@ class EvalCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> makeEvalCommand() { return std::make_unique<EvalCommand>(); }
+std::unique_ptr<Command> makeEvalCommand() {
+  return std::make_unique<EvalCommand>();
+}
 
 }  // namespace hsifuse

@@ -25,41 +25,87 @@ class FuseCommand : public Command {
     return "Writes OUTPUT on the HR MSI grid over the overlap of the two inputs, with the kept HSI bands, their "
            "wavelengths, FWHM and descriptions, and the HSI's metadata, in the HSI's units. Methods: ual (the "
            "pretrained fusion module, then the per-scene unsupervised adaptation with a learned degeneration), "
-           "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, bicubic. When the inputs are in different CRSs, or the LR grid "
+           "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, bicubic. "
+           "When the inputs are in different CRSs, or the LR grid "
            "does not fall on whole HR pixels, the LR HSI is warped (--resampling) onto a grid aligned with the MSI's, "
            "with a pixel of exactly s MSI pixels, over the overlap less one LR pixel per side. Plain pixel grids "
-           "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). Memory follows --ram, not the scene: the LR HSI and the MSI are held whole, and everything with the HR grid and all HSI bands streams in tiles (--tile) that reproduce the whole-scene result (the classical fusions are fitted on the whole scene, the networks get a halo of their receptive field and, for bit-identical --seed runs whatever --ram, tiles of 192 HR pixels unless --ram cannot hold them). For the adaptation the first stage is written once to a temporary GeoTIFF beside OUTPUT (as large as OUTPUT in Float32) and removed at the end. The report's quality section is computed on the central window that --ram allows.";
+           "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). Memory follows --ram, not the "
+           "scene: the LR HSI and the MSI are held whole, and everything with the HR grid and all HSI bands streams in "
+           "tiles (--tile) that reproduce the whole-scene result (the classical fusions are fitted on the whole scene, "
+           "the networks get a halo of their receptive field and, for bit-identical --seed runs whatever --ram, tiles "
+           "of 192 HR pixels unless --ram cannot hold them). For the adaptation the first stage is written once to a "
+           "temporary GeoTIFF beside OUTPUT (as large as OUTPUT in Float32) and removed at the end. The report's "
+           "quality section is computed on the central window that --ram allows.";
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
         .positional("HR_MSI", &o_.job.msiPath, "High-resolution multispectral scene of the same place.")
         .positional("OUTPUT", &o_.job.outPath, "High-resolution hyperspectral output.")
-        .text("srf", &o_.job.srf, "NAME|CSV", "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted from the scene).")
+        .text("srf", &o_.job.srf, "NAME|CSV",
+              "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted "
+              "from the scene).")
         .text("msi-bands", &o_.job.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
-        .text("method", &o_.job.method, "NAME", "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with regression gains) or bicubic.")
-        .text("stage1", &o_.job.stage1, "NAME", "First stage: auto (the matching fusion module, GSA or GLP-HS, whichever scores best on the scene itself at reduced resolution; the report lists the scores), model, gsa, glp-hs or bicubic (dip: its module's input, default bicubic).")
-        .text("kernel", &o_.job.kernel, "auto|SPEC", "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on held-out LR pixels; the report lists them) or a known, fixed SPEC: gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 or a CSV.")
-        .text("model", &o_.job.model, "FILE|none", "Fusion weights (default: the shipped model that matches; ual falls back to none when none matches). none: UAL adapts the --stage1 estimate directly.")
-        .flag("finetune", 0, &o_.job.finetune, "Train the fusion module during the adaptation too (the paper's fine-tuning ablation).")
-        .number("fusion-lr", &o_.job.fusionLearningRate, "RATE", "Adam learning rate of the fusion module with --finetune or --method dip (0: 1e-4).").range(0, 1)
-        .integer("dip-width", &o_.job.dipWidth, "N", "Width of the new fusion module of --method dip.").range(1, 512)
-        .integer("scale", &o_.job.scale, "S", "Force the resolution ratio (0: from the grids).").range(0, 100)
-        .flag("assume-aligned", 0, &o_.job.assumeAligned, "Plain pixel grids without CRS, aligned at the top-left corner.")
-        .integer("steps", &o_.job.steps, "N", "Adaptation steps (ual).").range(0, 1000000)
-        .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).").range(0, 1)
-        .number("kernel-lr", &o_.job.kernelLearningRate, "RATE", "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).").range(-1, 1)
-        .integer("adapt-width", &o_.job.adaptWidth, "N", "Width of the adaptation module (0: 8).").range(0, 512)
-        .integer("patch", &o_.job.patchLr, "LR_PX", "Adaptation patch side in LR pixels (-1: 64, fewer where a step would pass 192 x 192 x 128 HR values, pixels x bands, or the whole scene when smaller; 0: whole scene).").range(-1, 4096)
-        .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.").range(0, 2147483647)
-        .text("resampling", &o_.job.resampling, "NAME", "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
-        .flag("fix-shift", 0, &o_.job.fixShift, "Move the HSI by the estimated residual shift (always estimated and reported).")
-        .integer("tile", &o_.job.tile, "PX", "Stream the scene in tiles of this side in HR pixels (0: chosen from --ram, at most 384).").range(0, 65536)
-        .number("ram", &o_.job.ramMb, "MB", "Memory budget of the whole process (peak RSS, the ~190 MB of the program included): the tile size and the report's quality window follow from it; a scene whose inputs and fixed buffers leave less than 32 MB for the tiles is refused.").range(1, 1e9)
+        .text("method", &o_.job.method, "NAME",
+              "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a "
+              "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
+              "regression gains) or bicubic.")
+        .text("stage1", &o_.job.stage1, "NAME",
+              "First stage: auto (the matching fusion module, GSA or GLP-HS, whichever scores best on the scene itself "
+              "at reduced resolution; the report lists the scores), model, gsa, glp-hs or bicubic (dip: its module's "
+              "input, default bicubic).")
+        .text("kernel", &o_.job.kernel, "auto|SPEC",
+              "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
+              "held-out LR pixels; the report lists them) or a known, fixed SPEC: gauss:SIZE:SIGMA, "
+              "aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 or a CSV.")
+        .text("model", &o_.job.model, "FILE|none",
+              "Fusion weights (default: the shipped model that matches; ual falls back to none when none matches). "
+              "none: UAL adapts the --stage1 estimate directly.")
+        .flag("finetune", 0, &o_.job.finetune,
+              "Train the fusion module during the adaptation too (the paper's fine-tuning ablation).")
+        .number("fusion-lr", &o_.job.fusionLearningRate, "RATE",
+                "Adam learning rate of the fusion module with --finetune or --method dip (0: 1e-4).")
+        .range(0, 1)
+        .integer("dip-width", &o_.job.dipWidth, "N", "Width of the new fusion module of --method dip.")
+        .range(1, 512)
+        .integer("scale", &o_.job.scale, "S", "Force the resolution ratio (0: from the grids).")
+        .range(0, 100)
+        .flag("assume-aligned", 0, &o_.job.assumeAligned,
+              "Plain pixel grids without CRS, aligned at the top-left corner.")
+        .integer("steps", &o_.job.steps, "N", "Adaptation steps (ual).")
+        .range(0, 1000000)
+        .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
+        .range(0, 1)
+        .number("kernel-lr", &o_.job.kernelLearningRate, "RATE",
+                "Adam learning rate of the degeneration kernel (-1: 5e-5; 0: fixed).")
+        .range(-1, 1)
+        .integer("adapt-width", &o_.job.adaptWidth, "N", "Width of the adaptation module (0: 8).")
+        .range(0, 512)
+        .integer("patch", &o_.job.patchLr, "LR_PX",
+                 "Adaptation patch side in LR pixels (-1: 64, fewer where a step would pass 192 x 192 x 128 HR values, "
+                 "pixels x bands, or the whole scene when smaller; 0: whole scene).")
+        .range(-1, 4096)
+        .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.")
+        .range(0, 2147483647)
+        .text("resampling", &o_.job.resampling, "NAME",
+              "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
+        .flag("fix-shift", 0, &o_.job.fixShift,
+              "Move the HSI by the estimated residual shift (always estimated and reported).")
+        .integer("tile", &o_.job.tile, "PX",
+                 "Stream the scene in tiles of this side in HR pixels (0: chosen from --ram, at most 384).")
+        .range(0, 65536)
+        .number("ram", &o_.job.ramMb, "MB",
+                "Memory budget of the whole process (peak RSS, the ~190 MB of the program included): the tile size and "
+                "the report's quality window follow from it; a scene whose inputs and fixed buffers leave less than 32 "
+                "MB for the tiles is refused.")
+        .range(1, 1e9)
 
         .text("report", &o_.job.reportPath, "FILE|-", "Write the run report (JSON) to FILE, or stdout with -.")
-        .text("quicklook", &o_.job.quicklookPath, "PNG", "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
-        .text("kernel-out", &o_.job.kernelOutPath, "CSV", "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).")
-        .text("kernel-png", &o_.job.kernelPngPath, "PNG", "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).");
+        .text("quicklook", &o_.job.quicklookPath, "PNG",
+              "Write an RGB quicklook of the output (bands nearest 640/550/470 nm, 2-98 % stretch).")
+        .text("kernel-out", &o_.job.kernelOutPath, "CSV",
+              "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).")
+        .text("kernel-png", &o_.job.kernelPngPath, "PNG",
+              "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out.declare(t, "Float32");
@@ -75,7 +121,8 @@ class FuseCommand : public Command {
     const std::string report = runFusionJob(f, progress, log);
     if (f.reportPath == "-") std::cout << report;
     if (!common.quiet)
-      std::cerr << "wrote " << f.outPath << (f.reportPath.empty() || f.reportPath == "-" ? "" : " and " + f.reportPath) << "\n";
+      std::cerr << "wrote " << f.outPath << (f.reportPath.empty() || f.reportPath == "-" ? "" : " and " + f.reportPath)
+                << "\n";
     return 0;
   }
 
@@ -85,6 +132,8 @@ class FuseCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> makeFuseCommand() { return std::make_unique<FuseCommand>(); }
+std::unique_ptr<Command> makeFuseCommand() {
+  return std::make_unique<FuseCommand>();
+}
 
 }  // namespace hsifuse

@@ -19,7 +19,9 @@ struct InfoCommandOptions {
 class InfoCommand : public Command {
  public:
   std::string name() const override { return "info"; }
-  std::string summary() const override { return "Describe a scene, a LR HSI / HR MSI pair, and their spectral response P."; }
+  std::string summary() const override {
+    return "Describe a scene, a LR HSI / HR MSI pair, and their spectral response P.";
+  }
   std::string description() const override {
     return "Prints size, bands, wavelength range and count, CRS, pixel size, nodata and data type of FILE. "
            "With FILE2 (FILE the low-resolution HSI, FILE2 the high-resolution MSI): the resolution ratio, whether "
@@ -35,7 +37,8 @@ class InfoCommand : public Command {
               "MSI response curves: sentinel2a, sentinel2b, landsat8, nikon_d700, or a CSV (wavelength_nm then one "
               "column per band); or a P matrix CSV (msi_band then one column per HSI band).")
         .number("min-coverage", &o_.job.minCoverage, "FRACTION",
-                "Drop MSI bands whose response the HSI covers less than this share of.").range(0, 1)
+                "Drop MSI bands whose response the HSI covers less than this share of.")
+        .range(0, 1)
         .text("p-out", &o_.job.pOut, "CSV", "Write P as CSV (the format --srf reads back).")
         .flag("json", 0, &o_.json, "Print one JSON document on stdout instead of text.");
     o_.filter.declare(t);
@@ -59,6 +62,8 @@ class InfoCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> makeInfoCommand() { return std::make_unique<InfoCommand>(); }
+std::unique_ptr<Command> makeInfoCommand() {
+  return std::make_unique<InfoCommand>();
+}
 
 }  // namespace hsifuse

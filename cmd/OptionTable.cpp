@@ -15,9 +15,12 @@ namespace {
 std::string roffEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
   }
   if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
   return out;
@@ -60,8 +63,7 @@ OptionTable& OptionTable::flag(const std::string& name, char shortName, bool* ta
 OptionTable& OptionTable::text(const std::string& name, std::string* target, const std::string& valueName,
                                const std::string& help) {
   add({name, 0, valueName, help, target->empty() ? "" : *target, false, false, false}).textTarget = target;
-  named_.add_options()(name.c_str(), po::value<std::string>(target)->default_value(*target, *target),
-                       help.c_str());
+  named_.add_options()(name.c_str(), po::value<std::string>(target)->default_value(*target, *target), help.c_str());
   return *this;
 }
 
@@ -96,9 +98,10 @@ OptionTable& OptionTable::repeated(const std::string& name, std::vector<std::str
 }
 
 OptionTable& OptionTable::list(const std::string& name, std::vector<std::string>* target, const std::string& valueName,
-                              const std::string& help) {
+                               const std::string& help) {
   add({name, 0, valueName + "...", help, "", false, false, true});
-  named_.add_options()(name.c_str(), po::value<std::vector<std::string>>(target)->composing()->multitoken(), help.c_str());
+  named_.add_options()(name.c_str(), po::value<std::vector<std::string>>(target)->composing()->multitoken(),
+                       help.c_str());
   return *this;
 }
 
@@ -131,7 +134,8 @@ void OptionTable::parse(const std::vector<std::string>& args) {
     if (e.textTarget && e.textTarget->rfind("--", 0) == 0)
       for (const Entry& other : entries_)
         if (!other.positional && *e.textTarget == "--" + other.name)
-          throw InputError(fmt::format("--{}: its value is missing (the next argument is the option {})", e.name, *e.textTarget));
+          throw InputError(
+              fmt::format("--{}: its value is missing (the next argument is the option {})", e.name, *e.textTarget));
   for (const Entry& e : entries_) {
     const double v = e.numberTarget ? *e.numberTarget : e.integerTarget ? *e.integerTarget : 0.0;
     if (e.numberTarget && std::isnan(v)) throw InputError(fmt::format("--{}: a number is needed, not nan", e.name));

@@ -10,7 +10,7 @@ namespace hsifuse {
 class OptionTable {
  public:
   struct Entry {
-    std::string name;       // long name, or the positional's name
+    std::string name;  // long name, or the positional's name
     char shortName = 0;
     std::string valueName;  // empty for flags
     std::string help;
@@ -29,8 +29,7 @@ class OptionTable {
   OptionTable& flag(const std::string& name, char shortName, bool* target, const std::string& help);
   OptionTable& text(const std::string& name, std::string* target, const std::string& valueName,
                     const std::string& help);
-  OptionTable& number(const std::string& name, double* target, const std::string& valueName,
-                      const std::string& help);
+  OptionTable& number(const std::string& name, double* target, const std::string& valueName, const std::string& help);
   OptionTable& integer(const std::string& name, int* target, const std::string& valueName, const std::string& help);
   // The allowed values of the number or integer option declared last, inclusive (like GDAL's
   // SetMinValueIncluded/SetMaxValueIncluded): parse() refuses others with exit 2 naming the option and the range,

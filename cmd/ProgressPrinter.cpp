@@ -13,7 +13,9 @@ namespace {
 
 std::atomic<bool> stopRequested{false};
 
-extern "C" void requestStop(int) { stopRequested = true; }
+extern "C" void requestStop(int) {
+  stopRequested = true;
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ ProgressFn makeStderrProgress(bool quiet) {
     if (stopRequested) return false;
     const int pct = static_cast<int>(f * 100 + 0.5);
     if (stage != st->stage) {
-      if (!st->stage.empty() && st->lastPercent < 100) std::fprintf(stderr, st->tty ? "\n" : "%s: done\n", st->stage.c_str());
+      if (!st->stage.empty() && st->lastPercent < 100)
+        std::fprintf(stderr, st->tty ? "\n" : "%s: done\n", st->stage.c_str());
       st->stage = stage;
       st->lastPercent = -1;
     }

@@ -45,6 +45,8 @@ class SubsetCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> makeSubsetCommand() { return std::make_unique<SubsetCommand>(); }
+std::unique_ptr<Command> makeSubsetCommand() {
+  return std::make_unique<SubsetCommand>();
+}
 
 }  // namespace hsifuse

@@ -25,7 +25,8 @@ class TrainCommand : public Command {
     return "Trains the mutual-guiding fusion module on pairs simulated on the fly from the CUBES (comma-separated "
            "GDAL files with wavelengths, spectrally resampled to the model's bands): random Gaussian blurs, random "
            "noise, flips and rotations, Adam with the learning rate decayed x0.7 every --decay-every steps, L1 loss. "
-           "Writes MODEL.safetensors (the weights as data only) and MODEL.safetensors.json (the sidecar: bands, MSI bands, P, scale, training data, command). "
+           "Writes MODEL.safetensors (the weights as data only) and MODEL.safetensors.json (the sidecar: bands, MSI "
+           "bands, P, scale, training data, command). "
            "A checkpoint is written every --checkpoint-every steps; --resume continues from it.";
   }
   void declare(OptionTable& t) override {
@@ -36,21 +37,34 @@ class TrainCommand : public Command {
         .text("band-grid", &o_.job.bandGrid, "NxA-B", "The model's HSI bands: N bands from A to B nm (31x400-700).")
         .text("validation", &o_.job.validation, "FILE", "Held-back cube for validation PSNR.")
         .text("stage1", &o_.job.stage1, "NAME", "What feeds the HSI branch: bicubic (the paper) or gsa.")
-        .integer("scale", &o_.job.scale, "S", "Resolution ratio.").range(1, 100)
-        .integer("width", &o_.job.width, "N", "Convolution width (paper: 64).").range(1, 512)
-        .integer("depth", &o_.job.depth, "M", "Conv blocks per mapping and guidance block (paper: 3).").range(1, 64)
-        .integer("steps", &o_.job.steps, "N", "Training steps.").range(0, 10000000)
-        .integer("batch", &o_.job.batch, "N", "Patches per step.").range(1, 4096)
-        .integer("patch", &o_.job.patch, "PX", "HR patch side (a multiple of the scale).").range(1, 8192)
-        .number("lr", &o_.job.lr, "RATE", "Initial Adam learning rate.").range(0, 1)
-        .integer("decay-every", &o_.job.decayEvery, "N", "Multiply the learning rate by 0.7 every N steps.").range(1, 2147483647)
-        .integer("checkpoint-every", &o_.job.checkpointEvery, "N", "Write the checkpoint every N steps.").range(1, 2147483647)
-        .integer("validate-every", &o_.job.validateEvery, "N", "Report the validation PSNR every N steps.").range(0, 2147483647)
-        .text("sigma-range", &o_.job.sigmaRange, "A-B", "Range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
+        .integer("scale", &o_.job.scale, "S", "Resolution ratio.")
+        .range(1, 100)
+        .integer("width", &o_.job.width, "N", "Convolution width (paper: 64).")
+        .range(1, 512)
+        .integer("depth", &o_.job.depth, "M", "Conv blocks per mapping and guidance block (paper: 3).")
+        .range(1, 64)
+        .integer("steps", &o_.job.steps, "N", "Training steps.")
+        .range(0, 10000000)
+        .integer("batch", &o_.job.batch, "N", "Patches per step.")
+        .range(1, 4096)
+        .integer("patch", &o_.job.patch, "PX", "HR patch side (a multiple of the scale).")
+        .range(1, 8192)
+        .number("lr", &o_.job.lr, "RATE", "Initial Adam learning rate.")
+        .range(0, 1)
+        .integer("decay-every", &o_.job.decayEvery, "N", "Multiply the learning rate by 0.7 every N steps.")
+        .range(1, 2147483647)
+        .integer("checkpoint-every", &o_.job.checkpointEvery, "N", "Write the checkpoint every N steps.")
+        .range(1, 2147483647)
+        .integer("validate-every", &o_.job.validateEvery, "N", "Report the validation PSNR every N steps.")
+        .range(0, 2147483647)
+        .text("sigma-range", &o_.job.sigmaRange, "A-B",
+              "Range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
         .text("kernel-size-range", &o_.job.sizeRange, "A-B", "Range of the random blur kernel sizes (paper: 5-15).")
-        .text("checkpoint", &o_.job.checkpoint, "FILE", "Checkpoint path (default: MODEL.safetensors.ckpt; data only, like the weights).")
+        .text("checkpoint", &o_.job.checkpoint, "FILE",
+              "Checkpoint path (default: MODEL.safetensors.ckpt; data only, like the weights).")
         .flag("resume", 0, &o_.job.resume, "Continue from the checkpoint.")
-        .integer("seed", &o_.job.seed, "N", "Random seed.").range(0, 2147483647)
+        .integer("seed", &o_.job.seed, "N", "Random seed.")
+        .range(0, 2147483647)
 
         .flag("overwrite", 0, &o_.job.overwrite, "Replace MODEL.safetensors if it exists.");
     o_.device.declare(t);
@@ -74,6 +88,8 @@ class TrainCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> makeTrainCommand() { return std::make_unique<TrainCommand>(); }
+std::unique_ptr<Command> makeTrainCommand() {
+  return std::make_unique<TrainCommand>();
+}
 
 }  // namespace hsifuse

@@ -65,8 +65,11 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
     out << ".SS " << c->name() << "\n" << c->description() << "\n" << t.manText();
   }
   out << ".SH ENVIRONMENT\n.TP\n.B HSIFUSE_DATA\nDirectory holding the shipped data (srf/ and others), when not "
-         "in the default place (its models/ folder holds shipped fusion models when HSIFUSE_MODELS is not set).\n.TP\n.B HSIFUSE_MODELS\nFolder of the shipped fusion models (NAME.safetensors with NAME.safetensors.json), searched before the "
-         "source tree's models/pretrained and the share directory's models/.\n.TP\n.B OMP_NUM_THREADS, OMP_WAIT_POLICY\nThreads of eval, score and the quality "
+         "in the default place (its models/ folder holds shipped fusion models when HSIFUSE_MODELS is not "
+         "set).\n.TP\n.B HSIFUSE_MODELS\nFolder of the shipped fusion models (NAME.safetensors with "
+         "NAME.safetensors.json), searched before the "
+         "source tree's models/pretrained and the share directory's models/.\n.TP\n.B OMP_NUM_THREADS, "
+         "OMP_WAIT_POLICY\nThreads of eval, score and the quality "
          "section of fuse; PASSIVE waiting keeps OpenMP threads from spinning when several runs share the cores.\n"
          ".SH EXIT STATUS\n.TP\n.B 0\nSuccess.\n.TP\n.B 1\nRuntime failure: a read or write that failed, a "
          "disk that filled up. No output file is left behind.\n.TP\n.B 2\nBad usage or bad input: an unknown "

@@ -5,8 +5,8 @@
 
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/spectral/BandSelection.h"
 #include "lib/core/Progress.h"
+#include "lib/spectral/BandSelection.h"
 
 namespace hsifuse {
 

@@ -28,14 +28,16 @@ WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int s, const
   if (!hr.geotransform || hr.crsWkt.empty())
     throw InputError(hr.path + ": co-registration needs a georeferenced MSI (CRS and geotransform)");
   const auto& g = *hr.geotransform;
-  if (g[2] != 0 || g[4] != 0) throw InputError(hr.path + ": a rotated MSI grid is not supported: warp it north-up first");
+  if (g[2] != 0 || g[4] != 0)
+    throw InputError(hr.path + ": a rotated MSI grid is not supported: warp it north-up first");
   const GridRelation rel = relateGrids(lr, hr);
   if (!rel.overlapHr) throw InputError(fmt::format("{} and {} do not overlap", lr.path, hr.path));
   // The overlap on the HR grid, one LR pixel in from each side, in whole LR pixels.
   const Window o = *rel.overlapHr;
   const int cols = (o.width - 2 * s) / s, rows = (o.height - 2 * s) / s;
   if (cols < 2 || rows < 2)
-    throw InputError(fmt::format("{} and {} overlap by less than 2 x 2 LR pixels of {} MSI pixels", lr.path, hr.path, s));
+    throw InputError(
+        fmt::format("{} and {} overlap by less than 2 x 2 LR pixels of {} MSI pixels", lr.path, hr.path, s));
   WarpedLr out;
   out.scale = s;
   out.resampling = resampling;
@@ -46,10 +48,25 @@ WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int s, const
 
   GDALDatasetH src = GDALOpen(lr.path.c_str(), GA_ReadOnly);
   if (!src) throw InputError(lr.path + ": cannot open for warping (" + takeGdalError() + ")");
-  std::vector<std::string> args{"-of", "VRT", "-t_srs", hr.crsWkt, "-te", fmt::format("{:.10g}", xmin),
-                                fmt::format("{:.10g}", ymin), fmt::format("{:.10g}", xmax), fmt::format("{:.10g}", ymax),
-                                "-ts", std::to_string(cols), std::to_string(rows), "-r", resampling, "-ot", "Float32",
-                                "-dstnodata", "nan", "-overwrite"};
+  std::vector<std::string> args{"-of",
+                                "VRT",
+                                "-t_srs",
+                                hr.crsWkt,
+                                "-te",
+                                fmt::format("{:.10g}", xmin),
+                                fmt::format("{:.10g}", ymin),
+                                fmt::format("{:.10g}", xmax),
+                                fmt::format("{:.10g}", ymax),
+                                "-ts",
+                                std::to_string(cols),
+                                std::to_string(rows),
+                                "-r",
+                                resampling,
+                                "-ot",
+                                "Float32",
+                                "-dstnodata",
+                                "nan",
+                                "-overwrite"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

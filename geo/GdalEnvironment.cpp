@@ -38,7 +38,9 @@ void initGdal() {
   });
 }
 
-void setGdalWarningSink(std::function<void(const std::string&)> sink) { warningSink() = std::move(sink); }
+void setGdalWarningSink(std::function<void(const std::string&)> sink) {
+  warningSink() = std::move(sink);
+}
 
 std::string takeGdalError() {
   std::string m = std::move(lastError);
@@ -57,8 +59,12 @@ double capGdalBlockCache(double megabytes) {
   return GDALGetCacheMax64() / (1024.0 * 1024.0);
 }
 
-std::string gdalVersion() { return GDALVersionInfo("RELEASE_NAME"); }
+std::string gdalVersion() {
+  return GDALVersionInfo("RELEASE_NAME");
+}
 
-std::string projVersion() { return proj_info().version; }
+std::string projVersion() {
+  return proj_info().version;
+}
 
 }  // namespace hsifuse

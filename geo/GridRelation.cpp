@@ -37,7 +37,9 @@ Extent reprojectedFootprint(const RasterInfo& lr, const RasterInfo& hr) {
   src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &dst));
-  if (!ct) throw InputError(lr.path + ": its CRS cannot be transformed to the CRS of " + hr.path + " (" + takeGdalError() + ")");
+  if (!ct)
+    throw InputError(lr.path + ": its CRS cannot be transformed to the CRS of " + hr.path + " (" + takeGdalError() +
+                     ")");
   Extent e = footprint(lr);
   const int n = 21;
   Extent out{INFINITY, INFINITY, -INFINITY, -INFINITY};
@@ -48,10 +50,12 @@ Extent reprojectedFootprint(const RasterInfo& lr, const RasterInfo& hr) {
     int ok[4] = {0, 0, 0, 0};
     ct->Transform(4, xs, ys, nullptr, ok);
     for (int k = 0; k < 4; ++k)
-      if (ok[k]) out = {std::min(out.xmin, xs[k]), std::min(out.ymin, ys[k]), std::max(out.xmax, xs[k]),
-                        std::max(out.ymax, ys[k])};
+      if (ok[k])
+        out = {std::min(out.xmin, xs[k]), std::min(out.ymin, ys[k]), std::max(out.xmax, xs[k]),
+               std::max(out.ymax, ys[k])};
   }
-  if (!std::isfinite(out.xmin)) throw InputError(lr.path + ": its footprint cannot be transformed to the CRS of " + hr.path);
+  if (!std::isfinite(out.xmin))
+    throw InputError(lr.path + ": its footprint cannot be transformed to the CRS of " + hr.path);
   return out;
 }
 
@@ -86,8 +90,9 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
       g.overlapLrRows = std::min(lr.height, hr.height / g.scale);
       g.overlapHr = Window{0, 0, g.overlapLrCols * g.scale, g.overlapLrRows * g.scale};
     } else {
-      g.note = "the size ratio is not the same integer along both axes: if the grids are aligned in a corner, "
-               "give the scale with --scale";
+      g.note =
+          "the size ratio is not the same integer along both axes: if the grids are aligned in a corner, "
+          "give the scale with --scale";
     }
     return g;
   }
@@ -113,8 +118,8 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
   }
   g.scale = integerScale(g.ratioX, g.ratioY);
   if (g.scale == 0)
-    g.note = fmt::format("the resolution ratio ({:.4f} x {:.4f}) is not within {:.0f}% of one integer",
-                         g.ratioX, g.ratioY, 100 * kIntegerRatioTolerance);
+    g.note = fmt::format("the resolution ratio ({:.4f} x {:.4f}) is not within {:.0f}% of one integer", g.ratioX,
+                         g.ratioY, 100 * kIntegerRatioTolerance);
 
   const Extent hrExt = footprint(hr);
   const Extent o{std::max(lrExt.xmin, hrExt.xmin), std::max(lrExt.ymin, hrExt.ymin), std::min(lrExt.xmax, hrExt.xmax),

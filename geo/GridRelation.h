@@ -13,15 +13,15 @@ namespace hsifuse {
 constexpr double kIntegerRatioTolerance = 0.01;
 
 struct GridRelation {
-  std::string method;     // "georeferenced", "georeferenced (LR reprojected to the HR CRS)", "pixel grids (no CRS)"
-  double ratioX = 0;      // LR pixel size / HR pixel size
+  std::string method;  // "georeferenced", "georeferenced (LR reprojected to the HR CRS)", "pixel grids (no CRS)"
+  double ratioX = 0;   // LR pixel size / HR pixel size
   double ratioY = 0;
-  int scale = 0;          // the rounded ratio, when both ratios agree and are near an integer; else 0
+  int scale = 0;  // the rounded ratio, when both ratios agree and are near an integer; else 0
   bool sameCrs = true;
   std::optional<Window> overlapHr;  // overlap on the HR grid (pixels); absent when the footprints miss
-  int overlapLrCols = 0;  // whole LR pixels inside the overlap (when scale > 0)
+  int overlapLrCols = 0;            // whole LR pixels inside the overlap (when scale > 0)
   int overlapLrRows = 0;
-  std::string note;       // what the user should know (ratio not integer, one CRS missing, ...)
+  std::string note;  // what the user should know (ratio not integer, one CRS missing, ...)
 };
 
 // Throws InputError when one raster has a CRS and the other does not, or a CRS cannot be converted.

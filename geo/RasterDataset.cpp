@@ -60,7 +60,8 @@ RasterInfo describe(GDALDataset& ds, const std::string& path) {
       copy.AutoIdentifyEPSG();
       auth = copy.GetAuthorityName(nullptr);
     }
-    if (auth && EQUAL(auth, "EPSG") && copy.GetAuthorityCode(nullptr)) info.epsg = std::atoi(copy.GetAuthorityCode(nullptr));
+    if (auth && EQUAL(auth, "EPSG") && copy.GetAuthorityCode(nullptr))
+      info.epsg = std::atoi(copy.GetAuthorityCode(nullptr));
   }
   std::array<double, 6> gt{};
   if (ds.GetGeoTransform(gt.data()) == CE_None) info.geotransform = gt;
@@ -87,7 +88,9 @@ RasterInfo describe(GDALDataset& ds, const std::string& path) {
 
 }  // namespace
 
-void RasterDataset::Closer::operator()(GDALDataset* ds) const { GDALClose(ds); }
+void RasterDataset::Closer::operator()(GDALDataset* ds) const {
+  GDALClose(ds);
+}
 
 RasterDataset::RasterDataset(RasterDataset&&) noexcept = default;
 RasterDataset& RasterDataset::operator=(RasterDataset&&) noexcept = default;
@@ -97,8 +100,7 @@ RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& op
   initGdal();
   std::error_code ec;
   const bool virtualPath = path.rfind("/vsi", 0) == 0;
-  if (!virtualPath && !std::filesystem::exists(path, ec))
-    throw InputError(path + ": no such file (check the path)");
+  if (!virtualPath && !std::filesystem::exists(path, ec)) throw InputError(path + ": no such file (check the path)");
   takeGdalError();
   GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
   if (!raw) {
@@ -113,7 +115,9 @@ RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& op
   return r;
 }
 
-Cube RasterDataset::read() const { return readWindow({0, 0, info_.width, info_.height}); }
+Cube RasterDataset::read() const {
+  return readWindow({0, 0, info_.width, info_.height});
+}
 
 Cube RasterDataset::readWindow(const Window& w, const std::vector<int>& bands) const {
   if (w.empty() || w.col < 0 || w.row < 0 || w.col + w.width > info_.width || w.row + w.height > info_.height)
@@ -124,13 +128,14 @@ Cube RasterDataset::readWindow(const Window& w, const std::vector<int>& bands) c
     for (int b = 1; b <= info_.bandCount(); ++b) bandMap.push_back(b);
   for (int b : bands) {
     if (b < 0 || b >= info_.bandCount())
-      throw InputError(fmt::format("{}: band {} does not exist (the file has {})", info_.path, b + 1, info_.bandCount()));
+      throw InputError(
+          fmt::format("{}: band {} does not exist (the file has {})", info_.path, b + 1, info_.bandCount()));
     bandMap.push_back(b + 1);
   }
   Cube cube(static_cast<int>(bandMap.size()), w.height, w.width);
   const GSpacing pixel = sizeof(float), line = pixel * w.width, band = line * w.height;
-  CPLErr err = ds_->RasterIO(GF_Read, w.col, w.row, w.width, w.height, cube.data.data(), w.width, w.height,
-                             GDT_Float32, static_cast<int>(bandMap.size()), bandMap.data(), pixel, line, band, nullptr);
+  CPLErr err = ds_->RasterIO(GF_Read, w.col, w.row, w.width, w.height, cube.data.data(), w.width, w.height, GDT_Float32,
+                             static_cast<int>(bandMap.size()), bandMap.data(), pixel, line, band, nullptr);
   if (err != CE_None) throw Error(info_.path + ": read failed (" + takeGdalError() + ")");
   return cube;
 }

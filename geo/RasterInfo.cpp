@@ -65,9 +65,10 @@ RasterInfo RasterInfo::selectBands(const std::vector<int>& indices) const {
 void RasterInfo::requireWavelengths(const std::string& purpose) const {
   for (int i = 0; i < bandCount(); ++i)
     if (!bands[i].spectral.hasWavelength())
-      throw InputError(path + ": band " + std::to_string(i + 1) + " has no wavelength, which " + purpose +
-                       " needs; add per-band 'wavelength' and 'wavelength_units' metadata, an ENVI "
-                       "'wavelength = {...}' list, or pass --wavelengths CSV (one row per band: wavelength_nm[,fwhm_nm])");
+      throw InputError(
+          path + ": band " + std::to_string(i + 1) + " has no wavelength, which " + purpose +
+          " needs; add per-band 'wavelength' and 'wavelength_units' metadata, an ENVI "
+          "'wavelength = {...}' list, or pass --wavelengths CSV (one row per band: wavelength_nm[,fwhm_nm])");
 }
 
 }  // namespace hsifuse

@@ -30,8 +30,8 @@ struct RasterInfo {
   std::string driver;
   int width = 0;
   int height = 0;
-  std::string crsWkt;               // empty when the raster has no CRS
-  std::optional<int> epsg;          // when the CRS has an EPSG code
+  std::string crsWkt;       // empty when the raster has no CRS
+  std::optional<int> epsg;  // when the CRS has an EPSG code
   std::string crsName;
   std::optional<std::array<double, 6>> geotransform;  // GDAL order; absent for plain pixel grids
   std::vector<BandInfo> bands;

@@ -33,7 +33,8 @@ GDALDriver* findDriver(const std::string& format) {
 GDALDataType findType(const std::string& name) {
   GDALDataType t = GDALGetDataTypeByName(name.c_str());
   if (t == GDT_Unknown || GDALDataTypeIsComplex(t))
-    throw InputError("--ot: '" + name + "' is not a GDAL data type (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64)");
+    throw InputError("--ot: '" + name +
+                     "' is not a GDAL data type (Byte, UInt16, Int16, UInt32, Int32, Float32, Float64)");
   return t;
 }
 

@@ -45,8 +45,8 @@ class RasterWriter {
   void abandon() noexcept;
 
   std::string path_;
-  std::string tempPath_;     // what is being written
-  std::string copyPath_;     // CreateCopy target for CreateCopy-only drivers
+  std::string tempPath_;  // what is being written
+  std::string copyPath_;  // CreateCopy target for CreateCopy-only drivers
   WriteOptions options_;
   RasterInfo layout_;
   GDALDataset* ds_ = nullptr;

@@ -29,8 +29,8 @@ double unitFactor(const char* unit, const std::string& path, const std::vector<d
   if (unit) {
     auto f = nanometresPerUnit(unit);
     if (!f)
-      throw InputError(fmt::format("{}: unknown wavelength unit '{}' (expected nm or um; override with --wavelengths CSV)",
-                                   path, unit));
+      throw InputError(fmt::format(
+          "{}: unknown wavelength unit '{}' (expected nm or um; override with --wavelengths CSV)", path, unit));
     return *f;
   }
   // No unit given: no optical sensor measures beyond 100 um or below 100 nm, so the values tell.
@@ -95,9 +95,10 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
     std::vector<double> wl = datasetList(ds, "wavelength", domain);
     if (!wl.empty()) {
       if (static_cast<int>(wl.size()) != n)
-        throw InputError(fmt::format("{}: the 'wavelength' list has {} values for {} bands (fix the header, or pass "
-                                     "--wavelengths CSV)",
-                                     path, wl.size(), n));
+        throw InputError(
+            fmt::format("{}: the 'wavelength' list has {} values for {} bands (fix the header, or pass "
+                        "--wavelengths CSV)",
+                        path, wl.size(), n));
       std::string fwDomain;
       std::vector<double> fw = datasetList(ds, "fwhm", fwDomain);
       if (!fw.empty() && static_cast<int>(fw.size()) != n)
@@ -170,7 +171,8 @@ void writeSpectralMetadata(const RasterInfo& info, GDALDataset& ds) {
   }
   if (!info.badBandList.empty()) {
     std::string bbl;
-    for (std::size_t b = 0; b < info.badBandList.size(); ++b) bbl += (b ? ", " : "") + std::to_string(info.badBandList[b]);
+    for (std::size_t b = 0; b < info.badBandList.size(); ++b)
+      bbl += (b ? ", " : "") + std::to_string(info.badBandList[b]);
     ds.SetMetadataItem("bbl", ("{" + bbl + "}").c_str(), "ENVI");
   }
 }

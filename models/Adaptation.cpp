@@ -1,5 +1,4 @@
 #include "models/Adaptation.h"
-#include "models/AdaptedModuleImpl.h"
 
 #include <fmt/format.h>
 
@@ -8,10 +7,11 @@
 #include <cmath>
 #include <random>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
-#include "lib/spatial/TilePlan.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/KernelEstimation.h"
+#include "lib/spatial/TilePlan.h"
+#include "models/AdaptedModuleImpl.h"
 #include "models/FusionModelImpl.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
@@ -67,11 +67,13 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
                        const ProgressFn& progress, FusionModel* fusionModel, const WindowSink& sink) {
   if (firstStage.rows != lrHsi.rows * s || firstStage.cols != lrHsi.cols * s || hrMsi.rows != firstStage.rows ||
       hrMsi.cols != firstStage.cols || firstStage.bands != lrHsi.bands)
-    throw InputError(fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
-                                 "scale {})",
-                                 firstStage.bands, firstStage.rows, firstStage.cols, lrHsi.bands, lrHsi.rows,
-                                 lrHsi.cols, hrMsi.bands, hrMsi.rows, hrMsi.cols, s));
-  if (p.size() != static_cast<std::size_t>(hrMsi.bands) || p.empty() || p[0].size() != static_cast<std::size_t>(lrHsi.bands))
+    throw InputError(
+        fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
+                    "scale {})",
+                    firstStage.bands, firstStage.rows, firstStage.cols, lrHsi.bands, lrHsi.rows, lrHsi.cols,
+                    hrMsi.bands, hrMsi.rows, hrMsi.cols, s));
+  if (p.size() != static_cast<std::size_t>(hrMsi.bands) || p.empty() ||
+      p[0].size() != static_cast<std::size_t>(lrHsi.bands))
     throw InputError("adaptation: P does not match the band counts");
   const auto start = std::chrono::steady_clock::now();
   torch::manual_seed(o.seed);
@@ -113,9 +115,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     const Window lrFit = kernelFitWindow(lrHsi.rows, lrHsi.cols, s, kKernelStartSideHr);
     const Window hrFit{lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s};
     const Cube stage = firstStage.read(hrFit);
-    degen = netWithKernel(estimateKernelLeastSquares(fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize)
-                                                                 : stage,
-                                                     lrHsi.crop(lrFit), kernelSizeFor(o, s), s, 20000, o.seed),
+    degen = netWithKernel(estimateKernelLeastSquares(
+                              fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize) : stage,
+                              lrHsi.crop(lrFit), kernelSizeFor(o, s), s, 20000, o.seed),
                           s);
   } else {
     degen = DegenerationNet(kernelSizeFor(o, s), s, o.kernelInitSigma > 0 ? o.kernelInitSigma : s / 2.0);
@@ -140,8 +142,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     return lastRead;
   };
   const torch::Tensor xpf =
-      fusionModel ? F::pad(xt, F::PadFuncOptions({margin + rf, pa + r + rf, margin + rf, pa + r + rf}).mode(torch::kReplicate))
-                  : torch::Tensor();
+      fusionModel
+          ? F::pad(xt, F::PadFuncOptions({margin + rf, pa + r + rf, margin + rf, pa + r + rf}).mode(torch::kReplicate))
+          : torch::Tensor();
   // Z~ over the padded rows [a, b) and columns [c, d).
   auto firstStageOver = [&](int a, int b, int c, int d) {
     if (!fusionModel) return readFirstStage(a - margin, b - margin, c - margin, d - margin);
@@ -153,8 +156,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   torch::optim::Adam optA(adapt->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
   std::unique_ptr<torch::optim::Adam> optF;
   if (fusionModel)
-    optF = std::make_unique<torch::optim::Adam>(fusion->parameters(),
-                                                torch::optim::AdamOptions(o.fusionLearningRate).weight_decay(o.fusionWeightDecay));
+    optF = std::make_unique<torch::optim::Adam>(
+        fusion->parameters(), torch::optim::AdamOptions(o.fusionLearningRate).weight_decay(o.fusionWeightDecay));
   std::unique_ptr<torch::optim::Adam> optK;
   if (o.learnKernel)
     optK = std::make_unique<torch::optim::Adam>(
@@ -166,11 +169,13 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   // Masks as 1 x 1 x rows x cols tensors (undefined when every pixel is valid).
   auto maskTensor = [&](const std::vector<std::uint8_t>& m, int rows, int cols) {
     if (m.empty()) return torch::Tensor();
-    if (m.size() != static_cast<std::size_t>(rows) * cols) throw Error("adaptation: a pixel mask does not match its grid");
+    if (m.size() != static_cast<std::size_t>(rows) * cols)
+      throw Error("adaptation: a pixel mask does not match its grid");
     std::vector<float> f(m.begin(), m.end());
     return torch::from_blob(f.data(), {1, 1, rows, cols}, torch::kFloat32).clone().to(device);
   };
-  const torch::Tensor lrMask = maskTensor(o.lrValid, lrHsi.rows, lrHsi.cols), hrMask = maskTensor(o.hrValid, hrMsi.rows, hrMsi.cols);
+  const torch::Tensor lrMask = maskTensor(o.lrValid, lrHsi.rows, lrHsi.cols),
+                      hrMask = maskTensor(o.hrValid, hrMsi.rows, hrMsi.cols);
   // Mean absolute error over the valid pixels (all bands), or the plain L1 loss without a mask.
   auto l1 = [](const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& m) {
     if (!m.defined()) return F::l1_loss(a, b);
@@ -189,7 +194,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     if (fusionModel) fusion->eval();
     torch::NoGradGuard g;
     auto apply = [&](const Window& w) {
-      auto zin = firstStageOver(margin - r + w.row, margin + r + w.row + w.height, margin - r + w.col, margin + r + w.col + w.width);
+      auto zin = firstStageOver(margin - r + w.row, margin + r + w.row + w.height, margin - r + w.col,
+                                margin + r + w.col + w.width);
       auto zhat = adapt->forward(zin);
       out(w, toCube(zhat.slice(2, r, r + w.height).slice(3, r, r + w.width) / norm));
     };
@@ -230,7 +236,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     validationAt.clear();
     for (int a : {(h - qh) / 4, 3 * (h - qh) / 4})
       for (int b : {(w - qw) / 4, 3 * (w - qw) / 4})
-        if (std::find(validationAt.begin(), validationAt.end(), std::pair{a, b}) == validationAt.end()) validationAt.emplace_back(a, b);
+        if (std::find(validationAt.begin(), validationAt.end(), std::pair{a, b}) == validationAt.end())
+          validationAt.emplace_back(a, b);
   }
   // The kept state: every learned tensor (adaptation module, kernel, fusion module in the loop), copied.
   std::vector<torch::Tensor> learned = adapt->parameters();

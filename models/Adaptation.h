@@ -12,17 +12,19 @@
 #include <string>
 #include <vector>
 
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
 #include "lib/core/Progress.h"
 #include "lib/core/WindowSource.h"
+#include "lib/spatial/BlurKernel.h"
 #include "models/AdaptedModule.h"
 
 namespace hsifuse {
 
 // Pixels of context one output pixel of a UAL network of depth M depends on, per side: M mapping 3x3 convs, M guidance
 // 3x3 convs and the output conv (the fusion and the adaptation module alike).
-inline constexpr int receptiveRadiusOfDepth(int depth) { return 2 * depth + 1; }
+inline constexpr int receptiveRadiusOfDepth(int depth) {
+  return 2 * depth + 1;
+}
 
 }  // namespace hsifuse
 
@@ -46,9 +48,10 @@ struct AdaptationOptions {
   double kernelWeightDecay = 1e-5;
   int kernelSize = 0;          // 0: 4 s (32 for s = 8, as in the paper); rounded up to a multiple of s
   double kernelInitSigma = 0;  // 0: s / 2 HR pixels (the Gaussian start)
-  bool kernelInitLeastSquares = true;  // start from the least-squares kernel of D(Z~) = Y (lib/spatial/KernelEstimation.h)
-  bool learnKernel = true;     // false: the fixed predefined kernel (ablation "fixed-kernel")
-  BlurKernel fixedKernel;      // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
+  bool kernelInitLeastSquares =
+      true;                 // start from the least-squares kernel of D(Z~) = Y (lib/spatial/KernelEstimation.h)
+  bool learnKernel = true;  // false: the fixed predefined kernel (ablation "fixed-kernel")
+  BlurKernel fixedKernel;   // used when !learnKernel (empty: UAL's 8x8, sigma sqrt 3)
   // When learning, the kernel to start from (e.g. lib/spatial/SceneKernel.h's choice); empty: the least-squares start
   // below (or the Gaussian one).
   BlurKernel startKernel;
@@ -56,7 +59,7 @@ struct AdaptationOptions {
   // examples/hypsen (24 x 24 LR) whole-scene steps reached 39.40 dB in 1500 steps where 4 patches of
   // 16 x 16 LR per step stayed at 38.98 dB (fusion-only: 38.99 dB). Callers that know the scale and the band
   // count use defaultPatchLr, which keeps a step's size bounded.
-  int patchLr = 64;            // patch side in LR pixels (0: the whole scene each step)
+  int patchLr = 64;  // patch side in LR pixels (0: the whole scene each step)
   int patchesPerStep = 1;
   // Best state, not last (issue #12): every validateEvery steps (and at step 0, where Z^ = Z~) the loss is
   // measured on a fixed validation set (the whole scene when a step sees it whole, else up to 4 fixed patches)
@@ -70,7 +73,7 @@ struct AdaptationOptions {
   // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
-  int tileSize = 0;             // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
+  int tileSize = 0;  // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
   // Time-to-quality curves (bench/): every `observeEvery` steps, `observe` gets the step, the seconds spent
   // so far (the observation itself excluded) and the current Z^ of the whole scene, in the inputs' units.
   int observeEvery = 0;
@@ -80,15 +83,15 @@ struct AdaptationOptions {
   double fusionWeightDecay = 0;
   std::uint64_t seed = 0;
   std::string device = "cpu";
-  int logEvery = 10;           // loss history resolution
+  int logEvery = 10;  // loss history resolution
 };
 
 struct AdaptationResult {
-  Cube z;                       // Z^, same units as the inputs
-  BlurKernel kernel;            // the estimated (or fixed) kernel
-  std::vector<std::pair<int, double>> lossHistory;  // (step, loss)
+  Cube z;                                                 // Z^, same units as the inputs
+  BlurKernel kernel;                                      // the estimated (or fixed) kernel
+  std::vector<std::pair<int, double>> lossHistory;        // (step, loss)
   std::vector<std::pair<int, double>> validationHistory;  // (steps done, validation loss); step 0 is Z~
-  int bestStep = 0;             // the steps done when the kept state was reached (0: the first stage itself)
+  int bestStep = 0;  // the steps done when the kept state was reached (0: the first stage itself)
   bool stoppedEarly = false;
   int stepsRun = 0;
   double seconds = 0;

@@ -31,12 +31,18 @@ int metadataInt(const TensorFile& f, const std::string& key, const std::string& 
 }  // namespace
 
 AdaptedModule::AdaptedModule(int bands, int width, int depth, float norm)
-    : bands_(bands), width_(width), depth_(depth), norm_(norm), impl_(std::make_unique<Impl>(AdaptationModule(bands, width, depth))) {}
+    : bands_(bands),
+      width_(width),
+      depth_(depth),
+      norm_(norm),
+      impl_(std::make_unique<Impl>(AdaptationModule(bands, width, depth))) {}
 AdaptedModule::AdaptedModule(AdaptedModule&&) noexcept = default;
 AdaptedModule& AdaptedModule::operator=(AdaptedModule&&) noexcept = default;
 AdaptedModule::~AdaptedModule() = default;
 
-int AdaptedModule::receptiveRadius() const { return receptiveRadiusOfDepth(depth_); }
+int AdaptedModule::receptiveRadius() const {
+  return receptiveRadiusOfDepth(depth_);
+}
 
 AdaptedModule AdaptedModule::load(const std::string& path) {
   const TensorFile f = readTensorFile(path);

@@ -12,9 +12,9 @@
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
 #include "lib/core/TensorFile.h"
-#include "models/ModuleWeights.h"
 #include "lib/spatial/TilePlan.h"
 #include "models/FusionModelImpl.h"
+#include "models/ModuleWeights.h"
 #include "models/TensorCube.h"
 
 namespace hsifuse {
@@ -27,11 +27,20 @@ std::string FusionModelInfo::toJson() const {
     wl.push_back(b.wavelengthNm);
     fw.push_back(b.hasFwhm() ? json(b.fwhmNm) : json(nullptr));
   }
-  json j{{"architecture", architecture}, {"width", width},          {"depth", depth},
-         {"scale", scale},               {"stage1", stage1},        {"hsi_wavelengths_nm", wl},
-         {"hsi_fwhm_nm", fw},            {"msi_bands", msiBands},   {"P", p},
-         {"training_data", trainingData}, {"command", command},     {"hsifuse_version", version},
-         {"steps", steps},               {"validation_psnr", validationPsnr},
+  json j{{"architecture", architecture},
+         {"width", width},
+         {"depth", depth},
+         {"scale", scale},
+         {"stage1", stage1},
+         {"hsi_wavelengths_nm", wl},
+         {"hsi_fwhm_nm", fw},
+         {"msi_bands", msiBands},
+         {"P", p},
+         {"training_data", trainingData},
+         {"command", command},
+         {"hsifuse_version", version},
+         {"steps", steps},
+         {"validation_psnr", validationPsnr},
          {"validation_psnr_stage1", validationPsnrStage1}};
   return j.dump(2) + "\n";
 }
@@ -66,10 +75,12 @@ FusionModelInfo FusionModelInfo::fromJson(const std::string& text, const std::st
     require(i.width >= 1 && i.width <= 512, fmt::format("width {} is outside 1..512", i.width));
     require(i.depth >= 1 && i.depth <= 64, fmt::format("depth {} is outside 1..64", i.depth));
     require(i.scale >= 1 && i.scale <= 100, fmt::format("scale {} is outside 1..100", i.scale));
-    require(!i.hsiBands.empty() && i.hsiBands.size() <= 2000, fmt::format("{} HSI bands (1..2000 allowed)", i.hsiBands.size()));
-    require(!i.msiBands.empty() && i.msiBands.size() <= 64, fmt::format("{} MSI bands (1..64 allowed)", i.msiBands.size()));
-    require(i.p.size() == i.msiBands.size(), "P has " + std::to_string(i.p.size()) + " rows for " +
-                                                 std::to_string(i.msiBands.size()) + " MSI bands");
+    require(!i.hsiBands.empty() && i.hsiBands.size() <= 2000,
+            fmt::format("{} HSI bands (1..2000 allowed)", i.hsiBands.size()));
+    require(!i.msiBands.empty() && i.msiBands.size() <= 64,
+            fmt::format("{} MSI bands (1..64 allowed)", i.msiBands.size()));
+    require(i.p.size() == i.msiBands.size(),
+            "P has " + std::to_string(i.p.size()) + " rows for " + std::to_string(i.msiBands.size()) + " MSI bands");
     for (const auto& row : i.p)
       require(row.size() == i.hsiBands.size(), "a row of P has " + std::to_string(row.size()) + " entries for " +
                                                    std::to_string(i.hsiBands.size()) + " HSI bands");
@@ -148,18 +159,22 @@ Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& 
   const torch::Device d(device);
   impl_->module->to(d);
   impl_->module->eval();
-  auto run = [&](const Cube& x, const Cube& z) { return toCube(impl_->module->forward(toTensor(x, d), toTensor(z, d))); };
+  auto run = [&](const Cube& x, const Cube& z) {
+    return toCube(impl_->module->forward(toTensor(x, d), toTensor(z, d)));
+  };
   if (tileSize <= 0 || (tileSize >= stage1.rows && tileSize >= stage1.cols)) return run(msi, stage1);
   const TilePlan plan(stage1.rows, stage1.cols, tileSize, receptiveRadius(), info_.scale);
-  return runTiled(plan, stage1.bands, [&](const Tile& t) { return run(msi.crop(t.read), stage1.crop(t.read)); },
-                  progress, "fusion");
+  return runTiled(
+      plan, stage1.bands, [&](const Tile& t) { return run(msi.crop(t.read), stage1.crop(t.read)); }, progress,
+      "fusion");
 }
 
 WindowSource FusionModel::outputSource(const Cube& msi, const WindowSource& stage1, const std::string& device) const {
   return {stage1.bands, stage1.rows, stage1.cols, [this, &msi, stage1, device](const Window& w) {
             const int h = receptiveRadius();
             const int c0 = std::max(0, w.col - h), r0 = std::max(0, w.row - h);
-            const Window read{c0, r0, std::min(stage1.cols, w.col + w.width + h) - c0, std::min(stage1.rows, w.row + w.height + h) - r0};
+            const Window read{c0, r0, std::min(stage1.cols, w.col + w.width + h) - c0,
+                              std::min(stage1.rows, w.row + w.height + h) - r0};
             const Cube z = infer(msi.crop(read), stage1.read(read), device);
             return z.crop({w.col - read.col, w.row - read.row, w.width, w.height});
           }};

@@ -9,8 +9,8 @@
 
 #include "lib/core/Cube.h"
 #include "lib/core/Progress.h"
-#include "lib/spectral/SpectralBand.h"
 #include "lib/core/WindowSource.h"
+#include "lib/spectral/SpectralBand.h"
 #include "models/Adaptation.h"
 
 namespace hsifuse {
@@ -28,8 +28,8 @@ struct FusionModelInfo {
   std::string command;
   std::string version;
   int steps = 0;
-  double validationPsnr = 0;          // on the held-back cube, dB (UAL PSNR)
-  double validationPsnrStage1 = 0;    // the stage-1 input alone on the same cube
+  double validationPsnr = 0;        // on the held-back cube, dB (UAL PSNR)
+  double validationPsnrStage1 = 0;  // the stage-1 input alone on the same cube
 
   std::string toJson() const;
   static FusionModelInfo fromJson(const std::string& text, const std::string& source);

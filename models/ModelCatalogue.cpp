@@ -30,7 +30,8 @@ std::vector<std::string> shippedModels() {
   const std::string dir = modelsDir();
   if (dir.empty()) return out;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".safetensors" && fs::exists(e.path().string() + ".json")) out.push_back(e.path().string());
+    if (e.path().extension() == ".safetensors" && fs::exists(e.path().string() + ".json"))
+      out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -20,14 +20,16 @@ void copyInto(torch::Tensor target, const std::string& name, const TensorFile& f
   if (!t) throw InputError(path + ": no tensor '" + name + "' (a file for another network or size)");
   const std::vector<std::int64_t> want(target.sizes().begin(), target.sizes().end());
   if (t->shape != want)
-    throw InputError(fmt::format("{}: tensor '{}' has shape [{}], the network needs [{}]", path, name, fmt::join(t->shape, ", "),
-                                 fmt::join(want, ", ")));
+    throw InputError(fmt::format("{}: tensor '{}' has shape [{}], the network needs [{}]", path, name,
+                                 fmt::join(t->shape, ", "), fmt::join(want, ", ")));
   const torch::Tensor source = torch::from_blob(const_cast<float*>(t->values.data()), target.sizes(), torch::kFloat32);
   torch::NoGradGuard noGrad;
   target.copy_(source.to(target.device()));
 }
 
-std::string stateKey(const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
+std::string stateKey(const torch::Tensor& p) {
+  return c10::guts::to_string(p.unsafeGetTensorImpl());
+}
 
 }  // namespace
 
@@ -36,7 +38,8 @@ void appendModuleWeights(const torch::nn::Module& module, const std::string& pre
   for (const auto& b : module.named_buffers()) out.tensors.push_back(toNamed(prefix + b.key(), b.value()));
 }
 
-void loadModuleWeights(torch::nn::Module& module, const std::string& prefix, const TensorFile& file, const std::string& path) {
+void loadModuleWeights(torch::nn::Module& module, const std::string& prefix, const TensorFile& file,
+                       const std::string& path) {
   for (auto& p : module.named_parameters()) copyInto(p.value(), prefix + p.key(), file, path);
   for (auto& b : module.named_buffers()) copyInto(b.value(), prefix + b.key(), file, path);
 }
@@ -53,7 +56,8 @@ void appendAdamState(const torch::optim::Adam& optimiser, const torch::nn::Modul
   }
 }
 
-void loadAdamState(torch::optim::Adam& optimiser, const torch::nn::Module& module, const TensorFile& file, const std::string& path) {
+void loadAdamState(torch::optim::Adam& optimiser, const torch::nn::Module& module, const TensorFile& file,
+                   const std::string& path) {
   auto& state = optimiser.state();
   for (const auto& p : module.named_parameters()) {
     const auto step = file.metadata.find("adam." + p.key() + ".step");

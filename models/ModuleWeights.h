@@ -15,11 +15,13 @@ void appendModuleWeights(const torch::nn::Module& module, const std::string& pre
 
 // Copies into `module` the tensors named prefix + each of its parameter and buffer names. Every one must be in
 // `file` with the same shape; InputError naming `path` otherwise (a file for another width, depth or band count).
-void loadModuleWeights(torch::nn::Module& module, const std::string& prefix, const TensorFile& file, const std::string& path);
+void loadModuleWeights(torch::nn::Module& module, const std::string& prefix, const TensorFile& file,
+                       const std::string& path);
 
 // Adam's moments per parameter ("adam.NAME.exp_avg", "adam.NAME.exp_avg_sq", the step in the metadata), for the
 // checkpoints of `train`; loadAdamState restores them onto the same module's parameters.
 void appendAdamState(const torch::optim::Adam& optimiser, const torch::nn::Module& module, TensorFile& out);
-void loadAdamState(torch::optim::Adam& optimiser, const torch::nn::Module& module, const TensorFile& file, const std::string& path);
+void loadAdamState(torch::optim::Adam& optimiser, const torch::nn::Module& module, const TensorFile& file,
+                   const std::string& path);
 
 }  // namespace hsifuse

@@ -75,8 +75,12 @@ DegenerationNetImpl::DegenerationNetImpl(int kernelSize, int scale, double initS
   kernel = register_parameter("kernel", (w / w.sum()).to(torch::kFloat32));
 }
 
-int DegenerationNetImpl::padBefore() const { return degradationPadding(k, s); }
-int DegenerationNetImpl::padAfter() const { return k - s - padBefore(); }
+int DegenerationNetImpl::padBefore() const {
+  return degradationPadding(k, s);
+}
+int DegenerationNetImpl::padAfter() const {
+  return k - s - padBefore();
+}
 
 torch::Tensor DegenerationNetImpl::forward(torch::Tensor z, bool padded) {
   const auto n = z.size(0), b = z.size(1);
@@ -86,8 +90,8 @@ torch::Tensor DegenerationNetImpl::forward(torch::Tensor z, bool padded) {
     x = F::pad(x, F::PadFuncOptions({pb, pa, pb, pa}).mode(torch::kReplicate));
   }
   // Space-to-depth: s*s channels at 1/s resolution, convolved with the unshuffled kernel.
-  auto xs = F::pixel_unshuffle(x, s);                                  // (n b) x s^2 x h' x w'
-  auto ws = F::pixel_unshuffle(kernel.view({1, 1, k, k}), s);          // 1 x s^2 x k/s x k/s
+  auto xs = F::pixel_unshuffle(x, s);                          // (n b) x s^2 x h' x w'
+  auto ws = F::pixel_unshuffle(kernel.view({1, 1, k, k}), s);  // 1 x s^2 x k/s x k/s
   auto y = F::conv2d(xs, ws);
   return y.reshape({n, b, y.size(2), y.size(3)});
 }

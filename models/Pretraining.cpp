@@ -6,15 +6,15 @@
 #include <filesystem>
 #include <random>
 
-#include "lib/spatial/BlurKernel.h"
-#include "lib/fusion/ClassicalFusion.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
 #include "lib/core/TensorFile.h"
-#include "models/ModuleWeights.h"
+#include "lib/fusion/ClassicalFusion.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "models/FusionModelImpl.h"
+#include "models/ModuleWeights.h"
 #include "models/TensorCube.h"
 
 namespace hsifuse {
@@ -136,8 +136,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     opt.step();
     const double l = loss.item<double>();
     running = std::isnan(running) ? l : 0.98 * running + 0.02 * l;
-    if (progress && !progress(double(step + 1) / o.steps, "train"))
-      throw Interrupted();
+    if (progress && !progress(double(step + 1) / o.steps, "train")) throw Interrupted();
     if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint(step + 1);
     if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();

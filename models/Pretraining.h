@@ -17,7 +17,7 @@ namespace hsifuse {
 struct PretrainOptions {
   int steps = 3000;
   int batch = 8;
-  int patch = 64;              // HR patch side, a multiple of the scale
+  int patch = 64;  // HR patch side, a multiple of the scale
   double learningRate = 1e-4;
   double decay = 0.7;
   int decayEvery = 1000;
@@ -25,7 +25,7 @@ struct PretrainOptions {
   double sigmaMin = 0.5, sigmaMax = 2.0;
   double snrMin = 30, snrMax = 40;  // dB; a quarter of the batches are noise-free
   int checkpointEvery = 100;
-  std::string checkpoint;      // path of the resumable checkpoint ("" = none)
+  std::string checkpoint;  // path of the resumable checkpoint ("" = none)
   bool resume = false;
   int validateEvery = 200;
   std::uint64_t seed = 0;

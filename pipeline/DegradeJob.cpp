@@ -38,8 +38,9 @@ Cube readTruth(const DegradeOptions& o, RasterInfo& info) {
   info.requireWavelengths("degrade (building P, resampling)");
   Cube z = src.read();
   if (!o.resampleTo.empty()) {
-    const std::vector<SpectralBand> to = std::filesystem::exists(o.resampleTo) ? readRasterInfo(o.resampleTo).spectralBands()
-                                                                              : parseBandGrid(o.resampleTo);
+    const std::vector<SpectralBand> to = std::filesystem::exists(o.resampleTo)
+                                             ? readRasterInfo(o.resampleTo).spectralBands()
+                                             : parseBandGrid(o.resampleTo);
     z = projectSpectrally(z, resamplingMatrix(info.spectralBands(), to));
     RasterInfo resampled = info.selectBands(std::vector<int>(to.size(), 0));
     for (std::size_t t = 0; t < to.size(); ++t) {
@@ -53,8 +54,8 @@ Cube readTruth(const DegradeOptions& o, RasterInfo& info) {
   }
   const int rows = z.rows / o.scale * o.scale, cols = z.cols / o.scale * o.scale;
   if (rows == 0 || cols == 0)
-    throw InputError(fmt::format("{}: {}x{} pixels is smaller than one LR pixel at --scale {}", o.input, z.cols, z.rows,
-                                 o.scale));
+    throw InputError(
+        fmt::format("{}: {}x{} pixels is smaller than one LR pixel at --scale {}", o.input, z.cols, z.rows, o.scale));
   info.width = cols;
   info.height = rows;
   return z.crop({0, 0, cols, rows});
@@ -88,7 +89,9 @@ RasterInfo msiLayout(const RasterInfo& info, const SpectralResponse& p, const st
   return msi;
 }
 
-std::string snrText(double db) { return std::isfinite(db) ? fmt::format("{:g}", db) : "inf"; }
+std::string snrText(double db) {
+  return std::isfinite(db) ? fmt::format("{:g}", db) : "inf";
+}
 
 }  // namespace
 
@@ -98,9 +101,10 @@ DegradeReport degradeFile(const DegradeOptions& o, const ProgressFn& progress) {
   if (o.lrOut.empty() || o.msiOut.empty()) throw InputError("--lr-out and --msi-out are required");
   const BlurKernel kernel = BlurKernel::parse(o.kernel);
   const double lrSnr = parseSnr(o.snrDb, "--snr-db"), msiSnr = parseSnr(o.msiSnrDb, "--msi-snr-db");
-  checkOutputs({{o.lrOut, "--lr-out"}, {o.msiOut, "--msi-out"}, {o.truthOut, "--truth-out"}},
-               {{o.input, "HR_HSI"}, {o.wavelengths, "--wavelengths"}, {o.srf, "--srf"}, {o.resampleTo, "--resample-to"}},
-               o.write.overwrite);
+  checkOutputs(
+      {{o.lrOut, "--lr-out"}, {o.msiOut, "--msi-out"}, {o.truthOut, "--truth-out"}},
+      {{o.input, "HR_HSI"}, {o.wavelengths, "--wavelengths"}, {o.srf, "--srf"}, {o.resampleTo, "--resample-to"}},
+      o.write.overwrite);
   auto step = [&](double f, const char* stage) {
     if (progress && !progress(f, stage)) throw Interrupted();
   };
@@ -125,12 +129,15 @@ DegradeReport degradeFile(const DegradeOptions& o, const ProgressFn& progress) {
   step(0.6, "degrade");
   // All three outputs or none: a later write that fails (or a stop) takes the earlier ones with it.
   FilesToRemoveOnFailure written;
-  writeWhole(o.lrOut, lrLayout(info, y, o.scale, fmt::format("LR HSI: kernel {}x{}, scale {}, SNR {} dB, seed {}", kernel.rows,
-                                                             kernel.cols, o.scale, snrText(lrSnr), seed)),
+  writeWhole(o.lrOut,
+             lrLayout(info, y, o.scale,
+                      fmt::format("LR HSI: kernel {}x{}, scale {}, SNR {} dB, seed {}", kernel.rows, kernel.cols,
+                                  o.scale, snrText(lrSnr), seed)),
              y, o.write);
   written.add(o.lrOut);
   step(0.8, "write");
-  writeWhole(o.msiOut, msiLayout(info, p, fmt::format("HR MSI = P Z with P from {}, SNR {} dB", o.srf, snrText(msiSnr))), x,
+  writeWhole(o.msiOut,
+             msiLayout(info, p, fmt::format("HR MSI = P Z with P from {}, SNR {} dB", o.srf, snrText(msiSnr))), x,
              o.write);
   written.add(o.msiOut);
   if (!o.truthOut.empty()) writeWhole(o.truthOut, info, z, o.write);

@@ -12,15 +12,15 @@ namespace hsifuse {
 // As the user gives them; degradeFile checks and parses them.
 struct DegradeOptions {
   std::string input;
-  std::string srf;                 // shipped name or CSV (curves or P)
+  std::string srf;  // shipped name or CSV (curves or P)
   int scale = 0;
-  std::string kernel = "ual8";     // lib/spatial/BlurKernel.h SPEC
-  std::string snrDb = "inf";       // LR HSI noise: dB, or inf/none for no noise
+  std::string kernel = "ual8";  // lib/spatial/BlurKernel.h SPEC
+  std::string snrDb = "inf";    // LR HSI noise: dB, or inf/none for no noise
   std::string msiSnrDb = "inf";
   std::string lrOut, msiOut;
-  std::string truthOut;            // optional: the (resampled, cropped) reference Z
-  std::string resampleTo;          // "" | FILE (its wavelengths) | NxA-B: spectral resampling first
-  std::string wavelengths;         // --wavelengths for the input
+  std::string truthOut;     // optional: the (resampled, cropped) reference Z
+  std::string resampleTo;   // "" | FILE (its wavelengths) | NxA-B: spectral resampling first
+  std::string wavelengths;  // --wavelengths for the input
   double minCoverage = 0.5;
   int seed = 0;
   WriteOptions write;

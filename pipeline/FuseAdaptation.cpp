@@ -20,7 +20,9 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // Every tile of `source` (cores of `tile` HR pixels, aligned to s) into `sink`.
 void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& sink, const ProgressFn& progress,
@@ -36,10 +38,12 @@ void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& 
 // The first stage computed once into a temporary GeoTIFF beside OUTPUT, for the adaptation to read by patches.
 // The returned dataset keeps the file open after its name is removed: even a run killed during the adaptation
 // (SIGKILL, no destructors) then leaves no scene-sized file behind.
-RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int tile, int s, const ProgressFn& progress) {
+RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int tile, int s,
+                             const ProgressFn& progress) {
   const WindowSource& stage = first.source;
   const fs::path out(o.outPath);
-  TemporaryFile file((out.parent_path() / fmt::format(".{}.hsifuse-stage1-{}.tif", out.filename().string(), ::getpid())).string());
+  TemporaryFile file(
+      (out.parent_path() / fmt::format(".{}.hsifuse-stage1-{}.tif", out.filename().string(), ::getpid())).string());
   try {
     RasterInfo layout;
     layout.width = stage.cols;
@@ -50,8 +54,9 @@ RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int 
     w.creationOptions = {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "INTERLEAVE=BAND", "BIGTIFF=IF_SAFER"};
     w.overwrite = true;  // our own temporary name
     RasterWriter writer(file.path(), layout, w);
-    streamTiles(stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); }, progress,
-                first.moduleApplied ? "fusion" : first.name);
+    streamTiles(
+        stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); }, progress,
+        first.moduleApplied ? "fusion" : first.name);
     writer.commit();
   } catch (const Interrupted&) {
     throw;
@@ -59,9 +64,10 @@ RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int 
     throw;
   } catch (const Error& e) {
     // The user named OUTPUT, not this file: say where it goes and how big it is.
-    throw Error(fmt::format("{}: cannot write the temporary first stage beside it ({:.1f} MB, Float32): {}; free space in "
-                            "that folder or write OUTPUT elsewhere",
-                            o.outPath, 4.0 * stage.bands * double(stage.rows) * stage.cols / 1e6, e.what()));
+    throw Error(
+        fmt::format("{}: cannot write the temporary first stage beside it ({:.1f} MB, Float32): {}; free space in "
+                    "that folder or write OUTPUT elsewhere",
+                    o.outPath, 4.0 * stage.bands * double(stage.rows) * stage.cols / 1e6, e.what()));
   }
   return RasterDataset::open(file.path());
 }
@@ -112,17 +118,20 @@ json adaptationReport(const AdaptationResult& r) {
   json hist = json::array(), validation = json::array();
   for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
   for (const auto& [step, loss] : r.validationHistory) validation.push_back({step, loss});
-  return {{"steps", r.stepsRun},         {"loss_history", hist},
-          {"validation_history", validation}, {"kept_step", r.bestStep},
-          {"stopped_early", r.stoppedEarly},  {"kernel_size", r.kernel.rows},
+  return {{"steps", r.stepsRun},
+          {"loss_history", hist},
+          {"validation_history", validation},
+          {"kept_step", r.bestStep},
+          {"stopped_early", r.stoppedEarly},
+          {"kernel_size", r.kernel.rows},
           {"kernel", r.kernel.w}};
 }
 
 }  // namespace
 
 std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                                     const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
-                                     json& report, json& seconds) {
+                                     const FuseScene& scene, int tile, const WindowSink& output,
+                                     const ProgressFn& progress, json& report, json& seconds) {
   const int s = scene.scale;
   auto t0 = Clock::now();
   if (isClassical(method) || method == FuseMethod::FusionOnly) {
@@ -141,8 +150,9 @@ std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, Ch
   chooseStartKernel(o, method, first, scene, a);
   if (first.kernel) report["kernel_choice"] = kernelReport(*first.kernel, a.learnKernel);
   const bool trainsFusion = method == FuseMethod::Dip || o.finetune;
-  const AdaptationResult r = adaptSceneStreamed(stageOnDisk, scene.y, scene.x, scene.p, s, a, output,
-                                                trainsFusion ? &*chosen.model : nullptr, scaledProgress(progress, 0.2, 0.9));
+  const AdaptationResult r =
+      adaptSceneStreamed(stageOnDisk, scene.y, scene.x, scene.p, s, a, output, trainsFusion ? &*chosen.model : nullptr,
+                         scaledProgress(progress, 0.2, 0.9));
   report["adaptation"] = adaptationReport(r);
   seconds["adaptation"] = secondsSince(t0);
   return r.kernel;

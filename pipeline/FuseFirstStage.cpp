@@ -13,7 +13,9 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // The first stage of ual and fixed-kernel (issue #12): --stage1 auto scores the matching fusion module, GSA and GLP-HS
 // on the scene itself and keeps the best; a classical name forces that fusion without a module, "model" forces the
@@ -60,11 +62,12 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
   // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
-  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y,
-                                                      scene.x, s,
-                                                      first.kernel && !isClassical(method) ? first.kernel->kernel : BlurKernel{});
+  first.classical =
+      std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y, scene.x, s,
+                                        first.kernel && !isClassical(method) ? first.kernel->kernel : BlurKernel{});
   const ClassicalFusion* classical = first.classical.get();
-  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols, [classical](const Window& w) { return classical->window(w); }};
+  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols,
+                           [classical](const Window& w) { return classical->window(w); }};
   first.source = first.classicalSource;
   if (isClassical(method)) return first;
   std::optional<FusionModel>& model = chosen.model;

@@ -40,23 +40,31 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   if (o.finetune && !canFinetune(method))
     throw InputError("--finetune: only --method ual or fixed-kernel fine-tune a fusion module");
   validateWriteOptions(o.write);
-  for (const auto& [path, option] : {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}})
+  for (const auto& [path, option] :
+       {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}})
     if (!path.empty() && !adaptsToScene(method))
       throw InputError(fmt::format("{}: only --method ual, dip or fixed-kernel have a kernel", option));
-  std::vector<NamedPath> inputs{{o.lrPath, "LR_HSI"}, {o.msiPath, "HR_MSI"}, {o.wavelengths, "--wavelengths"},
-                                 {o.srf, "--srf"}, {o.model, "--model"}};
+  std::vector<NamedPath> inputs{{o.lrPath, "LR_HSI"},
+                                {o.msiPath, "HR_MSI"},
+                                {o.wavelengths, "--wavelengths"},
+                                {o.srf, "--srf"},
+                                {o.model, "--model"}};
   for (const std::string& m : shippedModels()) {  // the default --model is chosen later, among these
     inputs.push_back({m, "a shipped model"});
     inputs.push_back({m + ".json", "a shipped model's sidecar"});
   }
-  checkOutputs({{o.outPath, "OUTPUT"}, {o.reportPath, "--report"}, {o.quicklookPath, "--quicklook"},
-                {o.kernelOutPath, "--kernel-out"}, {o.kernelPngPath, "--kernel-png"}},
+  checkOutputs({{o.outPath, "OUTPUT"},
+                {o.reportPath, "--report"},
+                {o.quicklookPath, "--quicklook"},
+                {o.kernelOutPath, "--kernel-out"},
+                {o.kernelPngPath, "--kernel-png"}},
                inputs, o.write.overwrite);
   return method;
 }
 
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
-  FuseInputs in{RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), RasterDataset::open(o.msiPath), {}, {}, {}, {}};
+  FuseInputs in{
+      RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), RasterDataset::open(o.msiPath), {}, {}, {}, {}};
   in.hsiSelection = selectRasterBands(in.lr.info(), o.bands);
   in.hsi = in.lr.info().selectBands(in.hsiSelection.kept);
   in.hsi.requireWavelengths("fuse (building P)");
@@ -77,23 +85,27 @@ MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& l
   // --srf estimate: P is fitted from the scene once it is read; until then only its row names count.
   r.estimate = toLower(o.srf) == "estimate";
   for (int k : r.msiKeep)
-    r.msiNames.push_back(msiInfo.bands[k].description.empty() ? fmt::format("band {}", k + 1) : msiInfo.bands[k].description);
+    r.msiNames.push_back(msiInfo.bands[k].description.empty() ? fmt::format("band {}", k + 1)
+                                                              : msiInfo.bands[k].description);
   const std::size_t hsiBands = in.hsiSelection.kept.size();
-  r.p = r.estimate ? SpectralResponse::fromRows("estimate", r.msiNames,
-                                                std::vector<std::vector<double>>(r.msiKeep.size(), std::vector<double>(hsiBands, 1.0)))
+  r.p = r.estimate ? SpectralResponse::fromRows(
+                         "estimate", r.msiNames,
+                         std::vector<std::vector<double>>(r.msiKeep.size(), std::vector<double>(hsiBands, 1.0)))
                    : SpectralResponse::fromSpec(o.srf, in.hsi.spectralBands());
   for (const auto& w : r.p.warnings()) log.say("Warning: " + w);
   if (r.p.matrix().size() != r.msiKeep.size())
-    throw InputError(fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
-                                 "with --msi-bands",
-                                 o.msiPath, r.msiKeep.size(), o.srf, r.p.matrix().size(),
-                                 fmt::format("{}", fmt::join(r.p.keptBandNames(), ","))));
+    throw InputError(
+        fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
+                    "with --msi-bands",
+                    o.msiPath, r.msiKeep.size(), o.srf, r.p.matrix().size(),
+                    fmt::format("{}", fmt::join(r.p.keptBandNames(), ","))));
   return r;
 }
 
 ChosenModel chooseModel(const FuseOptions& o, FuseMethod method, const std::vector<SpectralBand>& hsiBands,
                         const std::vector<std::string>& msiBands, int s, FuseLog& log) {
-  const std::string noModuleToTune = "--finetune: there is no fusion module to fine-tune without a model; pass --model FILE";
+  const std::string noModuleToTune =
+      "--finetune: there is no fusion module to fine-tune without a model; pass --model FILE";
   if (!usesPretrainedModule(method)) return {std::nullopt, "none"};
   if (o.model == "none") {
     if (o.finetune) throw InputError(noModuleToTune);
@@ -102,12 +114,14 @@ ChosenModel chooseModel(const FuseOptions& o, FuseMethod method, const std::vect
   // The sidecar alone decides; only the chosen model's weights are read.
   const std::string path = o.model.empty() ? matchingShippedModel(hsiBands, msiBands, s) : o.model;
   if (path.empty()) {
-    const std::string what = fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: {})",
-                                         hsiBands.size(), fmt::join(msiBands, ","), s, shippedModelNames());
+    const std::string what =
+        fmt::format("no shipped model matches these {} HSI bands, MSI bands {} and scale {} (shipped: {})",
+                    hsiBands.size(), fmt::join(msiBands, ","), s, shippedModelNames());
     if (method == FuseMethod::FusionOnly)
       throw InputError(what + "; train one with 'hsi-fuse train' and pass --model, or use --method gsa");
     if (o.finetune) throw InputError(what + "; " + noModuleToTune);
-    log.say("Note: " + what + "; UAL adapts a classical first stage instead (--model none); train a model with "
+    log.say("Note: " + what +
+            "; UAL adapts a classical first stage instead (--model none); train a model with "
             "'hsi-fuse train' and pass --model to use a fusion module");
     return {std::nullopt, "none"};
   }

@@ -12,12 +12,12 @@ namespace hsifuse {
 namespace {
 
 constexpr std::array<std::pair<FuseMethod, const char*>, 7> kNames{{{FuseMethod::Ual, "ual"},
-                                                                      {FuseMethod::FixedKernel, "fixed-kernel"},
-                                                                      {FuseMethod::Dip, "dip"},
-                                                                      {FuseMethod::FusionOnly, "fusion-only"},
-                                                                      {FuseMethod::Gsa, "gsa"},
-                                                                      {FuseMethod::GlpHs, "glp-hs"},
-                                                                      {FuseMethod::Bicubic, "bicubic"}}};
+                                                                    {FuseMethod::FixedKernel, "fixed-kernel"},
+                                                                    {FuseMethod::Dip, "dip"},
+                                                                    {FuseMethod::FusionOnly, "fusion-only"},
+                                                                    {FuseMethod::Gsa, "gsa"},
+                                                                    {FuseMethod::GlpHs, "glp-hs"},
+                                                                    {FuseMethod::Bicubic, "bicubic"}}};
 
 }  // namespace
 
@@ -39,11 +39,17 @@ std::string methodName(FuseMethod m) {
   return "?";
 }
 
-bool isClassical(FuseMethod m) { return m == FuseMethod::Gsa || m == FuseMethod::GlpHs || m == FuseMethod::Bicubic; }
-bool adaptsToScene(FuseMethod m) { return m == FuseMethod::Ual || m == FuseMethod::FixedKernel || m == FuseMethod::Dip; }
+bool isClassical(FuseMethod m) {
+  return m == FuseMethod::Gsa || m == FuseMethod::GlpHs || m == FuseMethod::Bicubic;
+}
+bool adaptsToScene(FuseMethod m) {
+  return m == FuseMethod::Ual || m == FuseMethod::FixedKernel || m == FuseMethod::Dip;
+}
 bool usesPretrainedModule(FuseMethod m) {
   return m == FuseMethod::Ual || m == FuseMethod::FixedKernel || m == FuseMethod::FusionOnly;
 }
-bool canFinetune(FuseMethod m) { return m == FuseMethod::Ual || m == FuseMethod::FixedKernel; }
+bool canFinetune(FuseMethod m) {
+  return m == FuseMethod::Ual || m == FuseMethod::FixedKernel;
+}
 
 }  // namespace hsifuse

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/quality/Qnr.h"
 #include "lib/quality/Quicklook.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/TilePlan.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/JsonNumbers.h"
@@ -30,8 +30,8 @@ void writeBytePng(const std::string& path, const RasterInfo& layout, const Cube&
 }
 
 // An RGB PNG of the output on its grid from its three quicklook bands (`chosen`); returns the report entry.
-json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const RasterInfo& hsi, const RasterInfo& layout,
-                    const std::string& path, bool overwrite) {
+json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const RasterInfo& hsi,
+                    const RasterInfo& layout, const std::string& path, bool overwrite) {
   const Cube rgb = stretchRgb(rgbBands);
   RasterInfo ql = layout;
   ql.bands.clear();
@@ -40,7 +40,10 @@ json writeQuicklook(const Cube& rgbBands, const std::vector<int>& chosen, const 
   for (int k = 0; k < 3; ++k) {
     BandInfo b;
     b.dataType = "Byte";
-    b.description = std::string(k == 0 ? "red" : k == 1 ? "green" : "blue") + " (" + hsi.bands[chosen[k]].description + ")";
+    b.description = std::string(k == 0   ? "red"
+                                : k == 1 ? "green"
+                                         : "blue") +
+                    " (" + hsi.bands[chosen[k]].description + ")";
     b.spectral = hsi.bands[chosen[k]].spectral;
     ql.bands.push_back(b);
   }
@@ -87,14 +90,15 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   return layout;
 }
 
-OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, const MemoryPlan& memory,
-                         float nodataValue)
+OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene,
+                         const MemoryPlan& memory, float nodataValue)
     : writer_(o.outPath, layout, o.write),
       peak_(scene.peak),
       hrValid_(scene.hrValid),
       nodataValue_(nodataValue),
       cols_(scene.hrWin.width) {
-  if (!o.reportPath.empty()) qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
+  if (!o.reportPath.empty())
+    qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
   if (!o.quicklookPath.empty()) {
     rgb_ = quicklookBands(layout.spectralBands(), layout.bandCount());
     rgbBands_ = Cube(3, scene.hrWin.height, scene.hrWin.width);
@@ -131,16 +135,24 @@ json qualitySection(const Cube& z, const Window& q, const FuseScene& scene, cons
       for (int c = 0; c < q.width; ++c)
         valid.push_back(scene.hrValid[static_cast<std::size_t>(q.row + r) * scene.hrWin.width + q.col + c]);
   const ScoreResult nr = scoreCube(z, normalisationFactor(z, "paper", valid, "output"), hsi.spectralBands(), valid, {});
-  json out{{"nr_score", finiteOrNull(nr.score)}, {"nr_blocks", nr.blocks}, {"nr_pan_weights", nr.panWeights},
+  json out{{"nr_score", finiteOrNull(nr.score)},
+           {"nr_blocks", nr.blocks},
+           {"nr_pan_weights", nr.panWeights},
            {"window", {q.col, q.row, q.width, q.height}}};
   if (!valid.empty()) {
     out["qnr"] = nullptr;  // QNR's block statistics have no rule for nodata
-    line = fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score);
+    line =
+        fmt::format("quality: NR score {:.3f} (lower is better); QNR not computed (the inputs have nodata)", nr.score);
   } else {
     const int block = std::min({32, z.rows, z.cols});
     const QnrResult r = qnrIndices(z, y, x, s, estimatedKernel ? *estimatedKernel : mtfGaussian(s), block, progress);
-    out.update({{"qnr", r.qnr}, {"d_lambda", r.dLambda}, {"d_s", r.dS}, {"hqnr", r.hqnr}, {"d_lambda_khan", r.dLambdaKhan},
-                {"qnr_block", block}, {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
+    out.update({{"qnr", r.qnr},
+                {"d_lambda", r.dLambda},
+                {"d_s", r.dS},
+                {"hqnr", r.hqnr},
+                {"d_lambda_khan", r.dLambdaKhan},
+                {"qnr_block", block},
+                {"qnr_kernel", estimatedKernel ? "estimated" : "mtf-gaussian-0.29"}});
     line = fmt::format("quality: NR score {:.3f} (lower is better), QNR {:.4f}", nr.score, r.qnr);
   }
   if (!(q == Window{0, 0, scene.hrWin.width, scene.hrWin.height}))
@@ -151,7 +163,8 @@ json qualitySection(const Cube& z, const Window& q, const FuseScene& scene, cons
 void writeSideOutputs(const FuseOptions& o, const OutputTiles& tiles, const RasterInfo& hsi, const RasterInfo& layout,
                       const std::optional<BlurKernel>& kernel, FilesToRemoveOnFailure& written, json& report) {
   if (!o.quicklookPath.empty()) {
-    report["quicklook"] = writeQuicklook(tiles.rgbBands(), tiles.rgb(), hsi, layout, o.quicklookPath, o.write.overwrite);
+    report["quicklook"] =
+        writeQuicklook(tiles.rgbBands(), tiles.rgb(), hsi, layout, o.quicklookPath, o.write.overwrite);
     written.add(o.quicklookPath);
   }
   if (!o.kernelOutPath.empty() && kernel) {

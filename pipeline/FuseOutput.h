@@ -9,10 +9,10 @@
 
 #include "geo/RasterWriter.h"
 #include "lib/core/AtomicOutput.h"
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
 #include "lib/core/PixelMask.h"
 #include "lib/core/WindowSource.h"
+#include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 

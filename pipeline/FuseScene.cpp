@@ -8,14 +8,14 @@
 #include <fstream>
 
 #include "geo/GdalEnvironment.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
 #include "lib/fusion/FirstStageChoice.h"
-#include "lib/spectral/Radiometry.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
-#include "lib/spectral/ResponseEstimation.h"
 #include "lib/spatial/ShiftEstimation.h"
 #include "lib/spatial/TilePlan.h"
+#include "lib/spectral/Radiometry.h"
+#include "lib/spectral/ResponseEstimation.h"
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
 
@@ -53,7 +53,9 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   mi.adapts = adaptsToScene(method);
   mi.trainsFusion = dip || o.finetune;
   mi.usesNetworks = !isClassical(method);
-  mi.patchLr = o.patchLr > 0 ? o.patchLr : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands) : std::max(lrWin.width, lrWin.height);
+  mi.patchLr = o.patchLr > 0   ? o.patchLr
+               : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands)
+                               : std::max(lrWin.width, lrWin.height);
   mi.adaptRadius = receptiveRadiusOfDepth(AdaptationOptions{}.depth);
   mi.fusionRadius = model ? model->receptiveRadius() : receptiveRadiusOfDepth(FusionModelInfo{}.depth);
   mi.netRadius = mi.usesNetworks ? (model ? model->receptiveRadius() : mi.adaptRadius) : 0;
@@ -110,8 +112,8 @@ void checkShift(const FuseOptions& o, FuseScene& scene, json& report, FuseLog& l
   if (scene.y.rows * s < 16 || scene.y.cols * s < 16) return;
   const ShiftEstimate d = estimateShift(scene.x, scene.y, scene.p, s);
   report["shift"] = {{"dx_hr_pixels", d.dx}, {"dy_hr_pixels", d.dy}, {"peak", d.peak}, {"corrected", o.fixShift}};
-  log.say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy, d.peak,
-                      o.fixShift ? "; corrected" : ""));
+  log.say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy,
+                      d.peak, o.fixShift ? "; corrected" : ""));
   if (o.fixShift)
     scene.y = shifted(scene.y, d.dx / s, d.dy / s);
   else if (std::hypot(d.dx, d.dy) > 0.5)
@@ -126,14 +128,19 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
   const MemoryPlan memory = planMemory(mi);
   if (memory.budgetLimited) {
     report["tiles"]["budget_limited"] = true;
-    log.say(fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ "
-                        "in float rounding from runs with a larger --ram",
-                        o.ramMb, memory.tile, memory.canonicalTile));
+    log.say(
+        fmt::format("Warning: --ram {:.0f} allows tiles of {} HR pixels, under the usual {}: the output may differ "
+                    "in float rounding from runs with a larger --ram",
+                    o.ramMb, memory.tile, memory.canonicalTile));
   }
   const Window& hrWin = in.grid.hrWin;
   const TilePlan plan(hrWin.height, hrWin.width, std::max(memory.tile, mi.scale), mi.netRadius, mi.scale);
-  report["tiles"].update({{"tile", memory.tile}, {"halo", mi.netRadius}, {"count", plan.tiles().size()},
-                          {"held_mb", memory.heldMb}, {"program_mb", mi.programMb}, {"gdal_cache_mb", mi.gdalCacheMb},
+  report["tiles"].update({{"tile", memory.tile},
+                          {"halo", mi.netRadius},
+                          {"count", plan.tiles().size()},
+                          {"held_mb", memory.heldMb},
+                          {"program_mb", mi.programMb},
+                          {"gdal_cache_mb", mi.gdalCacheMb},
                           {"ram_mb", o.ramMb}});
   log.say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), memory.tile, memory.tile,
                       mi.netRadius));

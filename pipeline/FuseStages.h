@@ -20,14 +20,14 @@
 
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/spectral/BandSelection.h"
-#include "lib/spatial/BlurKernel.h"
-#include "lib/fusion/ClassicalFusion.h"
 #include "lib/core/Cube.h"
 #include "lib/core/PixelMask.h"
-#include "lib/spatial/SceneKernel.h"
-#include "lib/spectral/SpectralResponse.h"
 #include "lib/core/WindowSource.h"
+#include "lib/fusion/ClassicalFusion.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spatial/SceneKernel.h"
+#include "lib/spectral/BandSelection.h"
+#include "lib/spectral/SpectralResponse.h"
 #include "models/FusionModel.h"
 #include "pipeline/FuseMethod.h"
 #include "pipeline/FusionJob.h"
@@ -100,11 +100,11 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohma
 // 7. What feeds the adaptation (or is the output): the classical fusion fitted on the scene and, when a fusion module
 // runs, its output over it. `report` gets "first_stage" (the choice's scores) and "model".
 struct FirstStage {
-  std::string name;                     // bicubic | gsa | glp-hs: the classical part
-  std::optional<SceneKernel> kernel;    // the scene's kernel (methods that adapt, and fusion-only's auto choice)
+  std::string name;                            // bicubic | gsa | glp-hs: the classical part
+  std::optional<SceneKernel> kernel;           // the scene's kernel (methods that adapt, and fusion-only's auto choice)
   std::unique_ptr<ClassicalFusion> classical;  // a stable address: the sources read through it
-  WindowSource classicalSource, source;  // source: Z~ (or, when the module trains in the loop, its input)
-  bool moduleApplied = false;            // source runs the fusion module
+  WindowSource classicalSource, source;        // source: Z~ (or, when the module trains in the loop, its input)
+  bool moduleApplied = false;                  // source runs the fusion module
 };
 FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
                              int tile, nlohmann::json& report, nlohmann::json& seconds);
@@ -112,7 +112,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
 // 8. Every output tile goes to `output`; returns the kernel the adaptation learned or kept (none for the methods
 // that do not adapt). `report` gets "adaptation" and "kernel_choice".
 std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                                     const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
-                                     nlohmann::json& report, nlohmann::json& seconds);
+                                     const FuseScene& scene, int tile, const WindowSink& output,
+                                     const ProgressFn& progress, nlohmann::json& report, nlohmann::json& seconds);
 
 }  // namespace hsifuse

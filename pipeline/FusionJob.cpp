@@ -15,7 +15,9 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // The report's description of the grids paired in stage 2.
 void reportGrids(const GridPairing& grid, json& report, FuseLog& log) {
@@ -25,8 +27,8 @@ void reportGrids(const GridPairing& grid, json& report, FuseLog& log) {
   report["scale"] = grid.scale;
   report["lr_window"] = {lr.col, lr.row, lr.width, lr.height};
   report["hr_window"] = {hr.col, hr.row, hr.width, hr.height};
-  log.say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", grid.scale, lr.width, lr.height, hr.width,
-                      hr.height));
+  log.say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", grid.scale, lr.width, lr.height,
+                      hr.width, hr.height));
 }
 
 // What the run cost, at its end.
@@ -36,7 +38,8 @@ void reportRun(const FuseOptions& o, Clock::time_point start, json& report) {
   report["device"] = o.device;
   report["threads"] = torchThreads();
   rusage usage{};
-  if (getrusage(RUSAGE_SELF, &usage) == 0) report["peak_rss_mb"] = usage.ru_maxrss * 1024.0 / 1e6;  // Linux: KiB; MB as --ram
+  if (getrusage(RUSAGE_SELF, &usage) == 0)
+    report["peak_rss_mb"] = usage.ru_maxrss * 1024.0 / 1e6;  // Linux: KiB; MB as --ram
 }
 
 }  // namespace
@@ -52,7 +55,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   // The model is found and checked before anything is read.
   ChosenModel chosen = chooseModel(o, method, in.hsi.spectralBands(), response.p.keptBandNames(), in.grid.scale, log);
   const MemoryPlan memory = planFuseMemory(o, method, in, response, chosen, report, log);
-  report["bands"] = {{"hsi_kept", in.hsiSelection.kept.size()}, {"hsi_dropped", in.hsiSelection.dropped.size()},
+  report["bands"] = {{"hsi_kept", in.hsiSelection.kept.size()},
+                     {"hsi_dropped", in.hsiSelection.dropped.size()},
                      {"msi", response.p.keptBandNames()}};
   auto t0 = Clock::now();
   const FuseScene scene = readScene(o, in, response, report, log);
@@ -78,7 +82,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     // Quality without reference: on the whole output, or on the central window the memory budget allows.
     t0 = Clock::now();
     std::string line;
-    report["quality"] = qualitySection(tiles.takeQuality(), tiles.qualityWindow(), scene, in.hsi, kernel, line, progress);
+    report["quality"] =
+        qualitySection(tiles.takeQuality(), tiles.qualityWindow(), scene, in.hsi, kernel, line, progress);
     report["seconds"]["quality"] = secondsSince(t0);
     log.say(line);
   }
@@ -86,7 +91,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   reportRun(o, start, report);
   if (progress) progress(1.0, "write");
   const std::string text = report.dump(2) + "\n";
-  if (!o.reportPath.empty() && o.reportPath != "-") writeTextFileAtomically(o.reportPath, text, o.write.overwrite, "--report");
+  if (!o.reportPath.empty() && o.reportPath != "-")
+    writeTextFileAtomically(o.reportPath, text, o.write.overwrite, "--report");
   written.keep();
   return text;
 }

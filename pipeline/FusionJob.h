@@ -1,9 +1,9 @@
 #pragma once
-// The end-to-end job of `hsi-fuse fuse` (its stages: pipeline/FuseStages.h) on georeferenced (or plain, aligned) scenes: pair the grids,
-// read the overlap, build P, bring the MSI to the HSI's radiometric scale, run the chosen method
-// (bicubic, GSA, the pretrained fusion module alone, or UAL: fusion + per-scene adaptation), and write
-// a GeoTIFF on the MSI grid with the HSI's bands and metadata. The pipeline layer joins geo/ (GDAL)
-// and models/ (Torch) through their Torch-free and GDAL-free interfaces.
+// The end-to-end job of `hsi-fuse fuse` (its stages: pipeline/FuseStages.h) on georeferenced (or plain, aligned)
+// scenes: pair the grids, read the overlap, build P, bring the MSI to the HSI's radiometric scale, run the chosen
+// method (bicubic, GSA, the pretrained fusion module alone, or UAL: fusion + per-scene adaptation), and write a GeoTIFF
+// on the MSI grid with the HSI's bands and metadata. The pipeline layer joins geo/ (GDAL) and models/ (Torch) through
+// their Torch-free and GDAL-free interfaces.
 //
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
 // grid (geo/Coregistration.h); the residual shift is estimated (lib/spatial/ShiftEstimation.h) and, with fixShift,
@@ -18,41 +18,41 @@
 #include <vector>
 
 #include "geo/RasterWriter.h"
-#include "lib/spectral/BandSelection.h"
 #include "lib/core/Progress.h"
+#include "lib/spectral/BandSelection.h"
 
 namespace hsifuse {
 
 struct FuseOptions {
   std::string lrPath, msiPath, outPath;
-  std::string wavelengths;         // --wavelengths for the LR HSI
-  BandFilter bands;                // HSI band filters
-  std::string msiBands;            // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
-  std::string srf;                 // shipped name or CSV (curves or P)
-  std::string method = "ual";      // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | bicubic
-  std::string stage1 = "auto";     // the first stage: auto (chosen per scene) | model | gsa | glp-hs | bicubic
-  std::string kernel = "auto";     // the degradation: auto (learned from the start chosen per scene) | a fixed SPEC
-  std::string model;               // weights; "" = the shipped model that matches; "none" = no fusion module
-  bool finetune = false;           // train the fusion module during the adaptation too (Table 1 ablation)
-  int dipWidth = 32;               // width of the new fusion module of --method dip
-  double fusionLearningRate = 0;   // 0 = the AdaptationOptions default (fine-tuning and dip)
-  int scale = 0;                   // 0 = from the grids
+  std::string wavelengths;        // --wavelengths for the LR HSI
+  BandFilter bands;               // HSI band filters
+  std::string msiBands;           // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
+  std::string srf;                // shipped name or CSV (curves or P)
+  std::string method = "ual";     // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | bicubic
+  std::string stage1 = "auto";    // the first stage: auto (chosen per scene) | model | gsa | glp-hs | bicubic
+  std::string kernel = "auto";    // the degradation: auto (learned from the start chosen per scene) | a fixed SPEC
+  std::string model;              // weights; "" = the shipped model that matches; "none" = no fusion module
+  bool finetune = false;          // train the fusion module during the adaptation too (Table 1 ablation)
+  int dipWidth = 32;              // width of the new fusion module of --method dip
+  double fusionLearningRate = 0;  // 0 = the AdaptationOptions default (fine-tuning and dip)
+  int scale = 0;                  // 0 = from the grids
   bool assumeAligned = false;
   std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
-  bool fixShift = false;           // move the HSI by the estimated residual shift
+  bool fixShift = false;                // move the HSI by the estimated residual shift
   int steps = 1500;
   double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
   double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel
   int adaptWidth = 0;              // 0 = the default
   int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   int seed = 0;
-  int tile = 0;                    // network tile side in HR pixels (0: from ramMb)
-  double ramMb = 2048;             // memory budget in MB
+  int tile = 0;         // network tile side in HR pixels (0: from ramMb)
+  double ramMb = 2048;  // memory budget in MB
   std::string device = "cpu";
-  std::string reportPath;          // "" = none, "-" = stdout
-  std::string quicklookPath;       // RGB PNG of the output ("" = none)
-  std::string kernelOutPath;       // the kernel UAL estimated, as CSV ("" = none)
-  std::string kernelPngPath;       // the same kernel as a small grayscale PNG ("" = none)
+  std::string reportPath;     // "" = none, "-" = stdout
+  std::string quicklookPath;  // RGB PNG of the output ("" = none)
+  std::string kernelOutPath;  // the kernel UAL estimated, as CSV ("" = none)
+  std::string kernelPngPath;  // the same kernel as a small grayscale PNG ("" = none)
   WriteOptions write;
 };
 

@@ -23,17 +23,20 @@ using nlohmann::json;
 std::pair<int, int> lrOriginOnHr(const RasterInfo& lr, const RasterInfo& hr) {
   if (!lr.geotransform || !hr.geotransform) return {0, 0};
   const std::optional<GridOffset> o = originOnGrid(lr, hr);
-  if (!o) throw InputError("rotated geotransforms are not supported yet: warp both inputs north-up with gdalwarp first");
+  if (!o)
+    throw InputError("rotated geotransforms are not supported yet: warp both inputs north-up with gdalwarp first");
   if (!o->whole)
-    throw InputError(fmt::format("the LR grid is not aligned with whole HR pixels (its origin falls at HR pixel "
-                                 "{:.3f}, {:.3f}): resample with gdalwarp -tap first",
-                                 o->col, o->row));
+    throw InputError(
+        fmt::format("the LR grid is not aligned with whole HR pixels (its origin falls at HR pixel "
+                    "{:.3f}, {:.3f}): resample with gdalwarp -tap first",
+                    o->col, o->row));
   return {o->wholeCol, o->wholeRow};
 }
 
 }  // namespace
 
-GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInfo& msiInfo, TemporaryFile& warped, long long stamp) {
+GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInfo& msiInfo, TemporaryFile& warped,
+                      long long stamp) {
   const RasterInfo& lrInfo = lrDs.info();
   int s = o.scale;
   json grids;
@@ -43,9 +46,10 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     if (!lrInfo.crsWkt.empty() || !msiInfo.crsWkt.empty())
       throw InputError("--assume-aligned: both inputs must be plain pixel grids without a CRS");
     if (lrInfo.width > msiInfo.width && lrInfo.height > msiInfo.height)
-      throw InputError(fmt::format("{} ({}x{}) is larger than {} ({}x{}): the arguments look swapped; the order is LR_HSI "
-                                   "HR_MSI OUTPUT",
-                                   o.lrPath, lrInfo.width, lrInfo.height, o.msiPath, msiInfo.width, msiInfo.height));
+      throw InputError(
+          fmt::format("{} ({}x{}) is larger than {} ({}x{}): the arguments look swapped; the order is LR_HSI "
+                      "HR_MSI OUTPUT",
+                      o.lrPath, lrInfo.width, lrInfo.height, o.msiPath, msiInfo.width, msiInfo.height));
     if (s == 0) {
       GridRelation g = relateGrids(lrInfo, msiInfo);
       if (g.scale == 0) throw InputError("the size ratio of the inputs is not an integer: give --scale");
@@ -59,23 +63,27 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     // In one CRS the pixel sizes compare directly (across CRSs --scale sets the grid the LR HSI is warped to).
     const bool comparable = g.sameCrs && g.ratioX > 0 && g.ratioY > 0;
     if (comparable && (g.ratioX < 1 || g.ratioY < 1))
-      throw InputError(fmt::format("{} has finer pixels than {} (ratio {:.4g}): the arguments look swapped; the order "
-                                   "is LR_HSI HR_MSI OUTPUT",
-                                   o.lrPath, o.msiPath, std::min(g.ratioX, g.ratioY)));
+      throw InputError(
+          fmt::format("{} has finer pixels than {} (ratio {:.4g}): the arguments look swapped; the order "
+                      "is LR_HSI HR_MSI OUTPUT",
+                      o.lrPath, o.msiPath, std::min(g.ratioX, g.ratioY)));
     // A forced ratio that the georeferencing contradicts would fuse mismatched grids without a word.
     if (s > 0 && comparable && std::max(std::fabs(g.ratioX - s), std::fabs(g.ratioY - s)) > 0.01 * s)
-      throw InputError(fmt::format("--scale {}: the grids say the LR pixel is {:.4g} x {:.4g} MSI pixels; drop --scale, or "
-                                   "use --assume-aligned for plain pixel grids",
-                                   s, g.ratioX, g.ratioY));
+      throw InputError(
+          fmt::format("--scale {}: the grids say the LR pixel is {:.4g} x {:.4g} MSI pixels; drop --scale, or "
+                      "use --assume-aligned for plain pixel grids",
+                      s, g.ratioX, g.ratioY));
     if (s == 0) {
-      if (g.scale == 0) throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
+      if (g.scale == 0)
+        throw InputError(g.note.empty() ? "the resolution ratio is not an integer" : g.note + " (or give --scale)");
       s = g.scale;
     }
     if (!g.overlapHr) throw InputError(fmt::format("{} and {} do not overlap", o.lrPath, o.msiPath));
     grids = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
     if (!gridsAligned(lrInfo, msiInfo)) {
       // Different CRSs, or an LR grid off the HR pixel corners: warp the LR HSI onto an aligned grid.
-      warped = TemporaryFile((fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), stamp)).string());
+      warped =
+          TemporaryFile((fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), stamp)).string());
       const WarpedLr w = warpOntoHrGrid(lrInfo, msiInfo, s, warped.path(), o.resampling);
       lrDs = RasterDataset::open(w.path, OpenOptions{o.wavelengths});
       lrCol0 = lrRow0 = 0;
@@ -84,7 +92,8 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
       hrCol0 = w.hrWindow.col;
       hrRow0 = w.hrWindow.row;
       grids["coregistration"] = {{"warped", true}, {"resampling", o.resampling}, {"crs", msiInfo.crsName}};
-      note = fmt::format("co-registration: LR HSI warped onto the MSI grid ({}, {} resampling)", msiInfo.crsName, o.resampling);
+      note = fmt::format("co-registration: LR HSI warped onto the MSI grid ({}, {} resampling)", msiInfo.crsName,
+                         o.resampling);
     } else {
       auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
       // Whole LR pixels inside the HR overlap.

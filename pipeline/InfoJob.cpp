@@ -25,9 +25,9 @@ json rasterJson(const RasterInfo& r) {
   j["width"] = r.width;
   j["height"] = r.height;
   j["band_count"] = r.bandCount();
-  j["crs"] = r.crsWkt.empty() ? json(nullptr)
-                              : json{{"name", r.crsName}, {"epsg", r.epsg ? json(*r.epsg) : json(nullptr)},
-                                     {"wkt", r.crsWkt}};
+  j["crs"] = r.crsWkt.empty()
+                 ? json(nullptr)
+                 : json{{"name", r.crsName}, {"epsg", r.epsg ? json(*r.epsg) : json(nullptr)}, {"wkt", r.crsWkt}};
   j["geotransform"] = r.geotransform ? json(*r.geotransform) : json(nullptr);
   auto [px, py] = r.pixelSize();
   j["pixel_size"] = r.geotransform ? json{px, py} : json(nullptr);
@@ -103,7 +103,8 @@ void printRaster(const RasterInfo& r, std::ostream& out) {
 
 json selectionJson(const RasterInfo& r, const BandSelection& sel) {
   json kept = json::array(), dropped = json::array();
-  for (int i : sel.kept) kept.push_back({{"band", i + 1}, {"wavelength_nm", finiteOrNull(r.bands[i].spectral.wavelengthNm)}});
+  for (int i : sel.kept)
+    kept.push_back({{"band", i + 1}, {"wavelength_nm", finiteOrNull(r.bands[i].spectral.wavelengthNm)}});
   for (const auto& d : sel.dropped)
     dropped.push_back({{"band", d.index + 1},
                        {"wavelength_nm", finiteOrNull(r.bands[d.index].spectral.wavelengthNm)},
@@ -123,7 +124,8 @@ std::string bandList(const RasterInfo& r, const std::vector<int>& idx) {
 
 void printResponse(const SpectralResponse& sr, const RasterInfo& hsi, std::ostream& out) {
   out << fmt::format("\nSpectral response: {}\n", sr.source());
-  out << fmt::format("  {:<18} {:>9}  {:<8} {}\n", "MSI band", "coverage", "status", "P row: centre of mass, main HSI bands");
+  out << fmt::format("  {:<18} {:>9}  {:<8} {}\n", "MSI band", "coverage", "status",
+                     "P row: centre of mass, main HSI bands");
   std::size_t row = 0;
   for (const auto& b : sr.msiBands()) {
     std::string detail;
@@ -148,7 +150,6 @@ void printResponse(const SpectralResponse& sr, const RasterInfo& hsi, std::ostre
                      sr.matrix().empty() ? 0 : sr.matrix()[0].size());
 }
 
-
 // The band filters applied to FILE: what is kept and why the rest was dropped.
 BandSelection describeSelection(const InfoOptions& o, const RasterInfo& hsi, InfoReport& r, std::ostream& out) {
   BandSelection selection;
@@ -156,7 +157,8 @@ BandSelection describeSelection(const InfoOptions& o, const RasterInfo& hsi, Inf
   if (o.bands.empty()) return selection;
   selection = selectRasterBands(hsi, o.bands);
   r.doc["band_selection"] = selectionJson(hsi, selection);
-  out << fmt::format("Bands kept:  {} of {}: {}\n", selection.kept.size(), hsi.bandCount(), bandList(hsi, selection.kept));
+  out << fmt::format("Bands kept:  {} of {}: {}\n", selection.kept.size(), hsi.bandCount(),
+                     bandList(hsi, selection.kept));
   for (const auto& d : selection.dropped)
     out << fmt::format("  dropped band {}{}: {}\n", d.index + 1,
                        hsi.bands[d.index].spectral.hasWavelength()
@@ -171,13 +173,18 @@ RasterInfo describePair(const InfoOptions& o, const RasterInfo& hsi, InfoReport&
   RasterInfo msi = readRasterInfo(o.file2);
   r.doc["files"].push_back(rasterJson(msi));
   const GridRelation g = relateGrids(hsi, msi);
-  const json overlap = g.overlapHr ? json{{"col", g.overlapHr->col}, {"row", g.overlapHr->row},
-                                          {"width", g.overlapHr->width}, {"height", g.overlapHr->height}}
+  const json overlap = g.overlapHr ? json{{"col", g.overlapHr->col},
+                                          {"row", g.overlapHr->row},
+                                          {"width", g.overlapHr->width},
+                                          {"height", g.overlapHr->height}}
                                    : json(nullptr);
-  r.doc["grid"] = {{"method", g.method},   {"ratio", {g.ratioX, g.ratioY}},
+  r.doc["grid"] = {{"method", g.method},
+                   {"ratio", {g.ratioX, g.ratioY}},
                    {"scale", g.scale > 0 ? json(g.scale) : json(nullptr)},
-                   {"near_integer", g.scale > 0}, {"same_crs", g.sameCrs},
-                   {"overlap_hr", overlap}, {"overlap_lr_pixels", {g.overlapLrCols, g.overlapLrRows}},
+                   {"near_integer", g.scale > 0},
+                   {"same_crs", g.sameCrs},
+                   {"overlap_hr", overlap},
+                   {"overlap_lr_pixels", {g.overlapLrCols, g.overlapLrRows}},
                    {"note", g.note}};
   out << "\n";
   printRaster(msi, out);
@@ -197,14 +204,17 @@ RasterInfo describePair(const InfoOptions& o, const RasterInfo& hsi, InfoReport&
 // P for the kept bands, each MSI band's coverage, and --p-out.
 void describeResponse(const InfoOptions& o, const RasterInfo& kept, const BandSelection& selection,
                       const std::optional<RasterInfo>& msi, InfoReport& r, std::ostream& out) {
-  if (!SpectralResponse::isMatrixFile(resolveSrf(o.srf))) kept.requireWavelengths("--srf (building P from response curves)");
+  if (!SpectralResponse::isMatrixFile(resolveSrf(o.srf)))
+    kept.requireWavelengths("--srf (building P from response curves)");
   const SpectralResponse sr = SpectralResponse::fromSpec(o.srf, kept.spectralBands(), o.minCoverage);
   r.warnings.insert(r.warnings.end(), sr.warnings().begin(), sr.warnings().end());
   json bands = json::array(), hsiBands = json::array();
-  for (const auto& b : sr.msiBands()) bands.push_back({{"name", b.name}, {"coverage", finiteOrNull(b.coverage)}, {"kept", b.kept}});
+  for (const auto& b : sr.msiBands())
+    bands.push_back({{"name", b.name}, {"coverage", finiteOrNull(b.coverage)}, {"kept", b.kept}});
   for (int i : selection.kept) hsiBands.push_back(i + 1);
-  r.doc["spectral_response"] = {{"source", sr.source()},   {"min_coverage", o.minCoverage}, {"msi_bands", bands},
-                                {"hsi_bands", hsiBands},   {"P", sr.matrix()},              {"warnings", sr.warnings()}};
+  r.doc["spectral_response"] = {{"source", sr.source()}, {"min_coverage", o.minCoverage},
+                                {"msi_bands", bands},    {"hsi_bands", hsiBands},
+                                {"P", sr.matrix()},      {"warnings", sr.warnings()}};
   if (msi && msi->bandCount() != static_cast<int>(sr.matrix().size()))
     r.doc["spectral_response"]["note"] = fmt::format("{} has {} band(s) but P has {} row(s): choose MSI bands to match",
                                                      msi->path, msi->bandCount(), sr.matrix().size());
@@ -215,8 +225,8 @@ void describeResponse(const InfoOptions& o, const RasterInfo& kept, const BandSe
 }  // namespace
 
 InfoReport describeFiles(const InfoOptions& o) {
-  checkOutputs({{o.pOut, "--p-out"}}, {{o.file, "FILE"}, {o.file2, "FILE2"}, {o.srf, "--srf"}, {o.wavelengths, "--wavelengths"}},
-               o.overwrite);
+  checkOutputs({{o.pOut, "--p-out"}},
+               {{o.file, "FILE"}, {o.file2, "FILE2"}, {o.srf, "--srf"}, {o.wavelengths, "--wavelengths"}}, o.overwrite);
   const RasterInfo hsi = readRasterInfo(o.file, OpenOptions{o.wavelengths});
   InfoReport r;
   r.doc["files"] = json::array({rasterJson(hsi)});

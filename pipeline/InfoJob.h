@@ -15,7 +15,7 @@ struct InfoOptions {
   std::string file2;  // the HR MSI of the same place ("" = none)
   std::string srf;    // "" = no P
   double minCoverage = kDefaultMinCoverage;
-  std::string pOut;   // P written as CSV ("" = not written)
+  std::string pOut;  // P written as CSV ("" = not written)
   bool overwrite = false;
   BandFilter bands;         // the HSI bands P is built for
   std::string wavelengths;  // --wavelengths for FILE

@@ -21,13 +21,15 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   // at 918 MB).
   const double afterTilesMb = std::max(0.0, in.ramMb - in.programMb - plan.inputsMb - in.gdalCacheMb);
   plan.qualityPixels =
-      in.report ? std::min(hrPixels, P::kTileShareOfBudget * afterTilesMb * 1e6 / (4 * P::kQualityHsiCopies * bands)) : 0.0;
+      in.report ? std::min(hrPixels, P::kTileShareOfBudget * afterTilesMb * 1e6 / (4 * P::kQualityHsiCopies * bands))
+                : 0.0;
   if (in.adapts) {
     const double patchSide = s * std::min({in.patchLr, in.lrRows, in.lrCols}) + 4.0 * s +
                              2.0 * (in.adaptRadius + (in.trainsFusion ? in.fusionRadius : 0));
     const double stepMb =
         patchSide * patchSide * 4.0 * (P::kStepHsiCopies * bands + P::kStepActivationsPerWidth * in.fusionWidth) / 1e6;
-    plan.trainingMb = std::max({P::kKernelStartCopies * 4.0 * in.kernelStartValues / 1e6, 4.0 * in.choiceValues / 1e6, stepMb});
+    plan.trainingMb =
+        std::max({P::kKernelStartCopies * 4.0 * in.kernelStartValues / 1e6, 4.0 * in.choiceValues / 1e6, stepMb});
   }
   plan.heldMb = in.programMb + plan.inputsMb + in.gdalCacheMb + plan.trainingMb +
                 (4.0 * bands * plan.qualityPixels + (in.quicklook ? P::kQuicklookBytes * hrPixels : 0.0)) / 1e6;
@@ -38,9 +40,10 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   if (plan.tile <= 0) {
     const double budgetMb = in.ramMb - plan.heldMb;
     if (budgetMb < P::kMinTileBudgetMb)
-      throw InputError(fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least {:.0f} MB "
-                                   "more; raise --ram or crop the inputs",
-                                   in.ramMb, plan.heldMb, P::kMinTileBudgetMb));
+      throw InputError(
+          fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least {:.0f} MB "
+                      "more; raise --ram or crop the inputs",
+                      in.ramMb, plan.heldMb, P::kMinTileBudgetMb));
     const double bytesPerPixel = in.usesNetworks
                                      ? 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands)
                                      : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);

@@ -20,12 +20,12 @@ struct MemoryPlanInputs {
   int patchLr = 64;           // the adaptation's patch side in LR pixels, resolved
   int adaptRadius = 0;        // receptive radii (HR pixels) of the adaptation module and the fusion module
   int fusionRadius = 0;
-  int netRadius = 0;          // the halo of the network passes' tiles
-  int netWidth = 8;           // the widest network applied in tiles
-  int fusionWidth = 0;        // the fusion module's width when it trains, else 0
-  int tile = 0;               // --tile (0: from the budget)
+  int netRadius = 0;             // the halo of the network passes' tiles
+  int netWidth = 8;              // the widest network applied in tiles
+  int fusionWidth = 0;           // the fusion module's width when it trains, else 0
+  int tile = 0;                  // --tile (0: from the budget)
   double kernelStartValues = 0;  // HSI values the kernel's least-squares start holds (its crop x bands)
-  double choiceValues = 0;       // values the first-stage choice holds (lib/fusion/FirstStageChoice.h choiceWorkingValues)
+  double choiceValues = 0;  // values the first-stage choice holds (lib/fusion/FirstStageChoice.h choiceWorkingValues)
 };
 
 struct MemoryPlan {
@@ -38,18 +38,18 @@ struct MemoryPlan {
   static constexpr double kStepHsiCopies = 12, kStepActivationsPerWidth = 20;
   // Per HR pixel of the report's quality window: copies of the HSI bands; of the quicklook: 3 Float32 bands.
   static constexpr double kQualityHsiCopies = 12, kQuicklookBytes = 12;
-  static constexpr double kKernelStartCopies = 1.5;  // the crop of Z~ and its design matrix
+  static constexpr double kKernelStartCopies = 1.5;   // the crop of Z~ and its design matrix
   static constexpr double kTileShareOfBudget = 0.85;  // what the estimates leave as margin
   static constexpr double kMinTileBudgetMb = 32;
   static constexpr int kClassicalTileHr = 384;  // larger tiles gain no speed, only memory
 
-  double inputsMb = 0;       // the LR HSI and the MSI, held whole, and the pixel masks
-  double qualityPixels = 0;  // HR pixels of the report's quality window (0: no report): its kQualityHsiCopies
-                             // copies fit in --ram less the program, the inputs and GDAL's cache
-  double trainingMb = 0;     // the largest of the adaptation step, the kernel start and the first-stage choice
-  double heldMb = 0;         // everything but the tiles
-  int tile = 0;              // HR pixels, a multiple of s
-  int canonicalTile = 0;     // the side used whenever --ram allows it (kNetworkTileHr or kClassicalTileHr, per s)
+  double inputsMb = 0;         // the LR HSI and the MSI, held whole, and the pixel masks
+  double qualityPixels = 0;    // HR pixels of the report's quality window (0: no report): its kQualityHsiCopies
+                               // copies fit in --ram less the program, the inputs and GDAL's cache
+  double trainingMb = 0;       // the largest of the adaptation step, the kernel start and the first-stage choice
+  double heldMb = 0;           // everything but the tiles
+  int tile = 0;                // HR pixels, a multiple of s
+  int canonicalTile = 0;       // the side used whenever --ram allows it (kNetworkTileHr or kClassicalTileHr, per s)
   bool budgetLimited = false;  // a network tile under canonicalTile because of --ram
 };
 

@@ -1,8 +1,7 @@
 #include "pipeline/QualityJob.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,12 +11,12 @@
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
 #include "lib/core/AtomicOutput.h"
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Error.h"
-#include "lib/quality/Metrics.h"
 #include "lib/core/ShareDir.h"
-#include "lib/spectral/SpectralResponse.h"
 #include "lib/core/Text.h"
+#include "lib/quality/Metrics.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spectral/SpectralResponse.h"
 #include "pipeline/JsonNumbers.h"
 
 namespace hsifuse {
@@ -50,7 +49,7 @@ Cube singleBand(const Cube& c, int b) {
 
 // The panchromatic weights of the score: the mean of the chosen MSI responses over the cube's bands.
 std::pair<std::vector<double>, std::string> panWeights(const std::vector<SpectralBand>& bands, const std::string& srf,
-                                                      const std::string& panBands) {
+                                                       const std::string& panBands) {
   std::vector<double> uniform(bands.size(), 1.0 / std::max<std::size_t>(bands.size(), 1));
   if (!allHaveWavelengths(bands)) return {uniform, "uniform (the cube has no wavelengths)"};
   SpectralResponse p;
@@ -60,7 +59,8 @@ std::pair<std::vector<double>, std::string> panWeights(const std::vector<Spectra
     return {uniform, fmt::format("uniform ({})", e.what())};
   }
   std::vector<std::string> wanted;
-  for (const std::string& s : split(panBands, ',')) if (!trim(s).empty()) wanted.push_back(trim(s));
+  for (const std::string& s : split(panBands, ','))
+    if (!trim(s).empty()) wanted.push_back(trim(s));
   const std::vector<std::string> names = p.keptBandNames();
   std::vector<double> w(bands.size(), 0.0);
   std::vector<std::string> used;
@@ -84,41 +84,50 @@ void requireFitsInMemory(const RasterInfo& info, const Window& window, std::size
   const double bytes = 4.0 * window.width * window.height * bands;
   const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
   if (physical > 0 && 3.0 * bytes > physical)
-    throw InputError(fmt::format("{}: {} x {} x {} values need {:.1f} GB to hold as Float32 (about 3 copies), more than this "
-                                 "machine's {:.1f} GB; crop it first (gdal_translate -srcwin)",
-                                 info.path, window.width, window.height, bands, 3.0 * bytes / 1e9, physical / 1e9));
+    throw InputError(
+        fmt::format("{}: {} x {} x {} values need {:.1f} GB to hold as Float32 (about 3 copies), more than this "
+                    "machine's {:.1f} GB; crop it first (gdal_translate -srcwin)",
+                    info.path, window.width, window.height, bands, 3.0 * bytes / 1e9, physical / 1e9));
 }
 
 // Reads a raster with its mask of valid pixels.
-std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& window, const std::vector<int>& bands = {}) {
-  requireFitsInMemory(ds.info(), window, bands.empty() ? static_cast<std::size_t>(ds.info().bandCount()) : bands.size());
+std::pair<Cube, PixelMask> readWithMask(const RasterDataset& ds, const Window& window,
+                                        const std::vector<int>& bands = {}) {
+  requireFitsInMemory(ds.info(), window,
+                      bands.empty() ? static_cast<std::size_t>(ds.info().bandCount()) : bands.size());
   Cube c = ds.readWindow(window, bands);
   RasterInfo info = bands.empty() ? ds.info() : ds.info().selectBands(bands);
   PixelMask m = validPixels(c, info.nodataValues());
   return {std::move(c), std::move(m)};
 }
 
-Window whole(const RasterInfo& i) { return {0, 0, i.width, i.height}; }
+Window whole(const RasterInfo& i) {
+  return {0, 0, i.width, i.height};
+}
 
 // The offset (in `coarse` pixels) of `fine`'s origin on `coarse`'s grid, as (row, col); throws when it is not whole.
 std::pair<int, int> originOffset(const RasterInfo& fine, const RasterInfo& coarse) {
   const std::optional<GridOffset> o = originOnGrid(fine, coarse);
-  if (!o) throw InputError(fmt::format("{} or {} has a rotated grid: warp both north-up first", fine.path, coarse.path));
+  if (!o)
+    throw InputError(fmt::format("{} or {} has a rotated grid: warp both north-up first", fine.path, coarse.path));
   if (!o->whole)
-    throw InputError(fmt::format("{} and {} are not aligned (offset {:.3f}, {:.3f} pixels): resample one onto the other's grid",
-                                 fine.path, coarse.path, o->col, o->row));
+    throw InputError(
+        fmt::format("{} and {} are not aligned (offset {:.3f}, {:.3f} pixels): resample one onto the other's grid",
+                    fine.path, coarse.path, o->col, o->row));
   return {o->wholeRow, o->wholeCol};
 }
 
 }  // namespace
 
-double normalisationFactor(const Cube& reference, const std::string& mode, const PixelMask& valid, const std::string& option) {
+double normalisationFactor(const Cube& reference, const std::string& mode, const PixelMask& valid,
+                           const std::string& option) {
   if (mode == "none") return 1.0;
   if (mode == "paper") {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (int b = 0; b < reference.bands; ++b)
       for (std::size_t i = 0; i < reference.planeSize(); ++i)
-        if (valid.empty() || valid[i]) lo = std::min<double>(lo, reference.band(b)[i]), hi = std::max<double>(hi, reference.band(b)[i]);
+        if (valid.empty() || valid[i])
+          lo = std::min<double>(lo, reference.band(b)[i]), hi = std::max<double>(hi, reference.band(b)[i]);
     return hi > lo ? 1.0 / (hi - lo) : 1.0;
   }
   const double v = parseDouble(mode, option);
@@ -141,7 +150,8 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
                                  a.height, a.bandCount(), o.estimate, b.width, b.height, b.bandCount()));
   if (!o.assumeAligned && a.geotransform && b.geotransform) {
     for (int k = 0; k < 6; ++k)
-      if (std::fabs((*a.geotransform)[k] - (*b.geotransform)[k]) > 1e-6 * std::max(1.0, std::fabs((*a.geotransform)[k])))
+      if (std::fabs((*a.geotransform)[k] - (*b.geotransform)[k]) >
+          1e-6 * std::max(1.0, std::fabs((*a.geotransform)[k])))
         throw InputError("the two grids differ (geotransform): compare on the same grid, or pass --assume-aligned");
     relateGrids(a, b);  // CRS on one side only is an error
   }
@@ -153,7 +163,9 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
   EvalResult r;
   r.totalPixels = g.planeSize();
   r.validPixels = valid.empty() ? g.planeSize() : static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
-  if (r.validPixels == 0) throw InputError(fmt::format("{} and {} have no pixel that is valid in both (nodata or NaN)", o.reference, o.estimate));
+  if (r.validPixels == 0)
+    throw InputError(
+        fmt::format("{} and {} have no pixel that is valid in both (nodata or NaN)", o.reference, o.estimate));
   r.normalisation = normalisationFactor(g, o.normalise, valid, "--normalise");
   for (Cube* c : {&g, &f})
     for (float& v : c->data) v = static_cast<float>(v * r.normalisation);
@@ -198,10 +210,17 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
 }
 
 std::string EvalResult::json() const {
-  nlohmann::json j{{"rmse8", rmse8},         {"psnr", psnr},           {"psnr_band_mean", psnrBandMean},
-                   {"sam", sam},             {"sam_float", samFloat},  {"ssim", ssim},
-                   {"ergas", finiteOrNull(ergas)},    {"uiqi", uiqi},           {"q2n", q2n},
-                   {"normalisation_factor", normalisation},            {"valid_pixels", validPixels},
+  nlohmann::json j{{"rmse8", rmse8},
+                   {"psnr", psnr},
+                   {"psnr_band_mean", psnrBandMean},
+                   {"sam", sam},
+                   {"sam_float", samFloat},
+                   {"ssim", ssim},
+                   {"ergas", finiteOrNull(ergas)},
+                   {"uiqi", uiqi},
+                   {"q2n", q2n},
+                   {"normalisation_factor", normalisation},
+                   {"valid_pixels", validPixels},
                    {"total_pixels", totalPixels}};
   return j.dump(2) + "\n";
 }
@@ -214,22 +233,26 @@ std::string EvalResult::text() const {
       rmse8, psnr, psnrBandMean, sam, samFloat, ssim, uiqi, q2n);
   if (ratio > 0) s += fmt::format("ERGAS:        {:.4f} (ratio {:g})\n", ergas, ratio);
   if (validPixels < totalPixels)
-    s += fmt::format("Pixels:       {} of {} valid (nodata or NaN in either cube left out)\n", validPixels, totalPixels);
+    s +=
+        fmt::format("Pixels:       {} of {} valid (nodata or NaN in either cube left out)\n", validPixels, totalPixels);
   return s;
 }
 
 std::string EvalResult::perBandCsv() const {
   std::string csv = "band,wavelength_nm,rmse8,psnr_peak1,ssim\n";
   for (const BandQuality& q : perBand)
-    csv += fmt::format("{},{},{:.6f},{:.6f},{:.6f}\n", q.band, std::isnan(q.wavelengthNm) ? "" : fmt::format("{:.2f}", q.wavelengthNm),
-                       q.rmse8, q.psnr, q.ssim);
+    csv +=
+        fmt::format("{},{},{:.6f},{:.6f},{:.6f}\n", q.band,
+                    std::isnan(q.wavelengthNm) ? "" : fmt::format("{:.2f}", q.wavelengthNm), q.rmse8, q.psnr, q.ssim);
   return csv;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // score
 
-std::string shippedScoreModel() { return findShareFile("quality/hsi_ilniqe_pristine.json"); }
+std::string shippedScoreModel() {
+  return findShareFile("quality/hsi_ilniqe_pristine.json");
+}
 
 ScoreResult scoreCube(const Cube& cube, double toUnit, const std::vector<SpectralBand>& bands, const PixelMask& valid,
                       const NrScoreSetup& setup) {
@@ -254,7 +277,8 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   auto [z, zMask] = readWithMask(fused, whole(fi));
   const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
   if (progress && !progress(0.05, "score")) throw Interrupted();
-  ScoreResult r = scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
+  ScoreResult r =
+      scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
   if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
   if (o.lr.empty()) return r;
 
@@ -270,7 +294,8 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   Window lrWindow, msiWindow{0, 0, fi.width, fi.height};
   if (georeferenced) {
     if (!relateGrids(li, fi).sameCrs || !relateGrids(mi, fi).sameCrs)
-      throw InputError("the LR HSI, the MSI and the fused cube must share one CRS for QNR (warp them with gdalwarp first)");
+      throw InputError(
+          "the LR HSI, the MSI and the fused cube must share one CRS for QNR (warp them with gdalwarp first)");
     const double ratio = li.pixelSize().first / fi.pixelSize().first;
     s = static_cast<int>(std::lround(ratio));
     if (s < 1 || std::fabs(ratio - s) > 0.01 * s)
@@ -287,24 +312,28 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
     lrWindow = whole(li);
   }
   if (fi.width % s || fi.height % s)
-    throw InputError(fmt::format("{} covers part of an LR pixel ({}x{} is not a multiple of {})", o.fused, fi.width, fi.height, s));
-  if (msiWindow.col < 0 || msiWindow.row < 0 || msiWindow.col + msiWindow.width > mi.width || msiWindow.row + msiWindow.height > mi.height)
+    throw InputError(
+        fmt::format("{} covers part of an LR pixel ({}x{} is not a multiple of {})", o.fused, fi.width, fi.height, s));
+  if (msiWindow.col < 0 || msiWindow.row < 0 || msiWindow.col + msiWindow.width > mi.width ||
+      msiWindow.row + msiWindow.height > mi.height)
     throw InputError(fmt::format("{} does not cover {}", o.msi, o.fused));
-  if (lrWindow.col < 0 || lrWindow.row < 0 || lrWindow.col + lrWindow.width > li.width || lrWindow.row + lrWindow.height > li.height)
+  if (lrWindow.col < 0 || lrWindow.row < 0 || lrWindow.col + lrWindow.width > li.width ||
+      lrWindow.row + lrWindow.height > li.height)
     throw InputError(fmt::format("{} does not cover {}", o.lr, o.fused));
 
   // The LR bands that match the fused cube's: all of them, or those with the same wavelengths.
   std::vector<int> lrBands;
   if (li.bandCount() != fi.bandCount()) {
     if (!fi.hasWavelengths() || !li.hasWavelengths())
-      throw InputError(fmt::format("{} has {} bands and {} {}; without wavelengths on both they cannot be matched", o.lr,
-                                   li.bandCount(), o.fused, fi.bandCount()));
+      throw InputError(fmt::format("{} has {} bands and {} {}; without wavelengths on both they cannot be matched",
+                                   o.lr, li.bandCount(), o.fused, fi.bandCount()));
     for (const BandInfo& fb : fi.bands) {
       int found = -1;
       for (int k = 0; k < li.bandCount(); ++k)
         if (std::fabs(li.bands[k].spectral.wavelengthNm - fb.spectral.wavelengthNm) < 0.01) found = k;
       if (found < 0)
-        throw InputError(fmt::format("{} has no band at {:.2f} nm, which {} has", o.lr, fb.spectral.wavelengthNm, o.fused));
+        throw InputError(
+            fmt::format("{} has no band at {:.2f} nm, which {} has", o.lr, fb.spectral.wavelengthNm, o.fused));
       lrBands.push_back(found);
     }
   }
@@ -323,21 +352,29 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
 }
 
 std::string ScoreResult::json() const {
-  nlohmann::json j{{"score", finiteOrNull(score)},   {"blocks", blocks},          {"block_size", blockSize},
-                   {"model", model},        {"pan_weights", panWeights}, {"variant", "HSI-ILNIQE (lower is better)"}};
+  nlohmann::json j{{"score", finiteOrNull(score)}, {"blocks", blocks},
+                   {"block_size", blockSize},      {"model", model},
+                   {"pan_weights", panWeights},    {"variant", "HSI-ILNIQE (lower is better)"}};
   if (qnr)
-    j["qnr"] = {{"d_lambda", qnr->dLambda}, {"d_s", qnr->dS},     {"qnr", qnr->qnr},     {"d_lambda_khan", qnr->dLambdaKhan},
-                {"hqnr", qnr->hqnr},        {"block_size", qnr->blockSize}, {"scale", scale}};
+    j["qnr"] = {{"d_lambda", qnr->dLambda},
+                {"d_s", qnr->dS},
+                {"qnr", qnr->qnr},
+                {"d_lambda_khan", qnr->dLambdaKhan},
+                {"hqnr", qnr->hqnr},
+                {"block_size", qnr->blockSize},
+                {"scale", scale}};
   return j.dump(2) + "\n";
 }
 
 std::string ScoreResult::text() const {
   std::string s = std::isfinite(score)
-                      ? fmt::format("NR score:     {:.4f} (HSI-ILNIQE, lower is better; {} blocks of {} px)\n", score, blocks, blockSize)
+                      ? fmt::format("NR score:     {:.4f} (HSI-ILNIQE, lower is better; {} blocks of {} px)\n", score,
+                                    blocks, blockSize)
                       : fmt::format("NR score:     n/a (fewer than 2 blocks of {} px)\n", blockSize);
   if (qnr)
-    s += fmt::format("QNR:          {:.5f} (D_lambda {:.5f}, D_s {:.5f})\nHQNR:         {:.5f} (D_lambda Khan {:.5f})\n", qnr->qnr,
-                     qnr->dLambda, qnr->dS, qnr->hqnr, qnr->dLambdaKhan);
+    s +=
+        fmt::format("QNR:          {:.5f} (D_lambda {:.5f}, D_s {:.5f})\nHQNR:         {:.5f} (D_lambda Khan {:.5f})\n",
+                    qnr->qnr, qnr->dLambda, qnr->dS, qnr->hqnr, qnr->dLambdaKhan);
   return s;
 }
 
@@ -364,11 +401,11 @@ std::string trainScoreModel(const ScoreTrainingOptions& o, const ProgressFn& pro
       PixelMask tm(mt.data.begin(), mt.data.end());
       features.push_back(nrFeatures(c, weights, fo, allValid(tm) ? PixelMask{} : tm, toUnit));
       blocks += features.back().blocks;
-      if (progress && !progress((i + (t + 1) / 8.0) / o.cubes.size(), "score-train"))
-        throw Interrupted();
+      if (progress && !progress((i + (t + 1) / 8.0) / o.cubes.size(), "score-train")) throw Interrupted();
     }
     const std::string name = o.cubes[i].substr(o.cubes[i].find_last_of('/') + 1);
-    sources.push_back(fmt::format("{} ({}x{}x{}, {} blocks, pan weights: {})", name, cube.cols, cube.rows, cube.bands, blocks, how));
+    sources.push_back(
+        fmt::format("{} ({}x{}x{}, {} blocks, pan weights: {})", name, cube.cols, cube.rows, cube.bands, blocks, how));
   }
   const PristineModel model = fitPristineModel(features, o.features, sources);
   writeTextFileAtomically(o.out, model.toJson(), o.overwrite, "--out");

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "lib/core/Cube.h"
-#include "lib/quality/NoReferenceScore.h"
 #include "lib/core/Progress.h"
+#include "lib/quality/NoReferenceScore.h"
 #include "lib/quality/Qnr.h"
 #include "lib/quality/QualityIndices.h"
 #include "lib/spectral/SpectralBand.h"
@@ -24,17 +24,17 @@ double normalisationFactor(const Cube& reference, const std::string& mode, const
 
 struct EvalOptions {
   std::string reference, estimate;
-  double ratio = 0;                // ERGAS resolution ratio; 0 = not computed
+  double ratio = 0;  // ERGAS resolution ratio; 0 = not computed
   std::string normalise = "paper";
   bool assumeAligned = false;
-  int uiqiWindow = 32;             // sliding box of UIQI (img_qi's default is 8; HySure and hif use 32)
-  int q2nBlock = 32;               // Q2n blocks and shift
-  std::string perBandPath;         // per-band CSV to write ("" = none)
-  bool overwrite = false;          // replace perBandPath
+  int uiqiWindow = 32;      // sliding box of UIQI (img_qi's default is 8; HySure and hif use 32)
+  int q2nBlock = 32;        // Q2n blocks and shift
+  std::string perBandPath;  // per-band CSV to write ("" = none)
+  bool overwrite = false;   // replace perBandPath
 };
 
 struct BandQuality {
-  int band = 0;  // 1-based
+  int band = 0;             // 1-based
   double wavelengthNm = 0;  // NaN when unknown
   double rmse8 = 0, psnr = 0, ssim = 0;
 };
@@ -56,14 +56,14 @@ EvalResult evaluateFiles(const EvalOptions& options, const ProgressFn& progress 
 
 struct ScoreOptions {
   std::string fused;
-  std::string lr, msi;             // both or neither: QNR and HQNR
-  std::string model;               // "" = the shipped pristine model
-  std::string srf = "sentinel2a";  // the panchromatic weights: the mean of these MSI responses ...
+  std::string lr, msi;                   // both or neither: QNR and HQNR
+  std::string model;                     // "" = the shipped pristine model
+  std::string srf = "sentinel2a";        // the panchromatic weights: the mean of these MSI responses ...
   std::string panBands = "B2,B3,B4,B8";  // ... over these bands ("" = all kept bands)
   std::string normalise = "paper";
-  std::string kernel;              // LR sensor blur for QNR ("" = MTF-matched Gaussian, Nyquist gain 0.29)
+  std::string kernel;  // LR sensor blur for QNR ("" = MTF-matched Gaussian, Nyquist gain 0.29)
   int qnrBlock = 32;
-  bool assumeAligned = false;      // plain grids: LR pixel (i, j) covers fused pixels s*i.., s*j..
+  bool assumeAligned = false;  // plain grids: LR pixel (i, j) covers fused pixels s*i.., s*j..
 };
 
 struct ScoreResult {
@@ -97,8 +97,8 @@ struct ScoreTrainingOptions {
   std::vector<std::string> cubes;
   std::string out;
   bool overwrite = false;
-  NrFeatureOptions features;      // block size, gradients
-  bool augment = true;            // 8 dihedral transforms and half-block strides
+  NrFeatureOptions features;  // block size, gradients
+  bool augment = true;        // 8 dihedral transforms and half-block strides
   std::string srf = "sentinel2a";
   std::string panBands = "B2,B3,B4,B8";
   std::string normalise = "paper";

@@ -24,8 +24,12 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
   nlohmann::json candidates = nlohmann::json::array();
   for (const KernelCandidate& c : k.candidates)
     candidates.push_back({{"name", c.name}, {"held_out_rmse", finiteOrNull(c.heldOutRmse)}, {"detail", c.detail}});
-  return {{"chosen", k.name}, {"free_form", k.name.rfind("least-squares", 0) == 0}, {"learned_during_adaptation", learned}, {"support", k.taps},
-          {"measure", "RMSE of D_k X against P Y on held-out LR pixels"}, {"candidates", candidates}};
+  return {{"chosen", k.name},
+          {"free_form", k.name.rfind("least-squares", 0) == 0},
+          {"learned_during_adaptation", learned},
+          {"support", k.taps},
+          {"measure", "RMSE of D_k X against P Y on held-out LR pixels"},
+          {"candidates", candidates}};
 }
 
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int s,
@@ -37,7 +41,8 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const Blur
                      return model->infer(x, classicalFusion(input, y, x, s), device, tile);
                    }});
   }
-  out.push_back({"gsa", [s](const Cube& y, const Cube& x) { return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s); }});
+  out.push_back(
+      {"gsa", [s](const Cube& y, const Cube& x) { return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s); }});
   out.push_back({"glp-hs", [s, kernel](const Cube& y, const Cube& x) {
                    return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel);
                  }});
@@ -47,9 +52,13 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const Blur
 nlohmann::json stageReport(const StageChoice& c) {
   nlohmann::json scores = nlohmann::json::array();
   for (const StageScore& s : c.scores)
-    scores.push_back({{"name", s.name}, {"reduced_psnr", finiteOrNull(s.reducedPsnr)}, {"reduced_sam", finiteOrNull(s.reducedSam)},
+    scores.push_back({{"name", s.name},
+                      {"reduced_psnr", finiteOrNull(s.reducedPsnr)},
+                      {"reduced_sam", finiteOrNull(s.reducedSam)},
                       {"consistency_psnr", finiteOrNull(s.consistencyPsnr)}});
-  return {{"chosen", c.chosen}, {"measure", c.measure}, {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
+  return {{"chosen", c.chosen},
+          {"measure", c.measure},
+          {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
           {"candidates", scores}};
 }
 

@@ -11,14 +11,18 @@ namespace fs = std::filesystem;
 
 namespace hsifuse::test {
 
-std::string dataPath(const std::string& name) { return std::string(HSIFUSE_TEST_DATA_DIR) + "/" + name; }
+std::string dataPath(const std::string& name) {
+  return std::string(HSIFUSE_TEST_DATA_DIR) + "/" + name;
+}
 
 std::string sharedDataPath(const std::string& relative) {
   fs::path p = fs::path(HSIFUSE_SOURCE_DIR) / ".." / "shared" / "data" / relative;
   return fs::exists(p) ? p.lexically_normal().string() : std::string();
 }
 
-std::string binaryPath() { return HSIFUSE_BINARY; }
+std::string binaryPath() {
+  return HSIFUSE_BINARY;
+}
 
 TempDir::TempDir() {
   std::random_device rd;
@@ -47,8 +51,7 @@ static std::string slurp(const fs::path& p) {
 
 RunResult runShell(const std::string& commandLine) {
   TempDir io;
-  const std::string cmd =
-      commandLine + " >" + io.path("out") + " 2>" + io.path("err") + " </dev/null";
+  const std::string cmd = commandLine + " >" + io.path("out") + " 2>" + io.path("err") + " </dev/null";
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -57,6 +60,8 @@ RunResult runShell(const std::string& commandLine) {
   return r;
 }
 
-RunResult runHsiFuse(const std::string& args) { return runShell(binaryPath() + " " + args); }
+RunResult runHsiFuse(const std::string& args) {
+  return runShell(binaryPath() + " " + args);
+}
 
 }  // namespace hsifuse::test

@@ -39,7 +39,7 @@ RunResult runHsiFuse(const std::string& args);
 
 }  // namespace hsifuse::test
 
-#define SKIP_WITHOUT(path)                                                          \
-  do {                                                                              \
+#define SKIP_WITHOUT(path)                                                                 \
+  do {                                                                                     \
     if ((path).empty()) GTEST_SKIP() << "../shared/data is absent: heavier check skipped"; \
   } while (0)

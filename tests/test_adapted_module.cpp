@@ -25,7 +25,8 @@ struct Adapted {
     Cube z = test::hyperionCube();
     z.scale(1.0f / z.peak());
     const RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
-    const auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands()).matrix();
+    const auto p =
+        SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands()).matrix();
     const Cube y = blurDownsample(z, BlurKernel::gaussian(7, 1.5), 4), x = projectSpectrally(z, p);
     first = fuseGsa(y, x, 4);
     AdaptationOptions o;
@@ -50,7 +51,8 @@ TEST(AdaptedModule, ReproducesTheAdaptationsOutputOnItsTilesAndAnyOtherWindow) {
   ASSERT_TRUE(a.result.adapted);
   const WindowSource z = a.result.adapted->outputSource(WindowSource::ofCube(a.first));
   // The final pass's own tiles (24 x 24): the same computation, bit for bit.
-  for (const Window w : {Window{0, 0, 24, 24}, Window{24, 24, 24, 24}}) EXPECT_EQ(z.read(w).data, a.output.crop(w).data);
+  for (const Window w : {Window{0, 0, 24, 24}, Window{24, 24, 24, 24}})
+    EXPECT_EQ(z.read(w).data, a.output.crop(w).data);
   // Any other window: the same up to float rounding of differently sized convolutions.
   for (const Window w : {Window{5, 7, 30, 17}, Window{0, 0, 48, 48}})
     EXPECT_LT(worstDifference(z.read(w), a.output.crop(w)), 1e-5);

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "TestSupport.h"
-#include "lib/spectral/BandSelection.h"
 #include "lib/core/Error.h"
+#include "lib/spectral/BandSelection.h"
 #include "lib/spectral/HyperionPreset.h"
 
 using namespace hsifuse;

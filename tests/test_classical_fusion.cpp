@@ -50,12 +50,14 @@ TEST(Streaming, ClassicalFusionWindowsEqualTheWholeScene) {
       for (int c = 0; c < 48; c += 20) {
         const Window w{c, r, std::min(20, 48 - c), std::min(20, 48 - r)};
         const Cube part = f.window(w), expected = whole.crop(w);
-        for (std::size_t i = 0; i < part.size(); ++i) worst = std::max(worst, double(std::fabs(part.data[i] - expected.data[i])));
+        for (std::size_t i = 0; i < part.size(); ++i)
+          worst = std::max(worst, double(std::fabs(part.data[i] - expected.data[i])));
       }
     EXPECT_LT(worst, 1e-6) << "method " << static_cast<int>(method);
   }
   // And the functions of the whole scene are the same fit.
-  const Cube gsa = fuseGsa(y, x, s), windowed = ClassicalFusion(ClassicalFusion::Method::Gsa, y, x, s).window({0, 0, 48, 48});
+  const Cube gsa = fuseGsa(y, x, s),
+             windowed = ClassicalFusion(ClassicalFusion::Method::Gsa, y, x, s).window({0, 0, 48, 48});
   EXPECT_EQ(gsa.data, windowed.data);
   EXPECT_GT(psnrUal(z, gsa), psnrUal(z, upsample(y, s, Interpolation::Bicubic)) + 3.0);
   EXPECT_THROW(ClassicalFusion::parseMethod("gs", "--stage1"), InputError);

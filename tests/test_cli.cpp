@@ -79,8 +79,8 @@ TEST(Cli, InfoJsonHasTheSameFacts) {
 }
 
 TEST(Cli, InfoOnAGeoreferencedPair) {
-  auto r = runHsiFuse("info " + dataPath("s2_l1c_60m_16x16x3.tif") + " " + dataPath("s2_l1c_20m_48x48x6.tif") +
-                      " --json");
+  auto r =
+      runHsiFuse("info " + dataPath("s2_l1c_60m_16x16x3.tif") + " " + dataPath("s2_l1c_20m_48x48x6.tif") + " --json");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   json j = json::parse(r.out);
   EXPECT_EQ(j["grid"]["scale"], 3);
@@ -155,7 +155,8 @@ TEST(Cli, FailedWritesLeaveNothingBehind) {
   expectBadInput(runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --of NoSuchFormat"), "--of");
   expectBadInput(runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --ot Float128"), "--ot");
   // A creation option GDAL rejects makes Create fail: a runtime failure (exit 1), no file left.
-  auto r = runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") + " --co BLOCKYSIZE=-5 --co TILED=YES --co BLOCKXSIZE=7");
+  auto r = runHsiFuse("subset " + kHyperion + " " + dir.path("out.tif") +
+                      " --co BLOCKYSIZE=-5 --co TILED=YES --co BLOCKXSIZE=7");
   EXPECT_NE(r.exitCode, 0);
   EXPECT_TRUE(dir.files().empty());
 }
@@ -183,8 +184,8 @@ TEST(Cli, FullHyperionCubeFromSharedData) {
 TEST(Cli, DegradeWritesAGeoreferencedPair) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
-  auto r = runHsiFuse("degrade " + dataPath("s2_l1c_20m_48x48x6.tif") + " --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --lr-out " +
-                      lr + " --msi-out " + msi + " -q");
+  auto r = runHsiFuse("degrade " + dataPath("s2_l1c_20m_48x48x6.tif") +
+                      " --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --lr-out " + lr + " --msi-out " + msi + " -q");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   json j = json::parse(runHsiFuse("info " + lr + " " + msi + " --json").out);
   EXPECT_EQ(j["files"][0]["width"], 16);
@@ -201,9 +202,12 @@ TEST(Cli, DegradeNoiseIsRepeatableWithASeed) {
   const std::string base = "degrade " + dataPath("hyperion_paris_48x48x128_f32.tif") +
                            " --srf sentinel2a --scale 4 --kernel " + dataPath("ual_motion_kernel_01_13x13.csv") +
                            " --snr-db 35 --msi-snr-db 40 -q --co COMPRESS=NONE";
-  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("a.tif") + " --msi-out " + dir.path("am.tif")).exitCode, 0);
-  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("b.tif") + " --msi-out " + dir.path("bm.tif")).exitCode, 0);
-  ASSERT_EQ(runHsiFuse(base + " --seed 6 --lr-out " + dir.path("c.tif") + " --msi-out " + dir.path("cm.tif")).exitCode, 0);
+  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("a.tif") + " --msi-out " + dir.path("am.tif")).exitCode,
+            0);
+  ASSERT_EQ(runHsiFuse(base + " --seed 5 --lr-out " + dir.path("b.tif") + " --msi-out " + dir.path("bm.tif")).exitCode,
+            0);
+  ASSERT_EQ(runHsiFuse(base + " --seed 6 --lr-out " + dir.path("c.tif") + " --msi-out " + dir.path("cm.tif")).exitCode,
+            0);
   auto same = hsifuse::test::runShell("cmp " + dir.path("a.tif") + " " + dir.path("b.tif"));
   auto differ = hsifuse::test::runShell("cmp " + dir.path("a.tif") + " " + dir.path("c.tif"));
   EXPECT_EQ(same.exitCode, 0);
@@ -211,12 +215,13 @@ TEST(Cli, DegradeNoiseIsRepeatableWithASeed) {
   json j = json::parse(runHsiFuse("info " + dir.path("a.tif") + " --json").out);
   EXPECT_EQ(j["files"][0]["width"], 12);
   EXPECT_EQ(j["files"][0]["band_count"], 128);
-  expectBadInput(runHsiFuse(base + " --kernel gauss:7 --lr-out " + dir.path("d.tif") + " --msi-out " + dir.path("dm.tif")),
-                 "--kernel");
+  expectBadInput(
+      runHsiFuse(base + " --kernel gauss:7 --lr-out " + dir.path("d.tif") + " --msi-out " + dir.path("dm.tif")),
+      "--kernel");
   expectBadInput(runHsiFuse(base + " --snr-db loud --lr-out " + dir.path("d.tif") + " --msi-out " + dir.path("dm.tif")),
                  "--snr-db");
-  EXPECT_EQ(runHsiFuse("degrade " + dataPath("hyperion_paris_48x48x128_f32.tif") + " --srf sentinel2a --scale 4 --lr-out " +
-                       dir.path("a.tif") + " --msi-out " + dir.path("e.tif"))
+  EXPECT_EQ(runHsiFuse("degrade " + dataPath("hyperion_paris_48x48x128_f32.tif") +
+                       " --srf sentinel2a --scale 4 --lr-out " + dir.path("a.tif") + " --msi-out " + dir.path("e.tif"))
                 .exitCode,
             2);
   for (const auto& f : dir.files()) EXPECT_NE(f[0], '.') << "temporary left behind: " << f;
@@ -245,7 +250,8 @@ TEST(Cli, NoCommandWritesOverItsInputsEvenWithOverwrite) {
         fuse + dir.path("o.tif") + " --report " + dir.path("o.tif"), fuse + dir.path("o.tif") + " --quicklook " + lr,
         "subset " + lr + " " + dir.path("link.tif"), "eval " + lr + " " + lr + " --per-band " + lr,
         "info " + lr + " --srf sentinel2a --p-out " + lr,
-        "degrade " + lr + " --srf sentinel2a --scale 2 --lr-out " + dir.path("x.tif") + " --msi-out " + dir.path("x.tif"),
+        "degrade " + lr + " --srf sentinel2a --scale 2 --lr-out " + dir.path("x.tif") + " --msi-out " +
+            dir.path("x.tif"),
         "score --train " + lr + " --out " + lr})
     expectBadInput(runHsiFuse(args + " --overwrite -q"), "same file");
   EXPECT_EQ(fileBytes(lr) + fileBytes(msi), before);
@@ -275,24 +281,30 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
       {fuse + "--scale -3", "--scale"},
       {fuse + "--scale 2 --method gsa", "--scale 2: the grids say the LR pixel is 3 x 3"},
       {"fuse " + kExampleMsi + " " + kExampleLr + " " + dir.path("o.tif") + " --srf sentinel2a", "look swapped"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x400-700 --scale 0",
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") +
+           " --srf sentinel2a --band-grid 31x400-700 --scale 0",
        "--scale: 0 is out of range (1..100)"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x400-700 --steps -5",
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") +
+           " --srf sentinel2a --band-grid 31x400-700 --steps -5",
        "--steps"},
-      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") + " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
-       "--patch 13 --steps 1",
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") +
+           " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
+           "--patch 13 --steps 1",
        "--patch: 13 is not a multiple of --scale 3"},
       {"eval " + kExampleTruth + " " + kExampleTruth + " --q2n-block 1", "--q2n-block"}};
   for (const auto& [args, needle] : probes) expectBadInput(runHsiFuse(args + " -q"), needle);
   // Numbers in CSVs: infinity in a response curve, a wavelength of 0 nm.
   std::ofstream(dir.path("srf.csv")) << "wavelength_nm,B1\n400,0\n500,inf\n600,0\n";
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("o.tif") + " --method gsa --srf " +
-                            dir.path("srf.csv")),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("o.tif") +
+                            " --method gsa --srf " + dir.path("srf.csv")),
                  "not a finite number");
   std::ofstream(dir.path("wl.csv")) << "wavelength_nm\n0\n";
   expectBadInput(runHsiFuse("info " + kHyperion + " --wavelengths " + dir.path("wl.csv")), "outside 100-30000 nm");
   // A header that claims more pixels than the machine can hold: refused before any allocation, not bad_alloc.
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -of VRT -outsize 100000 100000 " + kHyperion + " " + dir.path("huge.vrt")).exitCode, 0);
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -of VRT -outsize 100000 100000 " + kHyperion + " " +
+                                    dir.path("huge.vrt"))
+                .exitCode,
+            0);
   expectBadInput(runHsiFuse("eval " + dir.path("huge.vrt") + " " + dir.path("huge.vrt")), "crop it first");
   expectBadInput(runHsiFuse("score " + dir.path("huge.vrt")), "crop it first");
   std::vector<std::string> left = dir.files();
@@ -335,11 +347,13 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
   TempDir dir;
   auto t = runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +
                       " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 3 --patch 24 --batch 2 "
-                      "--validate-every 0 --out " + dir.path("m.safetensors") + " -q");
+                      "--validate-every 0 --out " +
+                      dir.path("m.safetensors") + " -q");
   ASSERT_EQ(t.exitCode, 0) << t.err;
   for (const char* m : {"fusion-only", "ual"}) {
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
-                        " --srf sentinel2a -q --steps 5 --method " + m + " --model " + dir.path("m.safetensors") + " --report -");
+                        " --srf sentinel2a -q --steps 5 --method " + m + " --model " + dir.path("m.safetensors") +
+                        " --report -");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     json report = json::parse(r.out);
     EXPECT_EQ(report["method"], m);
@@ -348,21 +362,25 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
     }
   }
   // A model for other bands is refused with what differs.
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
-                            " --srf sentinel2a --method fusion-only --drop-bands 60-62 --model " + dir.path("m.safetensors")),
-                 "does not match");
+  expectBadInput(
+      runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
+                 " --srf sentinel2a --method fusion-only --drop-bands 60-62 --model " + dir.path("m.safetensors")),
+      "does not match");
 }
 
 // `train` killed outright (SIGKILL, no chance to clean up) resumes from its last checkpoint and finishes.
 TEST(Cli, TrainResumesAfterBeingKilled) {
   TempDir dir;
   const std::string model = dir.path("m.safetensors"), ckpt = model + ".ckpt";
-  const std::string args = "train " + kExampleTruth + " --bands-like " + kExampleLr +
-                           " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 40 --patch 24 --batch 2 "
-                           "--validate-every 0 --checkpoint-every 1 --num-threads 1 --out " + model;
+  const std::string args =
+      "train " + kExampleTruth + " --bands-like " + kExampleLr +
+      " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 40 --patch 24 --batch 2 "
+      "--validate-every 0 --checkpoint-every 1 --num-threads 1 --out " +
+      model;
   // Start it, wait for the first checkpoint, kill it.
-  auto killed = hsifuse::test::runShell(hsifuse::test::binaryPath() + " " + args + " -q & pid=$!; for i in $(seq 600); do [ -f " + ckpt +
-                         " ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
+  auto killed =
+      hsifuse::test::runShell(hsifuse::test::binaryPath() + " " + args + " -q & pid=$!; for i in $(seq 600); do [ -f " +
+                              ckpt + " ] && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
   ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
   ASSERT_TRUE(std::filesystem::exists(ckpt));
   EXPECT_FALSE(std::filesystem::exists(model));  // nothing half-written under the final name
@@ -380,14 +398,16 @@ TEST(Cli, TrainResumesAfterBeingKilled) {
 TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
   TempDir dir;
   const std::string err = dir.path("stderr.txt");
-  auto killed = hsifuse::test::runShell(hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
-                                        " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --num-threads 1 2> " + err +
-                                        " & pid=$!; for i in $(seq 600); do grep -q 'gsa: done' " + err +
-                                        " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
+  auto killed = hsifuse::test::runShell(
+      hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
+      " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --num-threads 1 2> " + err +
+      " & pid=$!; for i in $(seq 600); do grep -q 'gsa: done' " + err +
+      " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
   ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
   std::ifstream in(err);
   const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_NE(log.find("gsa: done"), std::string::npos) << log;  // killed in the adaptation, after the stage file was written
+  ASSERT_NE(log.find("gsa: done"), std::string::npos)
+      << log;  // killed in the adaptation, after the stage file was written
   for (const auto& f : dir.files()) EXPECT_EQ(f.find("stage1"), std::string::npos) << f;
   EXPECT_FALSE(std::filesystem::exists(dir.path("out.tif")));
 }
@@ -395,13 +415,18 @@ TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
 TEST(Cli, FuseRefusesBadInputsWithoutWritingAnything) {
   TempDir dir;
   const std::string out = dir.path("out.tif");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method gsa --msi-bands 1-4"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                            " --srf sentinel2a --method gsa --msi-bands 1-4"),
                  "--msi-bands");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + dataPath("s2_l1c_20m_48x48x6.tif") + " " + out + " --srf sentinel2a --method gsa"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + dataPath("s2_l1c_20m_48x48x6.tif") + " " + out +
+                            " --srf sentinel2a --method gsa"),
                  "");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kHyperion + " " + out + " --srf sentinel2a --method gsa"), "has a CRS but");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method magic"), "--method");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method gsa --device cuda:7"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kHyperion + " " + out + " --srf sentinel2a --method gsa"),
+                 "has a CRS but");
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method magic"),
+                 "--method");
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                            " --srf sentinel2a --method gsa --device cuda:7"),
                  "--device");
   EXPECT_TRUE(dir.files().empty());
 }
@@ -431,7 +456,8 @@ TEST(Cli, ShippedHypsenModelImprovesOnGsaOnTheExample) {
   }
   json report;
   std::ifstream(dir.path("fusion-only.json")) >> report;
-  EXPECT_NE(report["model"]["path"].get<std::string>().find("hypsen_hyperion128_s2a_s3.safetensors"), std::string::npos);
+  EXPECT_NE(report["model"]["path"].get<std::string>().find("hypsen_hyperion128_s2a_s3.safetensors"),
+            std::string::npos);
   auto psnr = [&](const char* m) {
     auto e = runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json");
     return json::parse(e.out)["psnr"].get<double>();
@@ -448,12 +474,14 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
     const bool ual = std::string(m) == "ual";
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
                         " --srf sentinel2a -q --steps 300 --patch 0 --method " + m +
-                        (ual ? " --quicklook " + dir.path("ql.png") + " --kernel-out " + dir.path("k.csv") + " --kernel-png " + dir.path("k.png")
+                        (ual ? " --quicklook " + dir.path("ql.png") + " --kernel-out " + dir.path("k.csv") +
+                                   " --kernel-png " + dir.path("k.png")
                              : std::string()));
     ASSERT_EQ(r.exitCode, 0) << r.err;
   }
   auto psnr = [&](const char* m) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json").out)["psnr"]
+    return json::parse(
+               runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json").out)["psnr"]
         .get<double>();
   };
   EXPECT_GT(psnr("ual"), psnr("fusion-only") + 0.1);
@@ -481,16 +509,17 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
 
 // UAL without a fusion module (--model none; also what ual falls back to when no shipped model matches):
 // the classical first stage, then the adaptation. Measured 2026-11-25 on the example: GSA 38.64 dB,
-// GSA + whole-scene adaptation 38.51 dB after 100 steps, 38.83 after 200, 39.14 after 300. The dip ablation (a new fusion module trained on the scene
-// alone) runs and lowers its loss; --finetune is refused for methods without a fusion module.
-// Issue #12: ual chooses its first stage (the shipped module, GSA, GLP-HS) at reduced resolution on the scene
-// itself and the start of its kernel on held-out LR pixels, reports both, and keeps its best state, so it does not
-// end below its own first stage.
+// GSA + whole-scene adaptation 38.51 dB after 100 steps, 38.83 after 200, 39.14 after 300. The dip ablation (a new
+// fusion module trained on the scene alone) runs and lowers its loss; --finetune is refused for methods without a
+// fusion module. Issue #12: ual chooses its first stage (the shipped module, GSA, GLP-HS) at reduced resolution on the
+// scene itself and the start of its kernel on held-out LR pixels, reports both, and keeps its best state, so it does
+// not end below its own first stage.
 TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   TempDir dir;
   for (const char* steps : {"0", "150"}) {
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string("s") + steps + ".tif") +
-                        " --srf sentinel2a -q --patch 0 --steps " + steps + " --report " + dir.path(std::string("s") + steps + ".json"));
+                        " --srf sentinel2a -q --patch 0 --steps " + steps + " --report " +
+                        dir.path(std::string("s") + steps + ".json"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
   }
   std::ifstream in(dir.path("s150.json"));
@@ -506,20 +535,22 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& kernel = report["kernel_choice"];
   EXPECT_EQ(kernel["candidates"].size(), 6u);
   EXPECT_EQ(kernel["candidates"].back()["name"], "least-squares-first-stage");
-  for (const json& c : kernel["candidates"])
-    EXPECT_GE(c["held_out_rmse"].get<double>(), 0.0);
+  for (const json& c : kernel["candidates"]) EXPECT_GE(c["held_out_rmse"].get<double>(), 0.0);
   const json& a = report["adaptation"];
   EXPECT_EQ(a["validation_history"][0][0], 0);
   EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
   auto psnr = [&](const std::string& name) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name) + " --json").out)["psnr"].get<double>();
+    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name) + " --json").out)["psnr"]
+        .get<double>();
   };
   // Measured 2026-11-29: GLP-HS chosen (the scene's Gaussian as its MTF), 39.49 dB alone, 39.7 after 150 steps.
   EXPECT_GE(psnr("s150.tif"), psnr("s0.tif") - 0.05);
   EXPECT_GT(psnr("s0.tif"), 38.8);  // above GSA (38.54)
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --stage1 best"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
+                            " --srf sentinel2a --stage1 best"),
                  "--stage1");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --kernel round"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
+                            " --srf sentinel2a --kernel round"),
                  "--kernel");
   EXPECT_FALSE(std::filesystem::exists(dir.path("x.tif")));
 }
@@ -527,15 +558,16 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
 TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
   TempDir dir;
   auto fuse = [&](const std::string& name, const std::string& args) {
-    auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(name + ".tif") + " --srf sentinel2a " +
-                        args + " --report " + dir.path(name + ".json"));
+    auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(name + ".tif") +
+                        " --srf sentinel2a " + args + " --report " + dir.path(name + ".json"));
     EXPECT_EQ(r.exitCode, 0) << r.err;
     json report;
     std::ifstream(dir.path(name + ".json")) >> report;
     return std::make_pair(r, report);
   };
   auto psnr = [&](const std::string& name) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name + ".tif") + " --json").out)["psnr"].get<double>();
+    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name + ".tif") + " --json").out)["psnr"]
+        .get<double>();
   };
   fuse("gsa", "-q --method gsa");
   auto [none, noneReport] = fuse("none", "-q --method ual --model none --stage1 gsa --steps 300 --patch 0");
@@ -553,9 +585,11 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
                             " --srf sentinel2a --method gsa --finetune"),
                  "--finetune");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --method fusion-only --drop-bands 100"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
+                            " --srf sentinel2a --method fusion-only --drop-bands 100"),
                  "no shipped model matches");
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --model none --finetune"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
+                            " --srf sentinel2a --model none --finetune"),
                  "--finetune: there is no fusion module");
 }
 
@@ -574,7 +608,8 @@ TEST(Cli, ScoreWithTheShippedModelAndQnr) {
   EXPECT_LE(j["qnr"]["qnr"].get<double>(), 1.0);
   expectBadInput(runHsiFuse("score " + kExampleTruth + " --lr " + kExampleLr), "--lr and --msi");
   expectBadInput(runHsiFuse("score"), "FUSED");
-  expectBadInput(runHsiFuse("score " + kExampleTruth + " --lr " + kHyperion + " --msi " + kExampleMsi), "has a CRS but");
+  expectBadInput(runHsiFuse("score " + kExampleTruth + " --lr " + kHyperion + " --msi " + kExampleMsi),
+                 "has a CRS but");
 }
 
 TEST(Cli, ScoreTrainsAPristineModelAndUsesIt) {
@@ -600,11 +635,13 @@ TEST(Cli, FuseWarpsAnLrHsiInAnotherCrsOntoTheMsiGrid) {
   const std::string lr = dir.path("lr_wgs84.tif");
   ASSERT_EQ(hsifuse::test::runShell("gdalwarp -q -t_srs EPSG:4326 -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
   // The warped file's pixels are 26 x 39 m: not an integer ratio unless --scale says so.
-  expectBadInput(runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --method gsa"),
-                 "not within 1% of one integer");
+  expectBadInput(
+      runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a --method gsa"),
+      "not within 1% of one integer");
   for (const char* m : {"gsa", "bicubic"}) {
-    auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
-                        " --srf sentinel2a --scale 3 -q --method " + m + " --report " + dir.path(std::string(m) + ".json"));
+    auto r =
+        runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
+                   " --srf sentinel2a --scale 3 -q --method " + m + " --report " + dir.path(std::string(m) + ".json"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
   }
   json report;
@@ -620,9 +657,12 @@ TEST(Cli, FuseWarpsAnLrHsiInAnotherCrsOntoTheMsiGrid) {
   const std::string truth = dir.path("truth.tif");
   ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -srcwin " + std::to_string(w[0].get<int>()) + " " +
                                     std::to_string(w[1].get<int>()) + " " + std::to_string(w[2].get<int>()) + " " +
-                                    std::to_string(w[3].get<int>()) + " " + kExampleTruth + " " + truth).exitCode, 0);
+                                    std::to_string(w[3].get<int>()) + " " + kExampleTruth + " " + truth)
+                .exitCode,
+            0);
   auto psnr = [&](const char* m) {
-    return json::parse(runHsiFuse("eval " + truth + " " + dir.path(std::string(m) + ".tif") + " --json").out)["psnr"].get<double>();
+    return json::parse(runHsiFuse("eval " + truth + " " + dir.path(std::string(m) + ".tif") + " --json").out)["psnr"]
+        .get<double>();
   };
   // Measured: GSA 36.2 dB, bicubic 28.2 dB (38.5 / 29.5 on the aligned originals: two resamplings cost ~2 dB).
   EXPECT_GT(psnr("gsa"), 34.0);
@@ -634,20 +674,31 @@ TEST(Cli, FuseRefusesMoreBadInputs) {
   const std::string out = dir.path("out.tif");
   // No overlap: the MSI moved 100 km east.
   const std::string far = dir.path("msi_far.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -a_ullr 548000 5414000 548720 5413280 " + kExampleMsi + " " + far).exitCode, 0);
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + far + " " + out + " --srf sentinel2a --method gsa"), "do not overlap");
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -a_ullr 548000 5414000 548720 5413280 " + kExampleMsi + " " + far)
+          .exitCode,
+      0);
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + far + " " + out + " --srf sentinel2a --method gsa"),
+                 "do not overlap");
   // No wavelengths on the HSI.
-  expectBadInput(runHsiFuse("fuse " + dataPath("rgb_byte_64x48.tif") + " " + kExampleMsi + " " + out + " --srf sentinel2a --method gsa"),
+  expectBadInput(runHsiFuse("fuse " + dataPath("rgb_byte_64x48.tif") + " " + kExampleMsi + " " + out +
+                            " --srf sentinel2a --method gsa"),
                  "wavelength");
   // An all-nodata (all-zero) HSI.
   const std::string empty = dir.path("empty.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -ot Float32 -scale 0 100000 0 0 -a_nodata 0 " + kExampleLr + " " + empty).exitCode, 0);
-  expectBadInput(runHsiFuse("fuse " + empty + " " + kExampleMsi + " " + out + " --srf sentinel2a --method gsa"), "no valid pixel");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -ot Float32 -scale 0 100000 0 0 -a_nodata 0 " + kExampleLr +
+                                    " " + empty)
+                .exitCode,
+            0);
+  expectBadInput(runHsiFuse("fuse " + empty + " " + kExampleMsi + " " + out + " --srf sentinel2a --method gsa"),
+                 "no valid pixel");
   // An output folder that does not exist, and one that cannot be written.
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("nope/out.tif") + " --srf sentinel2a --method gsa"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("nope/out.tif") +
+                            " --srf sentinel2a --method gsa"),
                  "nope");
   // A memory budget too small for the scene's arrays.
-  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out + " --srf sentinel2a --method fusion-only --ram 1"),
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                            " --srf sentinel2a --method fusion-only --ram 1"),
                  "--ram");
   for (const auto& f : dir.files()) EXPECT_TRUE(f == "msi_far.tif" || f == "empty.tif") << f;
 }
@@ -657,19 +708,22 @@ TEST(Cli, FuseRefusesMoreBadInputs) {
 TEST(Cli, FuseEstimatesAndFixesAResidualShift) {
   TempDir dir;
   const std::string lr = dir.path("lr_shifted.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -a_ullr 448010 5414000 448730 5413280 " + kExampleLr + " " + lr).exitCode, 0);
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -a_ullr 448010 5414000 448730 5413280 " + kExampleLr + " " + lr)
+                .exitCode,
+            0);
   const std::string truth = dir.path("truth.tif");
   ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -srcwin 1 0 69 72 " + kExampleTruth + " " + truth).exitCode, 0);
   std::map<std::string, double> psnr;
   for (const std::string fix : {"", "--fix-shift"}) {
-    auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("b.tif") + " --srf sentinel2a --method bicubic -q --overwrite " +
-                        fix + " --report -");
+    auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("b.tif") +
+                        " --srf sentinel2a --method bicubic -q --overwrite " + fix + " --report -");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     json report = json::parse(r.out);
     EXPECT_NEAR(report["shift"]["dx_hr_pixels"].get<double>(), -1.0, 0.25);
     EXPECT_NEAR(report["shift"]["dy_hr_pixels"].get<double>(), 0.0, 0.25);
     EXPECT_EQ(report["shift"]["corrected"], !fix.empty());
-    psnr[fix] = json::parse(runHsiFuse("eval " + truth + " " + dir.path("b.tif") + " --json").out)["psnr"].get<double>();
+    psnr[fix] =
+        json::parse(runHsiFuse("eval " + truth + " " + dir.path("b.tif") + " --json").out)["psnr"].get<double>();
   }
   // Measured: 28.86 dB as is, 29.16 dB corrected.
   EXPECT_GT(psnr["--fix-shift"], psnr[""] + 0.15);
@@ -678,8 +732,9 @@ TEST(Cli, FuseEstimatesAndFixesAResidualShift) {
 // SIGINT during a run: exit 130, one error line, and neither the output nor its temporary file left behind.
 TEST(Cli, InterruptedFuseLeavesNothingBehind) {
   TempDir dir;
-  const std::string cmd = hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
-                          " --srf sentinel2a --method ual --steps 100000 -q --report " + dir.path("r.json");
+  const std::string cmd = hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " +
+                          dir.path("out.tif") + " --srf sentinel2a --method ual --steps 100000 -q --report " +
+                          dir.path("r.json");
   auto r = hsifuse::test::runShell("( (" + cmd + ") & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"exit=$?\" )");
   EXPECT_NE(r.out.find("exit=130"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.err.find("ERROR: fuse: interrupted"), std::string::npos) << r.err;
@@ -690,7 +745,8 @@ TEST(Cli, InterruptedFuseLeavesNothingBehind) {
 // fused result matches the one made with the published curves (measured with ual, 300 steps: 39.25 dB either way).
 TEST(Cli, FuseEstimatesTheSpectralResponseFromTheScene) {
   TempDir dir;
-  auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("e.tif") + " --srf estimate --method gsa -q --report -");
+  auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("e.tif") +
+                      " --srf estimate --method gsa -q --report -");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   json report = json::parse(r.out);
   ASSERT_EQ(report["P"].size(), 11u);
@@ -712,8 +768,9 @@ TEST(Cli, RealHyperionAliPanWithoutGroundTruth) {
   const std::string base = std::string(HSIFUSE_SOURCE_DIR) + "/examples/ali_pan/";
   std::map<std::string, json> quality;
   for (const char* m : {"gsa", "bicubic"}) {
-    auto r = runHsiFuse("fuse " + base + "hyperion_lr_58x72x128.tif " + base + "ali_pan_174x216.tif " + dir.path(std::string(m) + ".tif") +
-                        " --srf estimate --assume-aligned -q --method " + m + " --report -");
+    auto r = runHsiFuse("fuse " + base + "hyperion_lr_58x72x128.tif " + base + "ali_pan_174x216.tif " +
+                        dir.path(std::string(m) + ".tif") + " --srf estimate --assume-aligned -q --method " + m +
+                        " --report -");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     quality[m] = json::parse(r.out)["quality"];
   }
@@ -722,17 +779,19 @@ TEST(Cli, RealHyperionAliPanWithoutGroundTruth) {
 }
 
 // Nodata in the LR HSI: an 8 x 8 LR-pixel corner burnt to -9999 (band 1) and declared nodata. fuse leaves it out
-// of the adaptation's losses and writes the 24 x 24 HR pixels under it as nodata (the file's -9999); elsewhere the result
-// stays close to the run without nodata.
+// of the adaptation's losses and writes the 24 x 24 HR pixels under it as nodata (the file's -9999); elsewhere the
+// result stays close to the run without nodata.
 TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
   TempDir dir;
   std::ofstream(dir.path("corner.geojson"))
       << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":[{"type":"Feature","properties":{},)"
       << R"("geometry":{"type":"Polygon","coordinates":[[[448000,5414000],[448240,5414000],[448240,5413760],[448000,5413760],[448000,5414000]]]}}]})";
   const std::string burnt = dir.path("burnt.tif"), lr = dir.path("lr_nodata.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q " + kExampleLr + " " + burnt + " && gdal_rasterize -q -b 1 -burn -9999 " +
-                                    dir.path("corner.geojson") + " " + burnt + " && gdal_translate -q -a_nodata -9999 " + burnt + " " + lr)
-                .exitCode, 0);
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q " + kExampleLr + " " + burnt +
+                                    " && gdal_rasterize -q -b 1 -burn -9999 " + dir.path("corner.geojson") + " " +
+                                    burnt + " && gdal_translate -q -a_nodata -9999 " + burnt + " " + lr)
+                .exitCode,
+            0);
   auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("ual.tif") +
                       " --srf sentinel2a -q --steps 30 --method ual --report -");
   ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -745,7 +804,8 @@ TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
   ASSERT_EQ(e.exitCode, 0) << e.err;
   json j = json::parse(e.out);
   EXPECT_EQ(j["valid_pixels"], 72 * 72 - 576);
-  EXPECT_GT(j["psnr"].get<double>(), 37.0);  // measured 39.2 dB on the valid pixels (the example without nodata: 39.0 dB)
+  EXPECT_GT(j["psnr"].get<double>(),
+            37.0);  // measured 39.2 dB on the valid pixels (the example without nodata: 39.0 dB)
 }
 
 // A write that fails midway: a 64 KB file-size limit (like a full disk for this process) stops the 2.6 MB output.
@@ -753,8 +813,8 @@ TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
 TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   TempDir dir;
   const std::string out = dir.path("out.tif");
-  auto r = hsifuse::test::runShell("( ulimit -f 128; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi +
-                                   " " + out + " --srf sentinel2a --method gsa -q )");
+  auto r = hsifuse::test::runShell("( ulimit -f 128; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " +
+                                   kExampleMsi + " " + out + " --srf sentinel2a --method gsa -q )");
   EXPECT_EQ(r.exitCode, 1) << r.err;
   EXPECT_EQ(r.err.rfind("ERROR: fuse: ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("out.tif"), std::string::npos) << r.err;
@@ -762,8 +822,8 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   EXPECT_TRUE(dir.files().empty());
   // UAL writes its first stage to a temporary file beside the output first: when that fails, the error names
   // OUTPUT and says what the file is.
-  r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + out +
-                              " --srf sentinel2a --method ual --model none --steps 2 -q )");
+  r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " +
+                              kExampleMsi + " " + out + " --srf sentinel2a --method ual --model none --steps 2 -q )");
   EXPECT_EQ(r.exitCode, 1) << r.err;
   EXPECT_EQ(r.err.rfind("ERROR: fuse: " + out + ": cannot write the temporary first stage beside it", 0), 0u) << r.err;
   EXPECT_EQ(lineCount(r.err), 1) << r.err;
@@ -779,12 +839,16 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
 TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode, 0);
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
+      0);
   auto bytes = [&](const std::string& ram) {
     const std::string out = dir.path("ual" + ram + ".tif"), rep = dir.path("ual" + ram + ".json");
-    const RunResult r = runHsiFuse("fuse " + lr + " " + msi + " " + out + " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram " +
-                                   ram + " --report " + rep);
+    const RunResult r =
+        runHsiFuse("fuse " + lr + " " + msi + " " + out +
+                   " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram " + ram + " --report " + rep);
     EXPECT_EQ(r.exitCode, 0) << r.err;
     std::ifstream in(rep);
     const json j = json::parse(in);
@@ -801,12 +865,17 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
 TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
   TempDir dir;
   const std::string truth = dir.path("truth.tif"), lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
-  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 600 600 -r bilinear " + dataPath("hyperion_paris_48x48x128_f32.tif") +
-                                    " " + truth).exitCode, 0);
-  ASSERT_EQ(runHsiFuse("degrade " + truth + " --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --lr-out " + lr + " --msi-out " + msi +
-                       " -q").exitCode, 0);
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -outsize 600 600 -r bilinear " +
+                                    dataPath("hyperion_paris_48x48x128_f32.tif") + " " + truth)
+                .exitCode,
+            0);
+  ASSERT_EQ(runHsiFuse("degrade " + truth + " --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --lr-out " + lr +
+                       " --msi-out " + msi + " -q")
+                .exitCode,
+            0);
   auto fuse = [&](const std::string& method, const std::string& out, const std::string& extra) {
-    const RunResult r = runHsiFuse("fuse " + lr + " " + msi + " " + dir.path(out) + " --srf sentinel2a --method " + method + " " + extra + " -q");
+    const RunResult r = runHsiFuse("fuse " + lr + " " + msi + " " + dir.path(out) + " --srf sentinel2a --method " +
+                                   method + " " + extra + " -q");
     EXPECT_EQ(r.exitCode, 0) << r.err;
   };
   auto psnr = [&](const std::string& a, const std::string& b) {

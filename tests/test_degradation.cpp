@@ -5,18 +5,17 @@
 
 #include "GeoTestData.h"
 #include "geo/RasterDataset.h"
-#include "lib/spatial/BlurKernel.h"
-#include "lib/fusion/ClassicalFusion.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
+#include "lib/core/WindowSource.h"
+#include "lib/fusion/ClassicalFusion.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "lib/spectral/SpectralResampling.h"
 #include "lib/spectral/SpectralResponse.h"
-#include "lib/core/WindowSource.h"
 
 using namespace hsifuse;
-
 
 TEST(BlurKernel, GaussianAnisotropicCsvAndSpecs) {
   auto g = BlurKernel::gaussian(7, 1.5);
@@ -72,7 +71,8 @@ TEST(Degradation, SeparableAndFftBlursEqualTheDirectSumAtTheBorderToo) {
           double acc = 0;
           for (int u = 0; u < k.rows; ++u)
             for (int v = 0; v < k.cols; ++v)
-              acc += k.at(u, v) * z.at(b, std::clamp(s * i - pr + u, 0, z.rows - 1), std::clamp(s * j - pc + v, 0, z.cols - 1));
+              acc += k.at(u, v) *
+                     z.at(b, std::clamp(s * i - pr + u, 0, z.rows - 1), std::clamp(s * j - pc + v, 0, z.cols - 1));
           y.at(b, i, j) = static_cast<float>(acc);
         }
     return y;
@@ -80,17 +80,18 @@ TEST(Degradation, SeparableAndFftBlursEqualTheDirectSumAtTheBorderToo) {
   const struct {
     BlurKernel k;
     int s;
-  } cases[] = {{BlurKernel::gaussian(9, 1.7), 1},                    // separable
-               {BlurKernel::gaussian(7, 1.2), 3},                    // separable, decimated
+  } cases[] = {{BlurKernel::gaussian(9, 1.7), 1},                       // separable
+               {BlurKernel::gaussian(7, 1.2), 3},                       // separable, decimated
                {BlurKernel::anisotropicGaussian(13, 2.5, 1.0, 30), 1},  // FFT (odd rows and columns of the plane)
-               {BlurKernel::disk(12, 4.5), 1},                       // FFT, even size
+               {BlurKernel::disk(12, 4.5), 1},                          // FFT, even size
                {BlurKernel::anisotropicGaussian(7, 2.0, 0.8, 60), 2}};  // tap by tap
   for (const auto& c : cases) {
     const Cube want = direct(c.k, c.s), got = blurDownsample(z, c.k, c.s);
     ASSERT_EQ(got.rows, want.rows);
     ASSERT_EQ(got.cols, want.cols);
     double worst = 0;
-    for (std::size_t i = 0; i < want.data.size(); ++i) worst = std::max(worst, double(std::fabs(got.data[i] - want.data[i])));
+    for (std::size_t i = 0; i < want.data.size(); ++i)
+      worst = std::max(worst, double(std::fabs(got.data[i] - want.data[i])));
     EXPECT_LT(worst, 1e-6) << c.k.rows << "x" << c.k.cols << " at s = " << c.s;
   }
 }
@@ -151,10 +152,12 @@ TEST(Streaming, UpsampleWindowEqualsTheCropOfTheWholeUpsampling) {
   const int s = 3;
   for (Interpolation m : {Interpolation::Bicubic, Interpolation::Bilinear}) {
     const Cube whole = upsample(lr, s, m);
-    for (Window w : {Window{0, 0, 33, 39}, Window{0, 0, 5, 7}, Window{10, 14, 9, 8}, Window{28, 31, 5, 8}, Window{1, 2, 31, 1}}) {
+    for (Window w :
+         {Window{0, 0, 33, 39}, Window{0, 0, 5, 7}, Window{10, 14, 9, 8}, Window{28, 31, 5, 8}, Window{1, 2, 31, 1}}) {
       const Cube part = upsampleWindow(lr, s, m, w), expected = whole.crop(w);
       ASSERT_EQ(part.size(), expected.size());
-      for (std::size_t i = 0; i < part.size(); ++i) ASSERT_FLOAT_EQ(part.data[i], expected.data[i]) << "window at " << w.col << "," << w.row;
+      for (std::size_t i = 0; i < part.size(); ++i)
+        ASSERT_FLOAT_EQ(part.data[i], expected.data[i]) << "window at " << w.col << "," << w.row;
     }
   }
 }
@@ -179,9 +182,9 @@ TEST(BlurKernel, DiskIsARoundPillbox) {
   double sum = 0;
   for (double v : d.w) sum += v;
   EXPECT_NEAR(sum, 1.0, 1e-12);
-  EXPECT_NEAR(d.at(4, 4), d.at(4, 3), 1e-12);    // flat inside
-  EXPECT_EQ(d.at(0, 0), 0.0);                     // nothing in the corners
-  EXPECT_GT(d.at(4, 1), d.at(4, 0));              // the rim is partly covered
-  EXPECT_NEAR(d.at(1, 4), d.at(4, 1), 1e-12);     // round
+  EXPECT_NEAR(d.at(4, 4), d.at(4, 3), 1e-12);  // flat inside
+  EXPECT_EQ(d.at(0, 0), 0.0);                  // nothing in the corners
+  EXPECT_GT(d.at(4, 1), d.at(4, 0));           // the rim is partly covered
+  EXPECT_NEAR(d.at(1, 4), d.at(4, 1), 1e-12);  // round
   EXPECT_THROW(BlurKernel::parse("disk:9:-1"), InputError);
 }

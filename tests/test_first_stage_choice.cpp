@@ -6,9 +6,9 @@
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
 #include "lib/fusion/ClassicalFusion.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/fusion/FirstStageChoice.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "lib/spectral/SpectralResponse.h"
 
@@ -32,8 +32,12 @@ struct ChoiceCase {
   }
 };
 
-Cube gsa(const Cube& y, const Cube& x, int s) { return fuseGsa(y, x, s); }
-Cube bicubic(const Cube& y, const Cube&, int s) { return upsample(y, s, Interpolation::Bicubic); }
+Cube gsa(const Cube& y, const Cube& x, int s) {
+  return fuseGsa(y, x, s);
+}
+Cube bicubic(const Cube& y, const Cube&, int s) {
+  return upsample(y, s, Interpolation::Bicubic);
+}
 
 }  // namespace
 
@@ -69,13 +73,13 @@ TEST(FirstStageChoice, ReducedResolutionRanksCandidatesAsTheTruthDoes) {
 // still reported and separates a candidate inconsistent with both.
 TEST(FirstStageChoice, SmallScenesTakeTheFirstCandidateAndReportConsistency) {
   const ChoiceCase c(24);  // 8 x 8 LR pixels: 2 x 2 one level down
-  const std::vector<StageCandidate> candidates{
-      {"dimmed", [&](const Cube& y, const Cube& x) {
-         Cube z = gsa(y, x, c.s);
-         z.scale(0.8f);
-         return z;
-       }},
-      {"gsa", [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); }}};
+  const std::vector<StageCandidate> candidates{{"dimmed",
+                                                [&](const Cube& y, const Cube& x) {
+                                                  Cube z = gsa(y, x, c.s);
+                                                  z.scale(0.8f);
+                                                  return z;
+                                                }},
+                                               {"gsa", [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); }}};
   const StageChoice choice = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s);
   EXPECT_NE(choice.measure.find("first candidate"), std::string::npos) << choice.measure;
   EXPECT_EQ(choice.chosen, "dimmed");

@@ -121,7 +121,8 @@ TEST(FuseStages, AClassicalMethodNeedsNoModelAndNoKernel) {
   // GLP-HS injects detail into the upsampled HSI: its block means stay close to the LR HSI.
   const Cube zl = blockMean(z, 3);
   double err = 0, norm = 0;
-  for (std::size_t i = 0; i < zl.data.size(); ++i) err += std::pow(zl.data[i] - scene.y.data[i], 2), norm += std::pow(scene.y.data[i], 2);
+  for (std::size_t i = 0; i < zl.data.size(); ++i)
+    err += std::pow(zl.data[i] - scene.y.data[i], 2), norm += std::pow(scene.y.data[i], 2);
   EXPECT_LT(std::sqrt(err / norm), 0.05);
 }
 

@@ -162,4 +162,3 @@ TEST(MetricEdges, ConstantAndZeroBands) {
   EXPECT_LE(q, 1.0 + 1e-9);
   EXPECT_NEAR(q2n(g, g, {16, 16, false}), 1.0, 1e-9);  // identical cubes with a constant band: still 1
 }
-

@@ -9,16 +9,16 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/fusion/ClassicalFusion.h"
 #include "lib/core/Error.h"
-#include "lib/spatial/Degradation.h"
+#include "lib/fusion/ClassicalFusion.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "lib/spectral/SpectralResponse.h"
 #include "models/Adaptation.h"
 #include "models/FusionModel.h"
-#include "models/Pretraining.h"
 #include "models/Networks.h"
+#include "models/Pretraining.h"
 #include "models/TensorCube.h"
 
 using namespace hsifuse;
@@ -31,7 +31,9 @@ int64_t countParameters(torch::nn::Module& m) {
   return n;
 }
 
-int64_t conv(int64_t in, int64_t out) { return in * out * 9 + out; }
+int64_t conv(int64_t in, int64_t out) {
+  return in * out * 9 + out;
+}
 
 }  // namespace
 
@@ -79,7 +81,8 @@ TEST(Networks, FastDegenerationEqualsDirectPerBandConvolution) {
     Cube direct = blurDownsample(z, kernel, s);
     Cube fast = toCube(net->forward(toTensor(z)).detach());
     ASSERT_EQ(fast.size(), direct.size());
-    for (std::size_t i = 0; i < fast.size(); ++i) ASSERT_NEAR(fast.data[i], direct.data[i], 2e-5) << "k=" << k << " s=" << s;
+    for (std::size_t i = 0; i < fast.size(); ++i)
+      ASSERT_NEAR(fast.data[i], direct.data[i], 2e-5) << "k=" << k << " s=" << s;
     // An odd kernel embedded for the net keeps the same phase as well.
     Cube viaNet = degenerate(z, BlurKernel::gaussian(7, 1.2), s);
     Cube viaLoop = blurDownsample(z, BlurKernel::gaussian(7, 1.2), s);
@@ -215,7 +218,8 @@ TEST(Adaptation, KeepsItsBestStateAndNeverEndsWorseThanItStarted) {
   // A sane rate improves on the first stage and keeps a later step.
   const AdaptationResult good = adaptScene(c.first, c.y, c.x, c.p, c.s, wholeScene(60, 2e-4));
   EXPECT_GT(good.bestStep, 0);
-  EXPECT_LT(good.validationHistory[static_cast<std::size_t>(good.bestStep / 25)].second, good.validationHistory.front().second);
+  EXPECT_LT(good.validationHistory[static_cast<std::size_t>(good.bestStep / 25)].second,
+            good.validationHistory.front().second);
 }
 
 // Nothing to learn (both rates 0): the validation loss stays flat and the run stops after `patience` validations.
@@ -303,9 +307,9 @@ TEST(FusionModelFile, SavesReloadsExactlyAndRefusesBadFiles) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("scale 3, the model's is 4"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(back.checkCompatible(std::vector<SpectralBand>(t.bands.begin(), t.bands.end() - 1),
-                                    t.p->keptBandNames(), 4),
-               InputError);
+  EXPECT_THROW(
+      back.checkCompatible(std::vector<SpectralBand>(t.bands.begin(), t.bands.end() - 1), t.p->keptBandNames(), 4),
+      InputError);
 
   // Truncated weights, a missing sidecar, a foreign sidecar.
   std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
@@ -361,7 +365,8 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
 // Hyperion crop, and the adaptation module's final pass.
 TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
   torch::set_num_threads(2);
-  const FusionModel model = FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors");
+  const FusionModel model =
+      FusionModel::load(std::string(HSIFUSE_SOURCE_DIR) + "/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors");
   Cube z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read();
   z.scale(1.0f / z.peak());
   const Cube y = blurDownsample(z, BlurKernel::gaussian(7, 1.5), 3);
@@ -376,14 +381,15 @@ TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
     diff = std::max(diff, double(std::fabs(whole.data[i] - tiled.data[i])));
     change = std::max(change, double(std::fabs(whole.data[i] - first.data[i])));
   }
-  EXPECT_LT(diff, 1e-5);   // no seams: tiles with a halo of the receptive field reproduce the whole scene
-  EXPECT_GT(change, 1e-3); // and the network does change its input, so the comparison means something
+  EXPECT_LT(diff, 1e-5);    // no seams: tiles with a halo of the receptive field reproduce the whole scene
+  EXPECT_GT(change, 1e-3);  // and the network does change its input, so the comparison means something
   // The module as a window source (what `fuse` streams): any window equals the same pixels of the whole scene.
   const WindowSource src = model.outputSource(x, WindowSource::ofCube(first));
   double windowDiff = 0;
   for (Window w : {Window{0, 0, 48, 48}, Window{5, 7, 20, 11}, Window{40, 30, 8, 18}}) {
     const Cube part = src.read(w), expected = whole.crop(w);
-    for (std::size_t i = 0; i < part.size(); ++i) windowDiff = std::max(windowDiff, double(std::fabs(part.data[i] - expected.data[i])));
+    for (std::size_t i = 0; i < part.size(); ++i)
+      windowDiff = std::max(windowDiff, double(std::fabs(part.data[i] - expected.data[i])));
   }
   EXPECT_LT(windowDiff, 1e-5);
 }
@@ -404,8 +410,8 @@ TEST(Tiles, AdaptedModuleAppliedInTilesEqualsTheWholeScene) {
   EXPECT_GT(change, 1e-4);
 }
 
-// Streaming: the streamed adaptation asks its source only for patches with their margins (never the scene), sends every pixel to the sink exactly once in
-// tiles, and gives the in-memory result.
+// Streaming: the streamed adaptation asks its source only for patches with their margins (never the scene), sends every
+// pixel to the sink exactly once in tiles, and gives the in-memory result.
 TEST(Streaming, AdaptationReadsPatchesAndWritesEveryPixelOnce) {
   RealCase c;
   AdaptationOptions o;
@@ -424,7 +430,8 @@ TEST(Streaming, AdaptationReadsPatchesAndWritesEveryPixelOnce) {
   const WindowSink sink = [&](const Window& w, const Cube& piece) {
     collectInto(streamed)(w, piece);
     for (int r = 0; r < w.height; ++r)
-      for (int col = 0; col < w.width; ++col) ++written[static_cast<std::size_t>(w.row + r) * c.first.cols + w.col + col];
+      for (int col = 0; col < w.width; ++col)
+        ++written[static_cast<std::size_t>(w.row + r) * c.first.cols + w.col + col];
   };
   const AdaptationResult r = adaptSceneStreamed(counting, c.y, c.x, c.p, c.s, o, sink);
   EXPECT_TRUE(r.z.data.empty());
@@ -493,14 +500,16 @@ TEST(Adaptation, FusionModuleInTheLoopIsTrainedAndTilesAgree) {
   o.kernelInitLeastSquares = false;
   const auto t0 = std::chrono::steady_clock::now();
   const AdaptationResult r = adaptSceneWithFusion(trained, c.first, c.y, c.x, c.p, c.s, o);
-  RecordProperty("seconds", std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+  RecordProperty("seconds",
+                 std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
   RecordProperty("loss_first", std::to_string(r.lossHistory.front().second));
   RecordProperty("loss_last", std::to_string(r.lossHistory.back().second));
   EXPECT_LT(r.lossHistory.back().second, 0.98 * r.lossHistory.front().second);
   // The module itself changed (its output on the same inputs differs from before).
   const Cube after = trained.infer(c.x, c.first);
   double moved = 0;
-  for (std::size_t i = 0; i < after.size(); ++i) moved = std::max(moved, double(std::fabs(after.data[i] - before.data[i])));
+  for (std::size_t i = 0; i < after.size(); ++i)
+    moved = std::max(moved, double(std::fabs(after.data[i] - before.data[i])));
   EXPECT_GT(moved, 1e-4);
   // Tiles: a few steps, then the final pass whole and in tiles.
   FusionModel wholeModel(info, 3), tiledModel(info, 3);
@@ -509,7 +518,8 @@ TEST(Adaptation, FusionModuleInTheLoopIsTrainedAndTilesAgree) {
   o.tileSize = 16;
   const AdaptationResult tiled = adaptSceneWithFusion(tiledModel, c.first, c.y, c.x, c.p, c.s, o);
   double diff = 0;
-  for (std::size_t i = 0; i < whole.z.size(); ++i) diff = std::max(diff, double(std::fabs(whole.z.data[i] - tiled.z.data[i])));
+  for (std::size_t i = 0; i < whole.z.size(); ++i)
+    diff = std::max(diff, double(std::fabs(whole.z.data[i] - tiled.z.data[i])));
   EXPECT_LT(diff, 1e-4);
 }
 

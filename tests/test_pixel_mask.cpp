@@ -43,7 +43,7 @@ TEST(PixelMask, NanFreeInteriorTrimsTheEmptyBordersOfAWarpedFootprint) {
   for (float& v : y.data) v = 1;
   const float nan = std::nanf("");
   for (int c = 0; c < 5; ++c) y.at(0, 0, c) = nan;  // an empty first row
-  y.at(0, 5, 4) = nan;                             // and a corner
+  y.at(0, 5, 4) = nan;                              // and a corner
   const Window w = nanFreeInterior(y);
   EXPECT_GE(w.row, 1);
   for (int r = w.row; r < w.row + w.height; ++r)

@@ -7,22 +7,22 @@
 #include <complex>
 #include <random>
 
+#include "TestSupport.h"
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
-#include "lib/spatial/Degradation.h"
-#include "lib/quality/DistributionFit.h"
 #include "lib/core/Error.h"
 #include "lib/numeric/Fft.h"
+#include "lib/numeric/SymmetricEigen.h"
+#include "lib/quality/DistributionFit.h"
 #include "lib/quality/NoReferenceScore.h"
 #include "lib/quality/Qnr.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
-#include "lib/spectral/ResponseEstimation.h"
 #include "lib/spatial/ShiftEstimation.h"
+#include "lib/spectral/ResponseEstimation.h"
 #include "lib/spectral/SpectralResponse.h"
-#include "lib/numeric/SymmetricEigen.h"
 #include "pipeline/QualityJob.h"
-#include "TestSupport.h"
 
 using namespace hsifuse;
 using namespace hsifuse::test;
@@ -48,9 +48,13 @@ Cube noisy(const Cube& c, double sigma, unsigned seed) {
   return out;
 }
 
-Cube boxBlurred(const Cube& c, int size) { return blurDownsample(c, BlurKernel::box(size), 1); }
+Cube boxBlurred(const Cube& c, int size) {
+  return blurDownsample(c, BlurKernel::box(size), 1);
+}
 
-double score(const Scene& s, const Cube& c) { return scoreCube(c, 1.0, s.bands, {}, {}).score; }
+double score(const Scene& s, const Cube& c) {
+  return scoreCube(c, 1.0, s.bands, {}, {}).score;
+}
 
 // Noise 0.01 .. 0.2 of the range must make the score worse step by step from the clean cube, box blur
 // 3x3 .. 7x7 step by step (the clean cube against 3x3 is not asserted: the pristine cubes carry sensor noise,
@@ -121,8 +125,8 @@ TEST(DistributionFit, RecoversKnownParameters) {
   std::vector<double> g(200000);
   for (double& v : g) v = normal(rng);
   const GgdFit fit = fitGgd(g);
-  EXPECT_NEAR(fit.alpha, 2.0, 0.03);                          // a Gaussian is a GGD of shape 2
-  EXPECT_NEAR(fit.beta, 2.0 * std::sqrt(2.0), 0.05);          // with scale sigma * sqrt(2)
+  EXPECT_NEAR(fit.alpha, 2.0, 0.03);                  // a Gaussian is a GGD of shape 2
+  EXPECT_NEAR(fit.beta, 2.0 * std::sqrt(2.0), 0.05);  // with scale sigma * sqrt(2)
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   std::vector<double> laplace(200000);
   std::exponential_distribution<double> ex(1.0);
@@ -201,8 +205,8 @@ TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
   for (float& v : estimate.data) v *= 1.01f;  // a small, uniform error everywhere
   Cube broken = estimate;
   for (int b = 0; b < broken.bands; ++b) {
-    broken.at(b, 10, 10) = -9999.0f;               // nodata
-    broken.at(b, 40, 50) = std::nanf("");         // NaN
+    broken.at(b, 10, 10) = -9999.0f;                  // nodata
+    broken.at(b, 40, 50) = std::nanf("");             // NaN
     broken.at(b, 60, 5) = b == 3 ? -9999.0f : 50.0f;  // nodata in one band only, garbage in the others
   }
   for (auto [name, cube] : {std::pair<std::string, const Cube*>{"ok.tif", &estimate}, {"broken.tif", &broken}}) {

@@ -1,12 +1,12 @@
 #include <gdal_priv.h>
-#include <ogr_spatialref.h>
 #include <gtest/gtest.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "TestSupport.h"
@@ -112,7 +112,8 @@ TEST(Wavelengths, EnviDomainListsWithBbl) {
 
 TEST(Wavelengths, ListOfTheWrongLengthIsAnError) {
   test::TempDir dir;
-  auto p = makeRaster(dir.path("short.tif"), 3, [](GDALDataset& ds) { ds.SetMetadataItem("wavelength", "{400, 500}"); });
+  auto p =
+      makeRaster(dir.path("short.tif"), 3, [](GDALDataset& ds) { ds.SetMetadataItem("wavelength", "{400, 500}"); });
   EXPECT_NE(messageOf([&] { readRasterInfo(p); }).find("2 values for 3 bands"), std::string::npos);
 }
 

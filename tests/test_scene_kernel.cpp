@@ -5,8 +5,8 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/SceneKernel.h"
 #include "lib/spectral/SpectralResponse.h"
 

@@ -15,7 +15,9 @@ using namespace hsifuse;
 
 namespace {
 
-SpectralBand band(double c, double fwhm = NAN) { return SpectralBand{c, fwhm}; }
+SpectralBand band(double c, double fwhm = NAN) {
+  return SpectralBand{c, fwhm};
+}
 
 }  // namespace
 
@@ -101,9 +103,7 @@ TEST(SpectralResponse, UserMatrixRoundTripsAndChecksItsWidth) {
   test::TempDir dir;
   std::vector<SpectralBand> hsi{band(450, 10), band(550, 10), band(650, 10), band(850, 10)};
   auto sr = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("landsat8")), hsi, 0.0);
-  {
-    std::ofstream(dir.path("p.csv")) << sr.toCsv(hsi);
-  }
+  { std::ofstream(dir.path("p.csv")) << sr.toCsv(hsi); }
   auto back = SpectralResponse::fromMatrixCsv(dir.path("p.csv"), hsi.size());
   ASSERT_EQ(back.matrix().size(), sr.matrix().size());
   for (std::size_t r = 0; r < sr.matrix().size(); ++r)

@@ -15,7 +15,8 @@ using namespace hsifuse;
 namespace {
 
 // A raw file: the 8-byte little-endian header length, the header text, then `data`.
-void writeRaw(const std::string& path, const std::string& header, const std::string& data, std::uint64_t lengthField = 0) {
+void writeRaw(const std::string& path, const std::string& header, const std::string& data,
+              std::uint64_t lengthField = 0) {
   std::string out;
   const std::uint64_t n = lengthField ? lengthField : header.size();
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
@@ -74,8 +75,10 @@ TEST(TensorFile, RefusesArchivesAndEveryInconsistentHeaderByName) {
   EXPECT_NE(refusal(p).find("more values than the file"), std::string::npos);
   writeRaw(p, R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}})", eight);
   EXPECT_NE(refusal(p).find("outside the 8 data bytes"), std::string::npos);
-  writeRaw(p, R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
-           eight);
+  writeRaw(
+      p,
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+      eight);
   EXPECT_NE(refusal(p).find("overlap or gap"), std::string::npos);
   writeRaw(p, R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", eight);
   EXPECT_NE(refusal(p).find("the tensors cover 4"), std::string::npos);

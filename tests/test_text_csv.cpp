@@ -9,8 +9,8 @@
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/CsvTable.h"
 #include "lib/core/Error.h"
-#include "lib/spectral/SpectralBand.h"
 #include "lib/core/Text.h"
+#include "lib/spectral/SpectralBand.h"
 
 using namespace hsifuse;
 
@@ -116,7 +116,9 @@ TEST(AtomicOutput, AnOutputThatIsAnInputOrAnotherOutputIsRefusedEvenWithOverwrit
   EXPECT_NE(m.find("OUTPUT"), std::string::npos) << m;
   // A folder is never replaced; distinct files, "-" and empty paths pass.
   EXPECT_NE(message({{dir.path("sub"), "OUTPUT"}}).find("not a regular file"), std::string::npos);
-  EXPECT_EQ(message({{dir.path("a.tif"), "OUTPUT"}, {"-", "--report"}, {"", "--quicklook"}, {dir.path("b.json"), "--x"}}), "");
+  EXPECT_EQ(
+      message({{dir.path("a.tif"), "OUTPUT"}, {"-", "--report"}, {"", "--quicklook"}, {dir.path("b.json"), "--x"}}),
+      "");
   // A temporary left by a killed run (its PID gone) is removed by the next run writing that output; one of a
   // live process is left alone.
   const pid_t gone = fork();

@@ -1,16 +1,15 @@
 #include "lib/core/AtomicOutput.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -26,7 +25,8 @@ void checkOutputPath(const std::string& path, bool overwrite, const std::string&
   const fs::file_status status = fs::status(path, ec);
   if (fs::exists(status)) {
     if (!fs::is_regular_file(status))
-      throw InputError(option + ": " + path + " exists and is not a regular file (a folder, device, FIFO or socket); "
+      throw InputError(option + ": " + path +
+                       " exists and is not a regular file (a folder, device, FIFO or socket); "
                        "name a file: --overwrite replaces regular files only");
     if (!overwrite) throw InputError(option + ": " + path + " already exists (add --overwrite to replace it)");
   }

@@ -22,8 +22,8 @@ struct NamedPath {
 // and no output may be the same file as an input or as another output, whatever the spelling ("./a.tif",
 // "dir/../a.tif", a symbolic link to it, a hard link): a clash is InputError naming both, even with
 // --overwrite. Temporaries a killed run left beside an output (".NAME.tmp-PID-*", ".NAME.hsifuse-stage1-PID.tif"
-// whose PID no longer runs) are removed. Empty paths and "-" (standard output) are skipped; inputs that are not files (GDAL dataset names
-// such as "HDF5:f.h5://x") only clash when they resolve to the same name.
+// whose PID no longer runs) are removed. Empty paths and "-" (standard output) are skipped; inputs that are not files
+// (GDAL dataset names such as "HDF5:f.h5://x") only clash when they resolve to the same name.
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite);
 
 // A temporary name beside `path` (same folder, so the final rename is atomic), e.g.

@@ -1,7 +1,6 @@
 #include "lib/core/CsvTable.h"
 
 #include <cmath>
-
 #include <fstream>
 #include <sstream>
 

@@ -18,8 +18,7 @@ struct Cube {
 
   Cube() = default;
   Cube(int bands_, int rows_, int cols_, float fill = 0.0f)
-      : bands(bands_), rows(rows_), cols(cols_),
-        data(static_cast<std::size_t>(bands_) * rows_ * cols_, fill) {}
+      : bands(bands_), rows(rows_), cols(cols_), data(static_cast<std::size_t>(bands_) * rows_ * cols_, fill) {}
 
   std::size_t planeSize() const { return static_cast<std::size_t>(rows) * cols; }
   std::size_t size() const { return data.size(); }

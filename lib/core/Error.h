@@ -8,8 +8,8 @@ namespace hsifuse {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,   // a runtime failure: I/O error, a write that could not be completed
-  kExitBadInput = 2,  // bad usage or bad input: unknown option, missing file, not a raster, ...
+  kExitFailure = 1,        // a runtime failure: I/O error, a write that could not be completed
+  kExitBadInput = 2,       // bad usage or bad input: unknown option, missing file, not a raster, ...
   kExitInterrupted = 130,  // stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it)
 };
 

@@ -5,7 +5,9 @@
 
 namespace hsifuse {
 
-bool allValid(const PixelMask& m) { return std::all_of(m.begin(), m.end(), [](std::uint8_t v) { return v != 0; }); }
+bool allValid(const PixelMask& m) {
+  return std::all_of(m.begin(), m.end(), [](std::uint8_t v) { return v != 0; });
+}
 
 PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>& nodata) {
   PixelMask m(cube.planeSize(), 1);
@@ -63,10 +65,14 @@ Window nanFreeInterior(const Cube& y) {
     const int left = nanCount(r0, r1, c0, c0 + 1), right = nanCount(r0, r1, c1 - 1, c1);
     const int worst = std::max({top, bottom, left, right});
     if (worst == 0) break;
-    if (worst == top) ++r0;
-    else if (worst == bottom) --r1;
-    else if (worst == left) ++c0;
-    else --c1;
+    if (worst == top)
+      ++r0;
+    else if (worst == bottom)
+      --r1;
+    else if (worst == left)
+      ++c0;
+    else
+      --c1;
   }
   if (nanCount(r0, r1, c0, c1) > 0) return {0, 0, 0, 0};
   return {c0, r0, c1 - c0, r1 - r0};

@@ -74,17 +74,20 @@ TensorFile readTensorFile(const std::string& path) {
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) throw InputError(path + ": cannot read the weights file (" + ec.message() + ")");
   if (size > kMaxTensorFileBytes)
-    throw InputError(fmt::format("{}: {} bytes is larger than any hsi-fuse weights file ({} at most)", path, size, kMaxTensorFileBytes));
+    throw InputError(fmt::format("{}: {} bytes is larger than any hsi-fuse weights file ({} at most)", path, size,
+                                 kMaxTensorFileBytes));
   std::ifstream in(path, std::ios::binary);
   unsigned char prefix[8] = {};
   in.read(reinterpret_cast<char*>(prefix), 8);
   if (!in || size < 8) throw InputError(path + ": not a weights file (shorter than its 8-byte header length)");
   if (prefix[0] == 'P' && prefix[1] == 'K')
-    throw InputError(path + ": a PyTorch/zip archive, which can carry code that runs when loaded; hsi-fuse reads weights only "
+    throw InputError(path +
+                     ": a PyTorch/zip archive, which can carry code that runs when loaded; hsi-fuse reads weights only "
                      "as safetensors (data only): retrain with `hsi-fuse train`, or convert it where you trust it");
   const std::uint64_t headerBytes = getLittleEndian64(prefix);
   if (headerBytes == 0 || headerBytes > kMaxHeaderBytes || headerBytes > size - 8)
-    throw InputError(fmt::format("{}: not a weights file (header length {} for a file of {} bytes)", path, headerBytes, size));
+    throw InputError(
+        fmt::format("{}: not a weights file (header length {} for a file of {} bytes)", path, headerBytes, size));
   std::string text(headerBytes, '\0');
   in.read(text.data(), static_cast<std::streamsize>(headerBytes));
   if (!in) throw InputError(path + ": the weights header is truncated");
@@ -120,7 +123,8 @@ TensorFile readTensorFile(const std::string& path) {
     const json& shape = v["shape"];
     const json& offsets = v["data_offsets"];
     if (!shape.is_array() || shape.size() > kMaxRank) throw bad("shape is not an array of at most 8 sizes");
-    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
+    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+        !offsets[1].is_number_unsigned())
       throw bad("data_offsets is not [begin, end]");
     Entry e{name, {}, offsets[0].get<std::uint64_t>(), offsets[1].get<std::uint64_t>()};
     std::uint64_t count = 1;
@@ -132,8 +136,10 @@ TensorFile readTensorFile(const std::string& path) {
       if (count > dataBytes) throw bad("its shape holds more values than the file");
       e.shape.push_back(static_cast<std::int64_t>(n));
     }
-    if (e.end < e.begin || e.end > dataBytes) throw bad(fmt::format("byte range {}..{} is outside the {} data bytes", e.begin, e.end, dataBytes));
-    if (e.end - e.begin != 4 * count) throw bad(fmt::format("byte range of {} bytes for {} float32 values", e.end - e.begin, count));
+    if (e.end < e.begin || e.end > dataBytes)
+      throw bad(fmt::format("byte range {}..{} is outside the {} data bytes", e.begin, e.end, dataBytes));
+    if (e.end - e.begin != 4 * count)
+      throw bad(fmt::format("byte range of {} bytes for {} float32 values", e.end - e.begin, count));
     entries.push_back(std::move(e));
   }
   // The byte ranges tile the data section exactly: no overlap (two names for the same bytes), no gap.
@@ -142,10 +148,13 @@ TensorFile readTensorFile(const std::string& path) {
   std::sort(byOffset.begin(), byOffset.end(), [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
   std::uint64_t expected = 0;
   for (const Entry* e : byOffset) {
-    if (e->begin != expected) throw InputError(fmt::format("{}: tensor '{}' starts at byte {}, expected {} (overlap or gap)", path, e->name, e->begin, expected));
+    if (e->begin != expected)
+      throw InputError(fmt::format("{}: tensor '{}' starts at byte {}, expected {} (overlap or gap)", path, e->name,
+                                   e->begin, expected));
     expected = e->end;
   }
-  if (expected != dataBytes) throw InputError(fmt::format("{}: {} data bytes, the tensors cover {}", path, dataBytes, expected));
+  if (expected != dataBytes)
+    throw InputError(fmt::format("{}: {} data bytes, the tensors cover {}", path, dataBytes, expected));
   if (!littleEndianHost()) throw Error("weights files are read on little-endian machines only");
   const std::streamoff dataStart = static_cast<std::streamoff>(8 + headerBytes);
   for (const Entry* e : byOffset) {

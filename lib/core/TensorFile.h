@@ -18,7 +18,7 @@ struct NamedTensor {
 };
 
 struct TensorFile {
-  std::vector<NamedTensor> tensors;            // in file order
+  std::vector<NamedTensor> tensors;             // in file order
   std::map<std::string, std::string> metadata;  // the header's "__metadata__" (strings only)
 
   // The tensor called `name`, or nullptr.

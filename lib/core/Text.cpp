@@ -1,13 +1,12 @@
 #include "lib/core/Text.h"
 
-#include <fstream>
-#include <sstream>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "lib/core/Error.h"
 
@@ -45,8 +44,7 @@ double parseDouble(std::string_view s, const std::string& what) {
   errno = 0;
   char* end = nullptr;
   double v = std::strtod(t.c_str(), &end);
-  if (end != t.c_str() + t.size() || std::isnan(v))
-    throw InputError(what + ": '" + t + "' is not a number");
+  if (end != t.c_str() + t.size() || std::isnan(v)) throw InputError(what + ": '" + t + "' is not a number");
   return v;
 }
 

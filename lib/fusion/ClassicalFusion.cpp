@@ -5,8 +5,8 @@
 #include <cmath>
 #include <vector>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 
 namespace hsifuse {
@@ -19,7 +19,9 @@ double planeSum(const float* x, std::size_t n) {
   return acc;
 }
 
-double mean(const float* x, std::size_t n) { return planeSum(x, n) / n; }
+double mean(const float* x, std::size_t n) {
+  return planeSum(x, n) / n;
+}
 
 double correlation(const float* x, const float* y, std::size_t n) {
   const double mx = mean(x, n), my = mean(y, n);
@@ -70,8 +72,8 @@ namespace {
 
 void requireScaledGrids(const Cube& lrHsi, const Cube& hrMsi, int s, const char* method) {
   if (hrMsi.rows != lrHsi.rows * s || hrMsi.cols != lrHsi.cols * s)
-    throw InputError(fmt::format("{}: the MSI is {}x{} but the HSI times {} is {}x{}", method, hrMsi.rows, hrMsi.cols, s,
-                                 lrHsi.rows * s, lrHsi.cols * s));
+    throw InputError(fmt::format("{}: the MSI is {}x{} but the HSI times {} is {}x{}", method, hrMsi.rows, hrMsi.cols,
+                                 s, lrHsi.rows * s, lrHsi.cols * s));
 }
 
 // Each HSI band joins the MSI band it correlates with best on the LR grid (the toolbox's grouping).

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
 #include "lib/quality/Metrics.h"
+#include "lib/spatial/Degradation.h"
 
 namespace hsifuse {
 
@@ -40,7 +40,8 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   const Cube y = yWhole.crop(out.lrCrop);
   const Cube x = xWhole.crop({out.lrCrop.col * s, out.lrCrop.row * s, w * s, h * s});
   const bool reduced = h / s >= kMinReducedSide && w / s >= kMinReducedSide;
-  out.measure = reduced ? "reduced-resolution PSNR" : "none: too few LR pixels for the reduced-resolution check, first candidate";
+  out.measure =
+      reduced ? "reduced-resolution PSNR" : "none: too few LR pixels for the reduced-resolution check, first candidate";
   // The pair one level down: Y and X through the scene's kernel; the reference is Y on whole reduced pixels.
   Cube yr, xr, ref;
   if (reduced) {

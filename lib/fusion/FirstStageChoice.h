@@ -2,8 +2,8 @@
 // Which first stage to trust on a scene with no ground truth (issue #12). Every candidate (a classical fusion,
 // a pretrained fusion module) is scored on the scene itself:
 //  - reduced resolution (Wald's protocol one level down): the LR HSI and the MSI are degraded once more with the
-//    scene's own kernel (lib/spatial/SceneKernel.h), each candidate fuses that pair, and its result is compared with the
-//    real LR HSI (PSNR and SAM, on the HSI's scale). Needs at least kMinReducedSide LR pixels of the reduced pair
+//    scene's own kernel (lib/spatial/SceneKernel.h), each candidate fuses that pair, and its result is compared with
+//    the real LR HSI (PSNR and SAM, on the HSI's scale). Needs at least kMinReducedSide LR pixels of the reduced pair
 //    each way, i.e. an LR scene of kMinReducedSide * s pixels;
 //  - full resolution, always: the consistency of the candidate's result with both observations,
 //    |D_k Z - Y|^2 and |P Z - X|^2, as one PSNR (the adaptation's own terms, squared).
@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
+#include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 

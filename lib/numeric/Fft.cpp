@@ -6,7 +6,9 @@
 namespace hsifuse {
 namespace {
 
-bool isPowerOfTwo(std::size_t n) { return n && !(n & (n - 1)); }
+bool isPowerOfTwo(std::size_t n) {
+  return n && !(n & (n - 1));
+}
 
 void radix2(std::vector<std::complex<double>>& a, bool inverse) {
   const std::size_t n = a.size();

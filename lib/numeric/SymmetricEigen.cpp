@@ -66,7 +66,8 @@ std::vector<double> symmetricPseudoInverse(const std::vector<double>& matrix, in
     const double inv = 1 / e.values[k];
     for (int i = 0; i < n; ++i) {
       const double vi = e.vectors[static_cast<std::size_t>(i) * n + k] * inv;
-      for (int j = 0; j < n; ++j) out[static_cast<std::size_t>(i) * n + j] += vi * e.vectors[static_cast<std::size_t>(j) * n + k];
+      for (int j = 0; j < n; ++j)
+        out[static_cast<std::size_t>(i) * n + j] += vi * e.vectors[static_cast<std::size_t>(j) * n + k];
     }
   }
   return out;

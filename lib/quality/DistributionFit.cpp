@@ -38,7 +38,9 @@ const RatioTable& ratioTable() {
   return table;
 }
 
-double gammaRatio13(double a) { return std::sqrt(std::exp(std::lgamma(1 / a) - std::lgamma(3 / a))); }
+double gammaRatio13(double a) {
+  return std::sqrt(std::exp(std::lgamma(1 / a) - std::lgamma(3 / a)));
+}
 
 }  // namespace
 
@@ -107,7 +109,10 @@ WeibullFit fitWeibull(const std::vector<double>& x) {
   for (int it = 0; it < 100; ++it) {
     double slope;
     const double value = g(k, &slope);
-    if (value > 0) hi = std::min(hi, k); else lo = std::max(lo, k);
+    if (value > 0)
+      hi = std::min(hi, k);
+    else
+      lo = std::max(lo, k);
     double next = k - value / slope;
     if (!(next > lo && next < hi)) next = std::sqrt(lo * hi);  // bisect (geometrically) when Newton leaves the bracket
     if (std::fabs(next - k) <= 1e-10 * k) {

@@ -15,7 +15,9 @@ namespace {
 constexpr double kRadToDeg = 180.0 / M_PI;
 
 // nearbyint rounds ties to even under the default rounding mode, like torch.round.
-double round255(float v) { return std::nearbyint(255.0 * v); }
+double round255(float v) {
+  return std::nearbyint(255.0 * v);
+}
 
 std::vector<double> bandMse(const Cube& g, const Cube& f) {
   std::vector<double> mse(g.bands, 0.0);

@@ -8,10 +8,10 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "lib/quality/DistributionFit.h"
 #include "lib/core/Error.h"
 #include "lib/numeric/Fft.h"
 #include "lib/numeric/SymmetricEigen.h"
+#include "lib/quality/DistributionFit.h"
 
 namespace hsifuse {
 namespace {
@@ -46,7 +46,8 @@ Plane filterAxis(const Plane& img, int rows, int cols, const std::vector<double>
           if (!replicate) continue;
           q = std::clamp(q, 0, n - 1);
         }
-        s += taps[k] * img[horizontal ? static_cast<std::size_t>(r) * cols + q : static_cast<std::size_t>(q) * cols + c];
+        s +=
+            taps[k] * img[horizontal ? static_cast<std::size_t>(r) * cols + q : static_cast<std::size_t>(q) * cols + c];
       }
       out[static_cast<std::size_t>(r) * cols + c] = s;
     }
@@ -84,7 +85,8 @@ ScaleImage halfScale(const ScaleImage& s, const std::vector<double>& weights) {
     const Plane f = filterSeparable(in, s.rows, s.cols, taps, taps, 2, 2, true);
     for (int r = 0; r < h.rows; ++r)
       for (int c = 0; c < h.cols; ++c)
-        h.cube[(static_cast<std::size_t>(b) * h.rows + r) * h.cols + c] = static_cast<float>(f[static_cast<std::size_t>(2 * r) * s.cols + 2 * c]);
+        h.cube[(static_cast<std::size_t>(b) * h.rows + r) * h.cols + c] =
+            static_cast<float>(f[static_cast<std::size_t>(2 * r) * s.cols + 2 * c]);
   }
   h.pan.assign(static_cast<std::size_t>(h.rows) * h.cols, 0.0);
   for (int b = 0; b < h.bands; ++b)
@@ -92,7 +94,9 @@ ScaleImage halfScale(const ScaleImage& s, const std::vector<double>& weights) {
   return h;
 }
 
-double capped(double v) { return std::isnan(v) ? v : std::min(v, kFeatureCap); }
+double capped(double v) {
+  return std::isnan(v) ? v : std::min(v, kFeatureCap);
+}
 
 std::vector<double> blockValues(const Plane& p, int cols, int r0, int c0, int size) {
   std::vector<double> v;
@@ -212,7 +216,8 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
       std::vector<double> prod(v.size());
       for (int r = 0; r < size; ++r)
         for (int c = 0; c < size; ++c)
-          prod[r * size + c] = v[r * size + c] * v[((r + shifts[t][0]) % size) * size + (c + shifts[t][1] + size) % size];
+          prod[r * size + c] =
+              v[r * size + c] * v[((r + shifts[t][0]) % size) * size + (c + shifts[t][1] + size) % size];
       const AggdFit p = fitAggd(prod);
       f[2 + 4 * t] = p.alpha;
       f[3 + 4 * t] = p.mean;
@@ -248,7 +253,8 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
     deriv[i + half] = i * gauss[i + half];
   }
   const int gradientDims = o.allGradients ? 4 : 2;
-  const int lgOffset = kSpectral + kMscn, gradOffset = lgOffset + 2 * kMaps, weibullOffset = gradOffset + gradientDims * kMaps;
+  const int lgOffset = kSpectral + kMscn, gradOffset = lgOffset + 2 * kMaps,
+            weibullOffset = gradOffset + gradientDims * kMaps;
   const std::vector<Plane> bank = logGaborBank(pr, pc, s.level);
 #pragma omp parallel for schedule(dynamic)
   for (int filterIndex = 0; filterIndex < static_cast<int>(bank.size()); ++filterIndex) {
@@ -290,7 +296,9 @@ void scaleFeatures(const ScaleImage& s, const std::vector<Window>& blocks, const
   }
 }
 
-int perScaleCount(bool allGradients) { return kSpectral + kMscn + 2 * kMaps + (allGradients ? 4 : 2) * kMaps + 2 * kMaps; }
+int perScaleCount(bool allGradients) {
+  return kSpectral + kMscn + 2 * kMaps + (allGradients ? 4 : 2) * kMaps + 2 * kMaps;
+}
 
 std::vector<double> covariance(const std::vector<double>& rows, std::size_t n, int d, const std::vector<double>& mean) {
   std::vector<double> cov(static_cast<std::size_t>(d) * d, 0.0);
@@ -323,7 +331,9 @@ bool hasNaN(const double* x, int d) {
 
 }  // namespace
 
-int nrFeatureCount(bool allGradients) { return 2 * perScaleCount(allGradients); }
+int nrFeatureCount(bool allGradients) {
+  return 2 * perScaleCount(allGradients);
+}
 
 NrFeatures nrFeatures(const Cube& cube, const std::vector<double>& panWeights, const NrFeatureOptions& o,
                       const PixelMask& valid, double toUnit) {
@@ -369,7 +379,8 @@ NrFeatures nrFeatures(const Cube& cube, const std::vector<double>& panWeights, c
     for (int c = 0; c + o.blockSize <= cube.cols; c += stride) {
       bool ok = true;
       for (int rr = r; rr < r + o.blockSize && ok; ++rr)
-        for (int cc = c; cc < c + o.blockSize && ok; ++cc) ok = valid.empty() || valid[static_cast<std::size_t>(rr) * cube.cols + cc];
+        for (int cc = c; cc < c + o.blockSize && ok; ++cc)
+          ok = valid.empty() || valid[static_cast<std::size_t>(rr) * cube.cols + cc];
       if (ok) out.windows.push_back({c, r, o.blockSize, o.blockSize});
     }
   out.blocks = static_cast<int>(out.windows.size());
@@ -390,10 +401,12 @@ PristineModel fitPristineModel(const std::vector<NrFeatures>& features, const Nr
     if (f.dims != d) throw Error("feature rows of different lengths");
     for (int k = 0; k < f.blocks; ++k)
       if (!hasNaN(&f.rows[static_cast<std::size_t>(k) * d], d))
-        rows.insert(rows.end(), f.rows.begin() + static_cast<std::ptrdiff_t>(k) * d, f.rows.begin() + static_cast<std::ptrdiff_t>(k + 1) * d);
+        rows.insert(rows.end(), f.rows.begin() + static_cast<std::ptrdiff_t>(k) * d,
+                    f.rows.begin() + static_cast<std::ptrdiff_t>(k + 1) * d);
   }
   const std::size_t n = rows.size() / d;
-  if (n < 2) throw InputError(fmt::format("only {} usable block(s) in the pristine cubes: give more or larger cubes", n));
+  if (n < 2)
+    throw InputError(fmt::format("only {} usable block(s) in the pristine cubes: give more or larger cubes", n));
   PristineModel m;
   m.options = options;
   m.dims = d;
@@ -424,7 +437,8 @@ PristineModel fitPristineModel(const std::vector<NrFeatures>& features, const Nr
   m.components = k;
   m.projection.resize(static_cast<std::size_t>(d) * k);
   for (int i = 0; i < d; ++i)
-    for (int j = 0; j < k; ++j) m.projection[static_cast<std::size_t>(i) * k + j] = e.vectors[static_cast<std::size_t>(i) * d + j];
+    for (int j = 0; j < k; ++j)
+      m.projection[static_cast<std::size_t>(i) * k + j] = e.vectors[static_cast<std::size_t>(i) * d + j];
   std::vector<double> projected(n * k, 0.0);
   for (std::size_t r = 0; r < n; ++r)
     for (int i = 0; i < d; ++i) {
@@ -452,7 +466,8 @@ NrScore nrScore(const PristineModel& m, const NrFeatures& f) {
     clean[r] = !hasNaN(x, m.dims);
     for (int i = 0; i < m.dims; ++i) {
       const double v = (x[i] - m.mean[i]) / m.spread[i];
-      for (int j = 0; j < k; ++j) c[static_cast<std::size_t>(r) * k + j] += v * m.projection[static_cast<std::size_t>(i) * k + j];
+      for (int j = 0; j < k; ++j)
+        c[static_cast<std::size_t>(r) * k + j] += v * m.projection[static_cast<std::size_t>(i) * k + j];
     }
   }
   // IL-NIQE's NaN rules: NaN entries take the test mean (2000 where that is NaN too); the test covariance
@@ -461,16 +476,19 @@ NrScore nrScore(const PristineModel& m, const NrFeatures& f) {
   std::vector<int> counts(k, 0);
   for (int r = 0; r < n; ++r)
     for (int j = 0; j < k; ++j)
-      if (!std::isnan(c[static_cast<std::size_t>(r) * k + j])) testMean[j] += c[static_cast<std::size_t>(r) * k + j], ++counts[j];
+      if (!std::isnan(c[static_cast<std::size_t>(r) * k + j]))
+        testMean[j] += c[static_cast<std::size_t>(r) * k + j], ++counts[j];
   for (int j = 0; j < k; ++j) testMean[j] = counts[j] ? testMean[j] / counts[j] : 2000.0;
   for (int r = 0; r < n; ++r) {
     for (int j = 0; j < k; ++j)
       if (std::isnan(c[static_cast<std::size_t>(r) * k + j])) c[static_cast<std::size_t>(r) * k + j] = testMean[j];
-    if (clean[r]) cleanRows.insert(cleanRows.end(), c.begin() + static_cast<std::ptrdiff_t>(r) * k, c.begin() + static_cast<std::ptrdiff_t>(r + 1) * k);
+    if (clean[r])
+      cleanRows.insert(cleanRows.end(), c.begin() + static_cast<std::ptrdiff_t>(r) * k,
+                       c.begin() + static_cast<std::ptrdiff_t>(r + 1) * k);
   }
   const std::size_t nClean = cleanRows.size() / std::max(k, 1);
-  const std::vector<double> testCov =
-      nClean >= 2 ? covariance(cleanRows, nClean, k, columnMean(cleanRows, nClean, k)) : std::vector<double>(static_cast<std::size_t>(k) * k, 0.0);
+  const std::vector<double> testCov = nClean >= 2 ? covariance(cleanRows, nClean, k, columnMean(cleanRows, nClean, k))
+                                                  : std::vector<double>(static_cast<std::size_t>(k) * k, 0.0);
   std::vector<double> pooled(static_cast<std::size_t>(k) * k);
   for (std::size_t i = 0; i < pooled.size(); ++i) pooled[i] = (m.covariance[i] + testCov[i]) / 2;
   const std::vector<double> inv = symmetricPseudoInverse(pooled, k);
@@ -529,8 +547,8 @@ PristineModel PristineModel::fromJson(const std::string& text, const std::string
     throw InputError(fmt::format("{}: not a readable score model ({})", origin, e.what()));
   }
   const std::size_t d = m.dims, k = m.components;
-  if (m.dims != nrFeatureCount(m.options.allGradients) || m.mean.size() != d || m.spread.size() != d || m.projection.size() != d * k ||
-      m.mu.size() != k || m.covariance.size() != k * k || k == 0)
+  if (m.dims != nrFeatureCount(m.options.allGradients) || m.mean.size() != d || m.spread.size() != d ||
+      m.projection.size() != d * k || m.mu.size() != k || m.covariance.size() != k * k || k == 0)
     throw InputError(origin + ": the score model's arrays do not match its sizes (truncated or edited file?)");
   return m;
 }
@@ -546,7 +564,9 @@ Cube dihedralTransform(const Cube& cube, int index) {
   }
   if (index >= 4)
     for (int b = 0; b < cur.bands; ++b)
-      for (int r = 0; r < cur.rows; ++r) std::reverse(cur.band(b) + static_cast<std::size_t>(r) * cur.cols, cur.band(b) + static_cast<std::size_t>(r + 1) * cur.cols);
+      for (int r = 0; r < cur.rows; ++r)
+        std::reverse(cur.band(b) + static_cast<std::size_t>(r) * cur.cols,
+                     cur.band(b) + static_cast<std::size_t>(r + 1) * cur.cols);
   return cur;
 }
 

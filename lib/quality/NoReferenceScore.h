@@ -60,8 +60,8 @@ int nrFeatureCount(bool allGradients);
 
 struct PristineModel {
   NrFeatureOptions options;
-  int dims = 0;        // feature count
-  int components = 0;  // k
+  int dims = 0;                    // feature count
+  int components = 0;              // k
   std::vector<double> mean;        // dims
   std::vector<double> spread;      // dims: each feature's standard deviation over the pristine rows
   std::vector<double> projection;  // dims x components, row-major

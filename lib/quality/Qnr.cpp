@@ -5,10 +5,10 @@
 #include <cmath>
 #include <vector>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
 #include "lib/quality/Metrics.h"
 #include "lib/quality/QualityIndices.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 
 namespace hsifuse {
@@ -19,7 +19,8 @@ namespace {
 std::vector<double> pairwiseBlockQ(const Cube& c, int block, const std::function<bool()>& keepGoing) {
   const int br = c.rows / block, bc = c.cols / block, L = c.bands;
   const std::size_t n = static_cast<std::size_t>(block) * block;
-  std::vector<double> q(static_cast<std::size_t>(L) * L, 0.0), centred(L * n), mean(L), cov(static_cast<std::size_t>(L) * L);
+  std::vector<double> q(static_cast<std::size_t>(L) * L, 0.0), centred(L * n), mean(L),
+      cov(static_cast<std::size_t>(L) * L);
   for (int i = 0; i < br; ++i)
     for (int j = 0; j < bc; ++j) {
       if (keepGoing && !keepGoing()) throw Interrupted();
@@ -65,7 +66,8 @@ void requireBlocks(const Cube& c, int block) {
 
 }  // namespace
 
-double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize, const std::function<bool()>& keepGoing) {
+double spectralDistortion(const Cube& fused, const Cube& lrUpsampled, int blockSize,
+                          const std::function<bool()>& keepGoing) {
   requireSameShape(fused, lrUpsampled);
   requireBlocks(fused, blockSize);
   if (fused.bands < 2) return 0.0;
@@ -101,8 +103,8 @@ QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int sca
     if (progress && !progress(f, "qnr")) throw Interrupted();
   };
   if (lr.bands != fused.bands || lr.rows * scale != fused.rows || lr.cols * scale != fused.cols)
-    throw InputError(fmt::format("QNR: the LR HSI ({}x{}x{}) times {} does not match the fused cube ({}x{}x{})", lr.bands,
-                                 lr.rows, lr.cols, scale, fused.bands, fused.rows, fused.cols));
+    throw InputError(fmt::format("QNR: the LR HSI ({}x{}x{}) times {} does not match the fused cube ({}x{}x{})",
+                                 lr.bands, lr.rows, lr.cols, scale, fused.bands, fused.rows, fused.cols));
   const Cube yUp = upsample(lr, scale, Interpolation::Bicubic);
   const Cube xDeg = upsample(blurDownsample(msi, hsiKernel, scale), scale, Interpolation::Bicubic);
   QnrResult r;
@@ -122,6 +124,5 @@ QnrResult qnrIndices(const Cube& fused, const Cube& lr, const Cube& msi, int sca
   r.hqnr = (1 - r.dLambdaKhan) * (1 - r.dS);
   return r;
 }
-
 
 }  // namespace hsifuse

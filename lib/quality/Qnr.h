@@ -8,9 +8,9 @@
 // with Z the fused cube, Yu the LR HSI upsampled to the HR grid, X the HR MSI and Xu the MSI blurred by
 // the HSI kernel, decimated by s and upsampled again with the same interpolator (bicubic, our phase).
 // Q is the toolbox's block Q over non-overlapping blocks (the ragged border left out).
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
 #include "lib/core/Progress.h"
+#include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 

@@ -17,7 +17,8 @@ namespace {
 class IntegralImage {
  public:
   template <typename Fn>
-  IntegralImage(int rows, int cols, Fn value) : cols_(cols + 1), s_(static_cast<std::size_t>(rows + 1) * (cols + 1), 0.0) {
+  IntegralImage(int rows, int cols, Fn value)
+      : cols_(cols + 1), s_(static_cast<std::size_t>(rows + 1) * (cols + 1), 0.0) {
     for (int r = 0; r < rows; ++r) {
       double run = 0;
       for (int c = 0; c < cols; ++c) {
@@ -176,7 +177,9 @@ double onionsQuality(std::vector<double>& ref, std::vector<double>& est, int nb,
 }
 
 // Index into a cube padded by mirroring *without* repeating the edge sample (..., n-2, n-1, n-2, ...).
-int mirrored(int i, int n) { return i < n ? i : std::max(0, 2 * (n - 1) - i); }
+int mirrored(int i, int n) {
+  return i < n ? i : std::max(0, 2 * (n - 1) - i);
+}
 
 double uint16Cast(double v) {
   if (!(v > 0)) return 0;  // NaN and negatives saturate to 0, like MATLAB's uint16()
@@ -253,7 +256,8 @@ double qIndex(const double* x, const double* y, std::size_t n) {
 
 double blockQ(const float* x, const float* y, int rows, int cols, int block) {
   const int br = rows / block, bc = cols / block;
-  if (br == 0 || bc == 0) throw InputError(fmt::format("Q blocks of {0}x{0} do not fit a {1}x{2} image", block, rows, cols));
+  if (br == 0 || bc == 0)
+    throw InputError(fmt::format("Q blocks of {0}x{0} do not fit a {1}x{2} image", block, rows, cols));
   std::vector<double> a(static_cast<std::size_t>(block) * block), b(a.size());
   double total = 0;
   for (int i = 0; i < br; ++i)
@@ -272,7 +276,8 @@ double blockQ(const float* x, const float* y, int rows, int cols, int block) {
 double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& valid) {
   requireSameShape(g, f);
   requireMask(valid, g);
-  if (o.blockSize < 2 || o.shift < 1) throw InputError("Q2n: the block size must be at least 2 and the shift at least 1");
+  if (o.blockSize < 2 || o.shift < 1)
+    throw InputError("Q2n: the block size must be at least 2 and the shift at least 1");
   const int stepsR = (g.rows + o.shift - 1) / o.shift, stepsC = (g.cols + o.shift - 1) / o.shift;
   const int padR = (stepsR - 1) * o.shift + o.blockSize - g.rows, padC = (stepsC - 1) * o.shift + o.blockSize - g.cols;
   if (padR >= g.rows || padC >= g.cols)
@@ -286,33 +291,33 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
   std::atomic<bool> stopped{false};
 #pragma omp parallel for schedule(dynamic) reduction(+ : total, blocks)
   for (int index = 0; index < stepsR * stepsC; ++index) {
-      if (stopped.load(std::memory_order_relaxed)) continue;  // (no throw inside the parallel loop)
-      if (o.keepGoing && index % 4 == 0) {
-        bool go = true;
+    if (stopped.load(std::memory_order_relaxed)) continue;  // (no throw inside the parallel loop)
+    if (o.keepGoing && index % 4 == 0) {
+      bool go = true;
 #pragma omp critical(q2n_keep_going)
-        go = o.keepGoing();
-        if (!go) stopped = true;
-      }
-      const int bi = index / stepsC, bj = index % stepsC;
-      std::vector<double> ref(nb * m, 0.0), est(nb * m, 0.0);
-      bool usable = true;
-      for (int r = 0; r < o.blockSize && usable; ++r)
-        for (int c = 0; c < o.blockSize && usable; ++c) {
-          const int rr = mirrored(bi * o.shift + r, g.rows), cc = mirrored(bj * o.shift + c, g.cols);
-          usable = valid.empty() || valid[static_cast<std::size_t>(rr) * g.cols + cc];
-        }
-      if (!usable) continue;
-      for (int b = 0; b < g.bands; ++b)
-        for (int r = 0; r < o.blockSize; ++r)
-          for (int c = 0; c < o.blockSize; ++c) {
-            const int rr = mirrored(bi * o.shift + r, g.rows), cc = mirrored(bj * o.shift + c, g.cols);
-            const std::size_t src = static_cast<std::size_t>(rr) * g.cols + cc, dst = b * m + r * o.blockSize + c;
-            ref[dst] = value(g.band(b)[src]);
-            est[dst] = value(f.band(b)[src]);
-          }
-      total += onionsQuality(ref, est, nb, m);
-      ++blocks;
+      go = o.keepGoing();
+      if (!go) stopped = true;
     }
+    const int bi = index / stepsC, bj = index % stepsC;
+    std::vector<double> ref(nb * m, 0.0), est(nb * m, 0.0);
+    bool usable = true;
+    for (int r = 0; r < o.blockSize && usable; ++r)
+      for (int c = 0; c < o.blockSize && usable; ++c) {
+        const int rr = mirrored(bi * o.shift + r, g.rows), cc = mirrored(bj * o.shift + c, g.cols);
+        usable = valid.empty() || valid[static_cast<std::size_t>(rr) * g.cols + cc];
+      }
+    if (!usable) continue;
+    for (int b = 0; b < g.bands; ++b)
+      for (int r = 0; r < o.blockSize; ++r)
+        for (int c = 0; c < o.blockSize; ++c) {
+          const int rr = mirrored(bi * o.shift + r, g.rows), cc = mirrored(bj * o.shift + c, g.cols);
+          const std::size_t src = static_cast<std::size_t>(rr) * g.cols + cc, dst = b * m + r * o.blockSize + c;
+          ref[dst] = value(g.band(b)[src]);
+          est[dst] = value(f.band(b)[src]);
+        }
+    total += onionsQuality(ref, est, nb, m);
+    ++blocks;
+  }
   if (stopped) throw Interrupted();
   if (blocks == 0) throw InputError("Q2n: every block holds an invalid pixel");
   return total / blocks;

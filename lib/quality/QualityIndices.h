@@ -3,9 +3,8 @@
 // Wang-Bovik UIQI (sliding box window), the toolbox's block Q (uqi), and Garzelli-Nencini Q2^n
 // (q2n.m with onions_quality.m). All run in double precision.
 #include <cstdint>
-#include <vector>
-
 #include <functional>
+#include <vector>
 
 #include "lib/core/Cube.h"
 #include "lib/core/PixelMask.h"

@@ -50,7 +50,8 @@ Cube kernelPicture(const BlurKernel& k, int m) {
   Cube out(1, k.rows * m, k.cols * m);
   for (int r = 0; r < out.rows; ++r)
     for (int c = 0; c < out.cols; ++c)
-      out.at(0, r, c) = top > 0 ? static_cast<float>(std::round(std::max(0.0, k.at(r / m, c / m)) / top * 255.0)) : 0.0f;
+      out.at(0, r, c) =
+          top > 0 ? static_cast<float>(std::round(std::max(0.0, k.at(r / m, c / m)) / top * 255.0)) : 0.0f;
   return out;
 }
 

@@ -3,8 +3,8 @@
 // of the band list without wavelengths), each stretched from its 2nd to its 98th percentile to 0..255.
 #include <vector>
 
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
+#include "lib/spatial/BlurKernel.h"
 #include "lib/spectral/SpectralBand.h"
 
 namespace hsifuse {

@@ -29,9 +29,13 @@ BlurKernel BlurKernel::anisotropicGaussian(int size, double sigmaX, double sigma
   return k;
 }
 
-BlurKernel BlurKernel::gaussian(int size, double sigma) { return anisotropicGaussian(size, sigma, sigma, 0.0); }
+BlurKernel BlurKernel::gaussian(int size, double sigma) {
+  return anisotropicGaussian(size, sigma, sigma, 0.0);
+}
 
-BlurKernel BlurKernel::ualPredefined() { return gaussian(8, std::sqrt(3.0)); }
+BlurKernel BlurKernel::ualPredefined() {
+  return gaussian(8, std::sqrt(3.0));
+}
 
 std::string BlurKernel::toCsv() const {
   std::string out;
@@ -98,8 +102,9 @@ BlurKernel BlurKernel::parse(const std::string& spec) {
   if (kind == "disk" && parts.size() == 3)
     return disk(parseInt(parts[1], "--kernel size"), parseDouble(parts[2], "--kernel radius"));
   if (std::filesystem::exists(spec)) return fromCsv(spec);
-  throw InputError("--kernel: '" + spec +
-                   "' is not a kernel (gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8, or a CSV file)");
+  throw InputError(
+      "--kernel: '" + spec +
+      "' is not a kernel (gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8, or a CSV file)");
 }
 
 void BlurKernel::normalise() {

@@ -84,7 +84,8 @@ Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale) {
   Cube y(z.bands, outRows, outCols);
   // Precomputed clamped HR indices of every kernel tap, per LR row / column (v-major for the column taps, so
   // that one tap's sweep along an LR row reads contiguous indices).
-  std::vector<int> rowIdx(static_cast<std::size_t>(outRows) * k.rows), colIdx(static_cast<std::size_t>(outCols) * k.cols);
+  std::vector<int> rowIdx(static_cast<std::size_t>(outRows) * k.rows),
+      colIdx(static_cast<std::size_t>(outCols) * k.cols);
   for (int i = 0; i < outRows; ++i)
     for (int u = 0; u < k.rows; ++u) rowIdx[i * k.rows + u] = std::clamp(scale * i - pr + u, 0, z.rows - 1);
   for (int v = 0; v < k.cols; ++v)
@@ -92,8 +93,8 @@ Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale) {
   std::vector<double> column, row;
   const bool separable = separableFactors(k, column, row);
   if (scale == 1 && !separable && k.rows * k.cols > 64) return blurFullResolutionFft(z, k);
-  // Bands are independent: spread over the cores. A separable kernel costs rows + cols taps per pixel instead of
-  // rows x cols (what makes the full-resolution blur of Khan's D_lambda affordable at 200+ bands).
+    // Bands are independent: spread over the cores. A separable kernel costs rows + cols taps per pixel instead of
+    // rows x cols (what makes the full-resolution blur of Khan's D_lambda affordable at 200+ bands).
 #pragma omp parallel for schedule(dynamic)
   for (int b = 0; b < z.bands; ++b) {
     const float* src = z.band(b);
@@ -149,8 +150,8 @@ void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed) {
 Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p) {
   for (const auto& row : p)
     if (static_cast<int>(row.size()) != z.bands)
-      throw InputError("P has " + std::to_string(row.size()) + " columns but the cube has " +
-                       std::to_string(z.bands) + " bands");
+      throw InputError("P has " + std::to_string(row.size()) + " columns but the cube has " + std::to_string(z.bands) +
+                       " bands");
   Cube x(static_cast<int>(p.size()), z.rows, z.cols);
   const std::size_t n = z.planeSize();
   std::vector<double> acc(n);
@@ -179,7 +180,8 @@ BlurKernel embedKernel(const BlurKernel& kernel, int size, int s) {
       const int rr = r + dr, cc = c + dc;
       if (rr < 0 || rr >= size || cc < 0 || cc >= size) {
         if (kernel.at(r, c) == 0) continue;
-        throw Error(fmt::format("a {} x {} kernel does not fit a {} x {} support", kernel.rows, kernel.cols, size, size));
+        throw Error(
+            fmt::format("a {} x {} kernel does not fit a {} x {} support", kernel.rows, kernel.cols, size, size));
       }
       out.w[static_cast<std::size_t>(rr) * size + cc] = kernel.at(r, c);
     }

@@ -5,9 +5,9 @@
 #include <random>
 #include <vector>
 
+#include "lib/core/Error.h"
 #include "lib/fusion/ClassicalFusion.h"
 #include "lib/spatial/Degradation.h"
-#include "lib/core/Error.h"
 
 namespace hsifuse {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
+#include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 

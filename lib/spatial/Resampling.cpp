@@ -81,7 +81,8 @@ Cube upsample(const Cube& lr, int scale, Interpolation method) {
 
 Cube upsampleWindow(const Cube& lr, int scale, Interpolation method, const Window& hr) {
   if (scale < 1) throw InputError("the scale must be at least 1");
-  if (hr.col < 0 || hr.row < 0 || hr.col + hr.width > lr.cols * scale || hr.row + hr.height > lr.rows * scale || hr.empty())
+  if (hr.col < 0 || hr.row < 0 || hr.col + hr.width > lr.cols * scale || hr.row + hr.height > lr.rows * scale ||
+      hr.empty())
     throw Error("upsampleWindow: the window leaves the HR grid");
   // HR pixel o interpolates LR taps floor((o + 0.5) / s - 0.5) - 1 .. + 2: two LR pixels of context on each
   // side cover them, and where the context is cut it is cut at the scene border, which the whole-scene

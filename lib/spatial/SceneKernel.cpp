@@ -9,8 +9,8 @@
 #include <numeric>
 #include <random>
 
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/KernelEstimation.h"
 
 namespace hsifuse {
@@ -78,8 +78,8 @@ BlurKernel centredGaussian(int k, int s, double sx, double sy, double angleDeg) 
   return out;
 }
 
-// Least squares on one system (lib/spatial/KernelEstimation.h's solve), normalised to a blur; a fit with no positive tap
-// (no signal) falls back to a narrow Gaussian.
+// Least squares on one system (lib/spatial/KernelEstimation.h's solve), normalised to a blur; a fit with no positive
+// tap (no signal) falls back to a narrow Gaussian.
 BlurKernel leastSquaresKernel(const NormalEquations& e, int k) {
   BlurKernel out = solveKernelNormalEquations(e.g, e.c, k);
   double sum = 0;
@@ -176,8 +176,9 @@ SceneKernel chooseSceneKernel(const Cube& x, const Cube& py, int s, const std::v
   consider("anisotropic-gaussian", aniso.kernel, aniso.detail);
   consider("least-squares", leastSquaresKernel(train, k), fmt::format("{} x {} free taps", k, k));
 
-  const auto best = std::min_element(out.candidates.begin(), out.candidates.end(),
-                                     [](const KernelCandidate& a, const KernelCandidate& b) { return a.heldOutRmse < b.heldOutRmse; });
+  const auto best = std::min_element(
+      out.candidates.begin(), out.candidates.end(),
+      [](const KernelCandidate& a, const KernelCandidate& b) { return a.heldOutRmse < b.heldOutRmse; });
   out.name = best->name;
   // The winner's family refitted on every pixel (fixed kernels stay as they are).
   NormalEquations all = train;

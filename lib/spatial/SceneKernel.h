@@ -17,22 +17,22 @@
 #include <string>
 #include <vector>
 
-#include "lib/spatial/BlurKernel.h"
 #include "lib/core/Cube.h"
+#include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 
 struct KernelCandidate {
-  std::string name;      // "ual8", "mtf-gaussian", "gaussian", "anisotropic-gaussian", "least-squares"
-  BlurKernel kernel;     // as fitted on the training half (fixed kernels: as given)
+  std::string name;        // "ual8", "mtf-gaussian", "gaussian", "anisotropic-gaussian", "least-squares"
+  BlurKernel kernel;       // as fitted on the training half (fixed kernels: as given)
   double heldOutRmse = 0;  // RMSE of D_k X against P Y on the held-out LR pixels (the inputs' units)
-  std::string detail;    // e.g. "sigma 2.1" for the fitted Gaussians
+  std::string detail;      // e.g. "sigma 2.1" for the fitted Gaussians
 };
 
 struct SceneKernel {
-  BlurKernel kernel;        // the winner, refitted on all LR pixels
-  std::string name;         // its candidate name
-  int taps = 0;             // K, the side of the support every candidate was embedded in
+  BlurKernel kernel;  // the winner, refitted on all LR pixels
+  std::string name;   // its candidate name
+  int taps = 0;       // K, the side of the support every candidate was embedded in
   std::vector<KernelCandidate> candidates;
   // The held-out RMSE of any other kernel (embedded in the K x K support), e.g. one fitted elsewhere.
   std::function<double(const BlurKernel&)> heldOutRmse;

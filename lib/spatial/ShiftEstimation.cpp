@@ -2,10 +2,10 @@
 
 #include <cmath>
 
-#include "lib/spatial/BlurKernel.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/core/Error.h"
 #include "lib/numeric/Fft.h"
+#include "lib/spatial/BlurKernel.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 
 namespace hsifuse {
@@ -26,7 +26,8 @@ double vertex(double a, double b, double c) {
 
 }  // namespace
 
-ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::vector<double>& moving, int rows, int cols) {
+ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::vector<double>& moving, int rows,
+                               int cols) {
   ComplexPlane a(reference.size()), b(moving.size());
   double ma = 0, mb = 0;
   for (std::size_t i = 0; i < reference.size(); ++i) ma += reference[i], mb += moving[i];
@@ -34,7 +35,8 @@ ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::
   mb /= moving.size();
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c) {
-      const double w = (0.5 - 0.5 * std::cos(2 * M_PI * (r + 0.5) / rows)) * (0.5 - 0.5 * std::cos(2 * M_PI * (c + 0.5) / cols));
+      const double w =
+          (0.5 - 0.5 * std::cos(2 * M_PI * (r + 0.5) / rows)) * (0.5 - 0.5 * std::cos(2 * M_PI * (c + 0.5) / cols));
       const std::size_t i = static_cast<std::size_t>(r) * cols + c;
       a[i] = w * (reference[i] - ma);
       b[i] = w * (moving[i] - mb);
@@ -52,7 +54,9 @@ ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::
   for (std::size_t i = 1; i < a.size(); ++i)
     if (a[i].real() > a[best].real()) best = i;
   const int pr = static_cast<int>(best / cols), pc = static_cast<int>(best % cols);
-  auto at = [&](int r, int c) { return a[static_cast<std::size_t>((r + rows) % rows) * cols + (c + cols) % cols].real(); };
+  auto at = [&](int r, int c) {
+    return a[static_cast<std::size_t>((r + rows) % rows) * cols + (c + cols) % cols].real();
+  };
   ShiftEstimate e;
   e.peak = at(pr, pc);
   e.dy = (pr > rows / 2 ? pr - rows : pr) + vertex(at(pr - 1, pc), e.peak, at(pr + 1, pc));

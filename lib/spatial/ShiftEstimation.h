@@ -19,6 +19,7 @@ struct ShiftEstimate {
 ShiftEstimate estimateShift(const Cube& msi, const Cube& lr, const std::vector<std::vector<double>>& p, int scale);
 
 // Phase correlation of two planes (rows x cols): the (dx, dy) that moves `moving` onto `reference`.
-ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::vector<double>& moving, int rows, int cols);
+ShiftEstimate phaseCorrelation(const std::vector<double>& reference, const std::vector<double>& moving, int rows,
+                               int cols);
 
 }  // namespace hsifuse

@@ -13,8 +13,8 @@ namespace {
 // Starts and lengths of cores along one axis: n pixels in pieces of at most `size` (a multiple of
 // align), as even as the alignment allows.
 std::vector<std::pair<int, int>> axisCores(int n, int size, int align) {
-  const int units = (n + align - 1) / align;        // aligned units (the last may be partial)
-  const int perTile = std::max(1, size / align);    // units per core
+  const int units = (n + align - 1) / align;      // aligned units (the last may be partial)
+  const int perTile = std::max(1, size / align);  // units per core
   const int count = (units + perTile - 1) / perTile;
   std::vector<std::pair<int, int>> out;
   int start = 0;
@@ -49,16 +49,16 @@ std::size_t TilePlan::largestReadPixels() const {
   return best;
 }
 
-Cube runTiled(const TilePlan& plan, int bands, const std::function<Cube(const Tile&)>& process, const ProgressFn& progress,
-              const std::string& stage) {
+Cube runTiled(const TilePlan& plan, int bands, const std::function<Cube(const Tile&)>& process,
+              const ProgressFn& progress, const std::string& stage) {
   Cube out(bands, plan.rows(), plan.cols());
   const auto& tiles = plan.tiles();
   for (std::size_t i = 0; i < tiles.size(); ++i) {
     const Tile& t = tiles[i];
     const Cube piece = process(t);
     if (piece.bands != bands || piece.rows != t.read.height || piece.cols != t.read.width)
-      throw Error(fmt::format("a tile came back {}x{}x{}, expected {}x{}x{}", piece.bands, piece.rows, piece.cols, bands,
-                              t.read.height, t.read.width));
+      throw Error(fmt::format("a tile came back {}x{}x{}, expected {}x{}x{}", piece.bands, piece.rows, piece.cols,
+                              bands, t.read.height, t.read.width));
     const int dr = t.core.row - t.read.row, dc = t.core.col - t.read.col;
     for (int b = 0; b < bands; ++b)
       for (int r = 0; r < t.core.height; ++r)
@@ -78,7 +78,8 @@ int tileSizeForBudget(double budgetBytes, double bytesPerPixel, int halo, int al
 Window centralWindow(int rows, int cols, int s, double maxPixels) {
   if (double(rows) * cols <= maxPixels) return {0, 0, cols, rows};
   const int side = std::max(s, static_cast<int>(std::sqrt(maxPixels)) / s * s);
-  const int h = std::min(rows / s * s, side), w = std::min(cols / s * s, std::max(s, static_cast<int>(maxPixels / h) / s * s));
+  const int h = std::min(rows / s * s, side),
+            w = std::min(cols / s * s, std::max(s, static_cast<int>(maxPixels / h) / s * s));
   return {(cols - w) / 2 / s * s, (rows - h) / 2 / s * s, w, h};
 }
 

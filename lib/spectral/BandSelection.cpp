@@ -29,8 +29,8 @@ std::vector<IndexRange> parseIndexRanges(const std::string& text, const std::str
     auto [a, b] = rangeEnds(item, option);
     IndexRange r{parseInt(a, option), parseInt(b, option)};
     if (r.first < 1 || r.last < r.first)
-      throw InputError(fmt::format("{}: bad band range '{}' (bands are numbered from 1, ranges go up: 8-57)", option,
-                                   trim(item)));
+      throw InputError(
+          fmt::format("{}: bad band range '{}' (bands are numbered from 1, ranges go up: 8-57)", option, trim(item)));
     out.push_back(r);
   }
   return out;
@@ -42,8 +42,8 @@ std::vector<WavelengthRange> parseWavelengthRanges(const std::string& text, cons
     auto [a, b] = rangeEnds(item, option);
     WavelengthRange r{parseDouble(a, option), parseDouble(b, option)};
     if (r.hiNm < r.loNm || r.loNm < 0)
-      throw InputError(fmt::format("{}: bad wavelength range '{}' (expected LOW-HIGH in nm, e.g. 1340-1460)",
-                                   option, trim(item)));
+      throw InputError(
+          fmt::format("{}: bad wavelength range '{}' (expected LOW-HIGH in nm, e.g. 1340-1460)", option, trim(item)));
     out.push_back(r);
   }
   return out;
@@ -77,9 +77,10 @@ BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBa
   if (!filter.dropWavelengths.empty()) {
     for (int i = 0; i < n; ++i) {
       if (!bands[i].hasWavelength())
-        throw InputError(fmt::format("--drop-wavelengths: band {} of {} has no wavelength (supply them with "
-                                     "--wavelengths CSV, or select bands by index with --bands/--drop-bands)",
-                                     i + 1, source));
+        throw InputError(
+            fmt::format("--drop-wavelengths: band {} of {} has no wavelength (supply them with "
+                        "--wavelengths CSV, or select bands by index with --bands/--drop-bands)",
+                        i + 1, source));
       for (const auto& w : filter.dropWavelengths)
         if (bands[i].wavelengthNm >= w.loNm && bands[i].wavelengthNm <= w.hiNm && reason[i].empty())
           reason[i] = fmt::format("--drop-wavelengths {:g}-{:g}", w.loNm, w.hiNm);
@@ -88,10 +89,11 @@ BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBa
 
   if (filter.useBadBandList) {
     if (badBandList.empty())
-      throw InputError("--use-bbl: " + source + " has no bad-band list (ENVI 'bbl'); drop bands with --drop-bands instead");
+      throw InputError("--use-bbl: " + source +
+                       " has no bad-band list (ENVI 'bbl'); drop bands with --drop-bands instead");
     if (static_cast<int>(badBandList.size()) != n)
-      throw InputError(fmt::format("--use-bbl: the bbl of {} has {} entries for {} bands", source,
-                                   badBandList.size(), n));
+      throw InputError(
+          fmt::format("--use-bbl: the bbl of {} has {} entries for {} bands", source, badBandList.size(), n));
     for (int i = 0; i < n; ++i)
       if (badBandList[i] == 0 && reason[i].empty()) reason[i] = "bbl = 0";
   }
@@ -106,7 +108,8 @@ BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBa
     else
       sel.dropped.push_back({i, reason[i]});
   }
-  if (sel.kept.empty()) throw InputError("the band filters leave no band of " + source + " (check --bands and friends)");
+  if (sel.kept.empty())
+    throw InputError("the band filters leave no band of " + source + " (check --bands and friends)");
   return sel;
 }
 

@@ -23,7 +23,9 @@ HyperionBandTable HyperionBandTable::load(const std::string& path) {
   return table;
 }
 
-HyperionBandTable HyperionBandTable::loadShipped() { return load(findShareFile("srf/eo1_hyperion_bands.csv")); }
+HyperionBandTable HyperionBandTable::loadShipped() {
+  return load(findShareFile("srf/eo1_hyperion_bands.csv"));
+}
 
 const std::vector<WavelengthRange>& hyperionWaterRanges() {
   static const std::vector<WavelengthRange> ranges{{1330.0, 1490.0}, {1775.0, 1990.0}};
@@ -40,18 +42,20 @@ std::vector<DroppedBand> hyperionPresetDrops(const std::vector<SpectralBand>& ba
       row = static_cast<int>(i);
     } else {
       if (!bands[i].hasWavelength())
-        throw InputError(fmt::format("--preset hyperion: band {} of {} has no wavelength; supply them with "
-                                     "--wavelengths CSV",
-                                     i + 1, source));
+        throw InputError(
+            fmt::format("--preset hyperion: band {} of {} has no wavelength; supply them with "
+                        "--wavelengths CSV",
+                        i + 1, source));
       for (std::size_t r = 0; r < table.bands.size(); ++r)
         if (std::fabs(table.bands[r].wavelengthNm - bands[i].wavelengthNm) <= 1.0) {
           row = static_cast<int>(r);
           break;
         }
       if (row < 0)
-        throw InputError(fmt::format("--preset hyperion: band {} of {} ({:.2f} nm) is not an EO-1 Hyperion band "
-                                     "(no Hyperion centre within 1 nm); use --bands/--drop-wavelengths instead",
-                                     i + 1, source, bands[i].wavelengthNm));
+        throw InputError(
+            fmt::format("--preset hyperion: band {} of {} ({:.2f} nm) is not an EO-1 Hyperion band "
+                        "(no Hyperion centre within 1 nm); use --bands/--drop-wavelengths instead",
+                        i + 1, source, bands[i].wavelengthNm));
     }
     const double wl = table.bands[row].wavelengthNm;
     if (table.notCalibrated[row]) {

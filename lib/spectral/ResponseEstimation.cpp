@@ -11,7 +11,8 @@ namespace hsifuse {
 
 ResponseFit estimateResponse(const Cube& lr, const Cube& msiLr, double smoothness) {
   if (lr.rows != msiLr.rows || lr.cols != msiLr.cols)
-    throw Error(fmt::format("response fit: the HSI is {}x{} and the MSI on the LR grid {}x{}", lr.rows, lr.cols, msiLr.rows, msiLr.cols));
+    throw Error(fmt::format("response fit: the HSI is {}x{} and the MSI on the LR grid {}x{}", lr.rows, lr.cols,
+                            msiLr.rows, msiLr.cols));
   const int B = lr.bands;
   const std::size_t n = lr.planeSize();
   if (n < static_cast<std::size_t>(2 * B) / 4 + 4)
@@ -78,7 +79,8 @@ ResponseFit estimateResponse(const Cube& lr, const Cube& msiLr, double smoothnes
       rr += (x[i] - m) * (x[i] - m);
     }
     fit.relativeResidual.push_back(xx > 0 ? std::sqrt(rr / xx) : 0.0);
-    if (!(sum > 0)) throw InputError(fmt::format("--srf estimate: MSI band {} is not explained by any HSI band", c + 1));
+    if (!(sum > 0))
+      throw InputError(fmt::format("--srf estimate: MSI band {} is not explained by any HSI band", c + 1));
     for (double& v : p) v /= sum;
     fit.p.push_back(std::move(p));
   }

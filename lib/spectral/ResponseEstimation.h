@@ -1,7 +1,8 @@
 #pragma once
 // `--srf estimate`: the spectral response P fitted from the scene itself, for MSI sensors without
 // published curves or with a calibration that differs from them. Each MSI band, brought to the LR grid
-// (the caller blurs it like the HSI, e.g. with the MTF-matched Gaussian, and decimates), is fitted as a non-negative combination of the LR HSI bands,
+// (the caller blurs it like the HSI, e.g. with the MTF-matched Gaussian, and decimates), is fitted as a non-negative
+// combination of the LR HSI bands,
 //   min_p |x_c - Y p|^2 + lambda |D p|^2,  p >= 0,
 // with D the second difference along the bands (responses are smooth in wavelength; without it the fit
 // picks a few of the strongly correlated HSI bands), by projected gradient descent; each row is then
@@ -14,8 +15,8 @@
 namespace hsifuse {
 
 struct ResponseFit {
-  std::vector<std::vector<double>> p;      // MSI bands x HSI bands, rows sum to 1
-  std::vector<double> relativeResidual;    // per MSI band
+  std::vector<std::vector<double>> p;    // MSI bands x HSI bands, rows sum to 1
+  std::vector<double> relativeResidual;  // per MSI band
 };
 
 // `lr`: B x h x w; `msiLr`: b x h x w (the MSI on the LR grid). `smoothness` is lambda relative to the

@@ -39,8 +39,8 @@ std::vector<SpectralBand> loadBandTable(const std::string& path) {
     if (fw >= 0) out[r].fwhmNm = t.number(r, fw);
     // Optical sensors here span about 200-20000 nm: zero, negative or absurd values are a wrong column or unit.
     if (!(out[r].wavelengthNm >= 100 && out[r].wavelengthNm <= 30000))
-      throw InputError(fmt::format("{}: row {}: wavelength {} nm is outside 100-30000 nm (is the unit nm?)", path, r + 1,
-                                   out[r].wavelengthNm));
+      throw InputError(fmt::format("{}: row {}: wavelength {} nm is outside 100-30000 nm (is the unit nm?)", path,
+                                   r + 1, out[r].wavelengthNm));
     if (fw >= 0 && !(out[r].fwhmNm > 0 && out[r].fwhmNm <= 10000))
       throw InputError(fmt::format("{}: row {}: FWHM {} nm is not in (0, 10000] nm", path, r + 1, out[r].fwhmNm));
   }

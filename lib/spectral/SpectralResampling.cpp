@@ -37,9 +37,10 @@ std::vector<std::vector<double>> resamplingMatrix(const std::vector<SpectralBand
     const double c = target[t].wavelengthNm;
     const double fwhm = target[t].hasFwhm() ? target[t].fwhmNm : 10.0;
     if (c < srcLo - fwhm || c > srcHi + fwhm)
-      throw InputError(fmt::format("spectral resampling: target band {} ({:.1f} nm) lies outside the source range "
-                                   "{:.1f}-{:.1f} nm",
-                                   t + 1, c, srcLo, srcHi));
+      throw InputError(
+          fmt::format("spectral resampling: target band {} ({:.1f} nm) lies outside the source range "
+                      "{:.1f}-{:.1f} nm",
+                      t + 1, c, srcLo, srcHi));
     const double sigma = fwhm / (2 * std::sqrt(2 * std::log(2.0)));
     std::vector<double> row(n);
     double sum = 0;

@@ -39,9 +39,10 @@ double coveredHalfWidth(const std::vector<SpectralBand>& bands, std::size_t i) {
 void requireWavelengths(const std::vector<SpectralBand>& hsiBands) {
   for (std::size_t i = 0; i < hsiBands.size(); ++i)
     if (!hsiBands[i].hasWavelength())
-      throw InputError(fmt::format("HSI band {} has no wavelength, so P cannot be built from response curves: "
-                                   "supply wavelengths with --wavelengths CSV, or give P itself with --srf P.csv",
-                                   i + 1));
+      throw InputError(
+          fmt::format("HSI band {} has no wavelength, so P cannot be built from response curves: "
+                      "supply wavelengths with --wavelengths CSV, or give P itself with --srf P.csv",
+                      i + 1));
 }
 
 }  // namespace
@@ -89,7 +90,8 @@ std::string resolveSrf(const std::string& nameOrPath) {
   if (std::filesystem::exists(nameOrPath)) return nameOrPath;
   std::string names;
   for (const auto& n : shippedSrfNames()) names += (names.empty() ? "" : ", ") + n;
-  throw InputError("--srf: '" + nameOrPath + "' is neither a shipped response (" + names + ") nor an existing CSV file");
+  throw InputError("--srf: '" + nameOrPath + "' is neither a shipped response (" + names +
+                   ") nor an existing CSV file");
 }
 
 double responseCoverage(const ResponseCurves& curves, std::size_t m, const std::vector<SpectralBand>& hsiBands) {
@@ -114,7 +116,7 @@ double responseCoverage(const ResponseCurves& curves, std::size_t m, const std::
 }
 
 SpectralResponse SpectralResponse::fromCurves(const ResponseCurves& curves, const std::vector<SpectralBand>& hsiBands,
-                                               double minCoverage) {
+                                              double minCoverage) {
   requireWavelengths(hsiBands);
   SpectralResponse s;
   s.source_ = curves.name;
@@ -143,26 +145,27 @@ SpectralResponse SpectralResponse::fromCurves(const ResponseCurves& curves, cons
     for (double v : row) rowSum += v;
     if (band.coverage < minCoverage || rowSum <= 0) {
       band.kept = false;
-      s.warnings_.push_back(fmt::format("MSI band {} dropped: the HSI covers only {:.1f}% of its response "
-                                        "(threshold {:.0f}%)",
-                                        band.name, 100 * band.coverage, 100 * minCoverage));
+      s.warnings_.push_back(
+          fmt::format("MSI band {} dropped: the HSI covers only {:.1f}% of its response "
+                      "(threshold {:.0f}%)",
+                      band.name, 100 * band.coverage, 100 * minCoverage));
     } else {
       for (double& v : row) v /= rowSum;
       s.p_.push_back(std::move(row));
     }
     s.msiBands_.push_back(band);
   }
-  if (s.p_.empty())
-    throw InputError("--srf " + curves.name + ": no MSI band is covered by the HSI's wavelengths");
+  if (s.p_.empty()) throw InputError("--srf " + curves.name + ": no MSI band is covered by the HSI's wavelengths");
   return s;
 }
 
 SpectralResponse SpectralResponse::fromMatrixCsv(const std::string& path, std::size_t hsiBandCount) {
   CsvTable t = CsvTable::load(path);
   if (t.columnCount() != hsiBandCount + 1)
-    throw InputError(fmt::format("{}: P has {} HSI column(s) but the HSI has {} band(s) (expected msi_band then one "
-                                 "column per HSI band)",
-                                 path, t.columnCount() - 1, hsiBandCount));
+    throw InputError(
+        fmt::format("{}: P has {} HSI column(s) but the HSI has {} band(s) (expected msi_band then one "
+                    "column per HSI band)",
+                    path, t.columnCount() - 1, hsiBandCount));
   SpectralResponse s;
   s.source_ = path;
   for (std::size_t r = 0; r < t.rowCount(); ++r) {
@@ -172,7 +175,9 @@ SpectralResponse SpectralResponse::fromMatrixCsv(const std::string& path, std::s
       row.push_back(t.number(r, c));
       sum += row.back();
     }
-    if (!(sum > 0)) throw InputError(fmt::format("{}: the row of MSI band '{}' does not sum to a positive value", path, t.cell(r, 0)));
+    if (!(sum > 0))
+      throw InputError(
+          fmt::format("{}: the row of MSI band '{}' does not sum to a positive value", path, t.cell(r, 0)));
     for (double& v : row) v /= sum;
     s.p_.push_back(std::move(row));
     s.msiBands_.push_back({t.cell(r, 0), std::nan(""), true});
@@ -188,7 +193,9 @@ SpectralResponse SpectralResponse::fromRows(const std::string& source, const std
   for (std::size_t r = 0; r < rows.size(); ++r) {
     double sum = 0;
     for (double v : rows[r]) sum += v;
-    if (!(sum > 0)) throw InputError(fmt::format("{}: the row of MSI band '{}' does not sum to a positive value", source, msiBandNames[r]));
+    if (!(sum > 0))
+      throw InputError(
+          fmt::format("{}: the row of MSI band '{}' does not sum to a positive value", source, msiBandNames[r]));
     for (double& v : rows[r]) v /= sum;
     s.p_.push_back(std::move(rows[r]));
     s.msiBands_.push_back({msiBandNames[r], std::nan(""), true});
