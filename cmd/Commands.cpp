@@ -11,6 +11,7 @@ std::unique_ptr<Command> makeScoreCommand();
 #ifdef HSIFUSE_HAVE_TORCH
 std::unique_ptr<Command> makeTrainCommand();
 std::unique_ptr<Command> makeFuseCommand();
+std::unique_ptr<Command> makeApplyCommand();
 #endif
 
 std::vector<std::unique_ptr<Command>> makeCommands() {
@@ -22,6 +23,7 @@ std::vector<std::unique_ptr<Command>> makeCommands() {
   c.push_back(makeScoreCommand());
 #ifdef HSIFUSE_HAVE_TORCH
   c.push_back(makeFuseCommand());
+  c.push_back(makeApplyCommand());
   c.push_back(makeTrainCommand());
 #endif
   return c;

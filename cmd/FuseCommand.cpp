@@ -105,7 +105,10 @@ class FuseCommand : public Command {
         .text("kernel-out", &o_.job.kernelOutPath, "CSV",
               "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).")
         .text("kernel-png", &o_.job.kernelPngPath, "PNG",
-              "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).");
+              "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).")
+        .text("save-adaptation", &o_.job.saveAdaptation, "DIR",
+              "Save what 'hsi-fuse apply' needs to write any block of this output in another process (ual, "
+              "fixed-kernel): the adapted module, the first stage, P, the scaling, the inputs' checksums.");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out.declare(t, "Float32");

@@ -129,16 +129,16 @@ json adaptationReport(const AdaptationResult& r) {
 
 }  // namespace
 
-std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                                     const FuseScene& scene, int tile, const WindowSink& output,
-                                     const ProgressFn& progress, json& report, json& seconds) {
+SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
+                    const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
+                    json& report, json& seconds) {
   const int s = scene.scale;
   auto t0 = Clock::now();
   if (isClassical(method) || method == FuseMethod::FusionOnly) {
     const std::string stage = isClassical(method) ? methodName(method) : "fusion";
     streamTiles(first.source, tile, s, output, scaledProgress(progress, 0.1, 0.9), stage);
     seconds[stage] = secondsSince(t0);
-    return std::nullopt;
+    return {};
   }
   const RasterDataset stageDs = writeStageFile(o, first, tile, s, scaledProgress(progress, 0.1, 0.2));
   const WindowSource stageOnDisk{first.source.bands, first.source.rows, first.source.cols,
@@ -155,7 +155,7 @@ std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, Ch
                          scaledProgress(progress, 0.2, 0.9));
   report["adaptation"] = adaptationReport(r);
   seconds["adaptation"] = secondsSince(t0);
-  return r.kernel;
+  return {r.kernel, r.adapted};
 }
 
 }  // namespace hsifuse

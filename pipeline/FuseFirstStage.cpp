@@ -49,6 +49,17 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
 
 }  // namespace
 
+void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
+                             const std::string& device) {
+  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y,
+                                                      scene.x, scene.scale, first.mtf);
+  const ClassicalFusion* classical = first.classical.get();
+  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols,
+                           [classical](const Window& w) { return classical->window(w); }};
+  first.source = module ? module->outputSource(scene.x, first.classicalSource, device) : first.classicalSource;
+  first.moduleApplied = module != nullptr;
+}
+
 FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
                              int tile, json& report, json& seconds) {
   FirstStage first;
@@ -62,13 +73,8 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
   // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
-  first.classical =
-      std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y, scene.x, s,
-                                        first.kernel && !isClassical(method) ? first.kernel->kernel : BlurKernel{});
-  const ClassicalFusion* classical = first.classical.get();
-  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols,
-                           [classical](const Window& w) { return classical->window(w); }};
-  first.source = first.classicalSource;
+  if (first.kernel && !isClassical(method)) first.mtf = first.kernel->kernel;
+  attachFirstStageSources(first, scene, nullptr, o.device);
   if (isClassical(method)) return first;
   std::optional<FusionModel>& model = chosen.model;
   const bool dip = method == FuseMethod::Dip;
@@ -87,10 +93,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   report["model"] = {{"path", dip ? std::string("none (a new, untrained module)") : chosen.path},
                      {"stage1", first.name},
                      {"trained_during_adaptation", trainsFusion}};
-  if (model && !trainsFusion) {
-    first.source = model->outputSource(scene.x, first.classicalSource, o.device);
-    first.moduleApplied = true;
-  }
+  if (model && !trainsFusion) attachFirstStageSources(first, scene, &*model, o.device);
   return first;
 }
 

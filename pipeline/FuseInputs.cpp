@@ -10,6 +10,7 @@
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
 #include "models/ModelCatalogue.h"
+#include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseStages.h"
 
 namespace fs = std::filesystem;
@@ -53,12 +54,18 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
     inputs.push_back({m, "a shipped model"});
     inputs.push_back({m + ".json", "a shipped model's sidecar"});
   }
-  checkOutputs({{o.outPath, "OUTPUT"},
-                {o.reportPath, "--report"},
-                {o.quicklookPath, "--quicklook"},
-                {o.kernelOutPath, "--kernel-out"},
-                {o.kernelPngPath, "--kernel-png"}},
-               inputs, o.write.overwrite);
+  const std::vector<NamedPath> outputs{{o.outPath, "OUTPUT"},
+                                       {o.reportPath, "--report"},
+                                       {o.quicklookPath, "--quicklook"},
+                                       {o.kernelOutPath, "--kernel-out"},
+                                       {o.kernelPngPath, "--kernel-png"}};
+  checkOutputs(outputs, inputs, o.write.overwrite);
+  if (!o.saveAdaptation.empty()) {
+    if ((method != FuseMethod::Ual && method != FuseMethod::FixedKernel) || o.finetune)
+      throw InputError("--save-adaptation: only --method ual or fixed-kernel without --finetune save an adaptation");
+    inputs.insert(inputs.end(), outputs.begin(), outputs.end());
+    checkOutputFolder({o.saveAdaptation, "--save-adaptation"}, kAdaptationManifest, inputs, o.write.overwrite);
+  }
   return method;
 }
 

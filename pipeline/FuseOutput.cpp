@@ -96,7 +96,8 @@ OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const F
       peak_(scene.peak),
       hrValid_(scene.hrValid),
       nodataValue_(nodataValue),
-      cols_(scene.hrWin.width) {
+      cols_(scene.hrWin.width),
+      block_{0, 0, scene.hrWin.width, scene.hrWin.height} {
   if (!o.reportPath.empty())
     qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
   if (!o.quicklookPath.empty()) {
@@ -104,6 +105,15 @@ OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const F
     rgbBands_ = Cube(3, scene.hrWin.height, scene.hrWin.width);
   }
 }
+
+OutputTiles::OutputTiles(const std::string& path, const WriteOptions& write, const RasterInfo& layout,
+                         const FuseScene& scene, float nodataValue, const Window& block)
+    : writer_(path, layout, write),
+      peak_(scene.peak),
+      hrValid_(scene.hrValid),
+      nodataValue_(nodataValue),
+      cols_(scene.hrWin.width),
+      block_(block) {}
 
 void OutputTiles::put(const Window& w, const Cube& z) {
   if (!qualityWindow_.empty()) {
@@ -122,7 +132,7 @@ void OutputTiles::put(const Window& w, const Cube& z) {
     for (int k = 0; k < 3; ++k) std::copy_n(out.band(rgb_[k]), out.planeSize(), three.band(k));
     pasteOverlap(three, w, rgbBands_, {0, 0, rgbBands_.cols, rgbBands_.rows});
   }
-  writer_.writeWindow(w, out);
+  writer_.writeWindow({w.col - block_.col, w.row - block_.row, w.width, w.height}, out);
 }
 
 json qualitySection(const Cube& z, const Window& q, const FuseScene& scene, const RasterInfo& hsi,

@@ -33,6 +33,10 @@ class OutputTiles {
   // The quality window follows memory.qualityPixels when o asks for a report; the quicklook bands when it asks for one.
   OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, const MemoryPlan& memory,
               float nodataValue);
+  // One block of the output (hsi-fuse apply): `layout` describes `block` of the output grid, the tiles arrive in
+  // output-grid coordinates; no quality window, no quicklook.
+  OutputTiles(const std::string& path, const WriteOptions& write, const RasterInfo& layout, const FuseScene& scene,
+              float nodataValue, const Window& block);
   WindowSink sink() {
     return [this](const Window& w, const Cube& z) { put(w, z); };
   }
@@ -52,6 +56,7 @@ class OutputTiles {
   const PixelMask& hrValid_;
   float nodataValue_;
   int cols_;
+  Window block_;          // the part of the output grid this writer holds (origin subtracted from every tile)
   Window qualityWindow_;  // empty when no report is asked for
   Cube quality_;          // allocated with the first tile (after the adaptation's training)
   std::vector<int> rgb_;  // quicklook bands, empty when none is asked for

@@ -167,8 +167,8 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   }
   scene.p = r.p.matrix();
   report["P"] = scene.p;
-  const std::vector<double> gains = matchMsiToHsi(scene.x, scene.y, scene.p, scene.scale);
-  report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", gains}};
+  scene.gains = matchMsiToHsi(scene.x, scene.y, scene.p, scene.scale);
+  report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", scene.gains}};
   checkShift(o, scene, report, log);
   return scene;
 }

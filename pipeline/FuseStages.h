@@ -11,7 +11,8 @@
 //   6. readScene          the overlap read, nodata masked and filled, brought to one radiometric scale
 //   7. prepareFirstStage  the scene's kernel, the first stage chosen and its source of windows
 //   8. runOnScene         the first stage streamed out, or written once and adapted (the output streamed)
-//   9. finishOutputs      the report's quality section and the side outputs
+//   9. (pipeline/FuseOutput.h) the report's quality section, the side outputs; (pipeline/AdaptationFolder.h) the
+//      adaptation saved for `hsi-fuse apply`
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,6 +29,7 @@
 #include "lib/spatial/SceneKernel.h"
 #include "lib/spectral/BandSelection.h"
 #include "lib/spectral/SpectralResponse.h"
+#include "models/AdaptedModule.h"
 #include "models/FusionModel.h"
 #include "pipeline/FuseMethod.h"
 #include "pipeline/FusionJob.h"
@@ -94,6 +96,7 @@ struct FuseScene {
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
   std::vector<std::vector<double>> p;
+  std::vector<double> gains;  // the MSI bands' radiometric gains
 };
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log);
 
@@ -102,17 +105,26 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohma
 struct FirstStage {
   std::string name;                            // bicubic | gsa | glp-hs: the classical part
   std::optional<SceneKernel> kernel;           // the scene's kernel (methods that adapt, and fusion-only's auto choice)
+  BlurKernel mtf;                              // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
   std::unique_ptr<ClassicalFusion> classical;  // a stable address: the sources read through it
   WindowSource classicalSource, source;        // source: Z~ (or, when the module trains in the loop, its input)
   bool moduleApplied = false;                  // source runs the fusion module
 };
 FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
                              int tile, nlohmann::json& report, nlohmann::json& seconds);
+// The sources of a first stage whose name and mtf are set: the classical fusion fitted on the scene, then `module`
+// over it when given (it must outlive the sources). Shared with `hsi-fuse apply`.
+void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
+                             const std::string& device);
 
-// 8. Every output tile goes to `output`; returns the kernel the adaptation learned or kept (none for the methods
-// that do not adapt). `report` gets "adaptation" and "kernel_choice".
-std::optional<BlurKernel> runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                                     const FuseScene& scene, int tile, const WindowSink& output,
-                                     const ProgressFn& progress, nlohmann::json& report, nlohmann::json& seconds);
+// 8. Every output tile goes to `output`. For the methods that adapt, the kernel the adaptation learned or kept and the
+// adapted module (none otherwise). `report` gets "adaptation" and "kernel_choice".
+struct SceneRun {
+  std::optional<BlurKernel> kernel;
+  std::shared_ptr<AdaptedModule> adapted;
+};
+SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
+                    const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
+                    nlohmann::json& report, nlohmann::json& seconds);
 
 }  // namespace hsifuse

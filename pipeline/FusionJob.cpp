@@ -5,7 +5,9 @@
 
 #include <chrono>
 
+#include "lib/core/FileChecksum.h"
 #include "models/TorchRuntime.h"
+#include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseOutput.h"
 #include "pipeline/FuseStages.h"
 
@@ -29,6 +31,38 @@ void reportGrids(const GridPairing& grid, json& report, FuseLog& log) {
   report["hr_window"] = {hr.col, hr.row, hr.width, hr.height};
   log.say(fmt::format("grid: scale {}, {} x {} LR pixels -> {} x {} HR pixels", grid.scale, lr.width, lr.height,
                       hr.width, hr.height));
+}
+
+// --save-adaptation: what `hsi-fuse apply` needs to compute any block of this output (pipeline/AdaptationFolder.h).
+void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse& response, const FuseScene& scene,
+                  const FirstStage& first, const ChosenModel& chosen, const SceneRun& run, int tile, json& report) {
+  AdaptationManifest m;
+  m.hsifuseVersion = HSIFUSE_VERSION_STRING;
+  m.method = o.method;
+  for (const auto& [path, option] :
+       {std::pair{o.lrPath, "LR_HSI"}, std::pair{o.msiPath, "HR_MSI"}, std::pair{o.wavelengths, "--wavelengths"}})
+    if (!path.empty()) m.inputs.push_back({option, path, checksumFile(path)});
+  m.scale = scene.scale;
+  m.assumeAligned = o.assumeAligned;
+  m.resampling = o.resampling;
+  m.fixShift = o.fixShift;
+  m.lrWindow = in.grid.lrWin;
+  m.hrWindow = scene.hrWin;
+  m.hsiBands = in.hsiSelection.kept;
+  m.msiBands = response.msiKeep;
+  m.msiNames = response.msiNames;
+  m.p = scene.p;
+  m.peak = scene.peak;
+  m.gains = scene.gains;
+  m.stage1 = first.name;
+  m.mtf = first.mtf;
+  m.fusionModule = first.moduleApplied;
+  m.fusionModuleSource = first.moduleApplied ? chosen.path : "";
+  m.tile = tile;
+  m.kernel = run.kernel ? *run.kernel : BlurKernel{};
+  m.stepsKept = report["adaptation"].value("kept_step", 0);
+  saveAdaptationFolder(o.saveAdaptation, m, *run.adapted, first.moduleApplied ? &*chosen.model : nullptr);
+  report["saved_adaptation"] = o.saveAdaptation;
 }
 
 // What the run cost, at its end.
@@ -67,8 +101,9 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   const RasterInfo layout = outputLayout(o, in.hsi, in.msi.info(), scene, nodataValue);
   OutputTiles tiles(o, layout, scene, memory, nodataValue);
   FirstStage first = prepareFirstStage(o, method, chosen, scene, memory.tile, report, report["seconds"]);
-  const std::optional<BlurKernel> kernel =
+  const SceneRun run =
       runOnScene(o, method, chosen, first, scene, memory.tile, tiles.sink(), progress, report, report["seconds"]);
+  const std::optional<BlurKernel>& kernel = run.kernel;
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
   t0 = Clock::now();
@@ -88,6 +123,10 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
     log.say(line);
   }
   writeSideOutputs(o, tiles, in.hsi, layout, kernel, written, report);
+  if (!o.saveAdaptation.empty()) {
+    saveForApply(o, in, response, scene, first, chosen, run, memory.tile, report);
+    written.add(o.saveAdaptation);
+  }
   reportRun(o, start, report);
   if (progress) progress(1.0, "write");
   const std::string text = report.dump(2) + "\n";

@@ -49,10 +49,11 @@ struct FuseOptions {
   int tile = 0;         // network tile side in HR pixels (0: from ramMb)
   double ramMb = 2048;  // memory budget in MB
   std::string device = "cpu";
-  std::string reportPath;     // "" = none, "-" = stdout
-  std::string quicklookPath;  // RGB PNG of the output ("" = none)
-  std::string kernelOutPath;  // the kernel UAL estimated, as CSV ("" = none)
-  std::string kernelPngPath;  // the same kernel as a small grayscale PNG ("" = none)
+  std::string reportPath;      // "" = none, "-" = stdout
+  std::string quicklookPath;   // RGB PNG of the output ("" = none)
+  std::string kernelOutPath;   // the kernel UAL estimated, as CSV ("" = none)
+  std::string kernelPngPath;   // the same kernel as a small grayscale PNG ("" = none)
+  std::string saveAdaptation;  // a folder for `hsi-fuse apply` (pipeline/AdaptationFolder.h; "" = none)
   WriteOptions write;
 };
 

@@ -7,7 +7,7 @@
 #
 #   scripts/fault_probes.sh [--bin HSI_FUSE] [--keep]
 #
-# Prints one line per probe and the totals (74 probes); exits 1 when any probe failed. About a minute on 2 cores.
+# Prints one line per probe and the totals (79 probes); exits 1 when any probe failed. About a minute on 2 cores.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$here/build/cmd/hsi-fuse
@@ -32,7 +32,8 @@ cp "$ex/hypsen_msi_s2_10m.tif" msi.tif
 cp "$ex/hypsen_truth_10m.tif" truth.tif
 cp "$here/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors" model.safetensors
 cp "$here/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors.json" model.safetensors.json
-mkdir -p sub folder
+mkdir -p sub folder notes
+echo mine > notes/readme.txt
 ln -s lr.tif link.tif
 mkfifo fifo.tif
 # Larger cubes for the signal probes (so that eval and degrade are still running when the signal comes).
@@ -87,6 +88,12 @@ probe "fuse OUTPUT = folder" 2 "not a regular file" $fuse folder $srf --overwrit
 probe "fuse OUTPUT = FIFO" 2 "not a regular file" $fuse fifo.tif $srf --overwrite
 probe "fuse OUTPUT = /dev/null" 2 "not a regular file" $fuse /dev/null $srf --overwrite
 probe "fuse OUTPUT exists, no --overwrite" 2 "already exists" $fuse truth.tif $srf --method gsa
+# fuse --save-adaptation and apply (issue #15): the folder is an output too, apply's DIR and inputs are inputs.
+probe "fuse --save-adaptation = folder holding the inputs" 2 "is or holds" $fuse out.tif $srf --save-adaptation . --overwrite
+probe "fuse --save-adaptation = a folder it did not write" 2 "did not write" $fuse out.tif $srf --save-adaptation notes --overwrite
+probe "fuse --save-adaptation with gsa" 2 "--save-adaptation" $fuse out.tif $srf --method gsa --save-adaptation out_dir
+probe "apply DIR not saved by fuse" 2 "manifest.json" apply notes lr.tif msi.tif out.tif
+probe "apply --block 3/2" 2 "--block" apply notes lr.tif msi.tif out.tif --block 3/2
 # Code in a model file.
 printf 'PK\003\004 pickle __setstate__ os.system' > out_evil.pt
 cp model.safetensors.json out_evil.pt.json

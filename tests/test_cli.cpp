@@ -903,3 +903,34 @@ TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
   EXPECT_GT(psnr("ual_whole.tif", "ual_streamed.tif"), 100.0);
   for (const auto& f : dir.files()) EXPECT_EQ(f.find("stage1"), std::string::npos) << f;
 }
+
+// Issue #15: adapt once (fuse --save-adaptation), write the output in two blocks with `apply`, mosaic them with
+// gdalbuildvrt, and compare it with the one-process output byte for byte through gdal_translate (another reader).
+TEST(Cli, ApplyBlocksMosaicToTheOneProcessOutput) {
+  TempDir dir;
+  const std::string one = dir.path("one.tif"), saved = dir.path("adapted");
+  RunResult r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + one +
+                           " --srf sentinel2a --steps 30 --tile 36 -q --save-adaptation " + saved);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const std::string i : {"1", "2"}) {
+    r = runHsiFuse("apply " + saved + " " + kExampleLr + " " + kExampleMsi + " " + dir.path("b" + i + ".tif") +
+                   " --block " + i + "/2");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("block " + i + "/2"), std::string::npos) << r.err;
+  }
+  ASSERT_EQ(hsifuse::test::runShell("gdalbuildvrt -q " + dir.path("mosaic.vrt") + " " + dir.path("b1.tif") + " " +
+                                    dir.path("b2.tif"))
+                .exitCode,
+            0);
+  // Both as raw ENVI band-sequential files, compared byte for byte.
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{one, "one.img"}, {dir.path("mosaic.vrt"), "mosaic.img"}})
+    ASSERT_EQ(
+        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
+        0);
+  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("one.img") + " " + dir.path("mosaic.img")).exitCode, 0);
+  // A block that does not exist is refused before any work, naming the option.
+  r = runHsiFuse("apply " + saved + " " + kExampleLr + " " + kExampleMsi + " " + dir.path("b3.tif") + " --block 3/3");
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("--block"), std::string::npos) << r.err;
+}

@@ -80,7 +80,7 @@ void removeStaleTemporaries(const std::string& output) {
       if (f.rfind(prefix, 0) == 0) rest = f.substr(prefix.size());
     if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) continue;
     const long pid = std::strtol(rest.c_str(), nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
   }
 }
 
@@ -106,7 +106,68 @@ void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<Named
 }
 
 FilesToRemoveOnFailure::~FilesToRemoveOnFailure() {
-  for (const std::string& p : paths_) std::remove(p.c_str());
+  std::error_code ec;
+  for (const std::string& p : paths_) fs::remove_all(p, ec);
+}
+
+void checkOutputFolder(const NamedPath& folder, const std::string& marker, const std::vector<NamedPath>& others,
+                       bool overwrite) {
+  if (folder.path.empty()) return;
+  const FileIdentity id(folder.path);
+  for (const NamedPath& o : others) {
+    if (o.path.empty() || o.path == "-") continue;
+    const FileIdentity other(o.path);
+    const std::string inside = id.canonical + "/";
+    if (other.same(id) || other.canonical.rfind(inside, 0) == 0)
+      throw InputError(
+          fmt::format("{}: {} is or holds {} ({}); name another folder", folder.option, folder.path, o.option, o.path));
+  }
+  std::error_code ec;
+  const fs::file_status status = fs::status(folder.path, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_directory(status))
+      throw InputError(fmt::format("{}: {} exists and is not a folder", folder.option, folder.path));
+    if (!overwrite)
+      throw InputError(
+          fmt::format("{}: {} already exists (add --overwrite to replace it)", folder.option, folder.path));
+    if (!fs::is_empty(folder.path, ec) && !fs::exists(fs::path(folder.path) / marker))
+      throw InputError(
+          fmt::format("{}: {} is a folder hsi-fuse did not write (it has no {}); --overwrite replaces only "
+                      "those: name a new or empty folder",
+                      folder.option, folder.path, marker));
+  }
+  removeStaleTemporaries(fs::path(folder.path).lexically_normal().string());
+  fs::path parent = fs::path(folder.path).lexically_normal().parent_path();
+  if (parent.empty()) parent = ".";
+  if (!fs::is_directory(parent, ec))
+    throw InputError(folder.option + ": the folder that would hold " + folder.path +
+                     " does not exist (create it first)");
+  if (::access(parent.c_str(), W_OK) != 0)
+    throw InputError(folder.option + ": cannot write in the folder that would hold " + folder.path +
+                     " (permission denied)");
+}
+
+FolderWriter::FolderWriter(std::string path) : path_(fs::path(std::move(path)).lexically_normal().string()) {
+  while (!path_.empty() && path_.size() > 1 && path_.back() == '/') path_.pop_back();
+  temporary_ = temporaryPathFor(path_);
+  fs::create_directory(temporary_);
+}
+
+FolderWriter::~FolderWriter() {
+  std::error_code ec;
+  if (!committed_) fs::remove_all(temporary_, ec);
+}
+
+void FolderWriter::commit() {
+  std::error_code ec;
+  std::string old;
+  if (fs::exists(path_, ec)) {
+    old = temporaryPathFor(path_);
+    fs::rename(path_, old);
+  }
+  fs::rename(temporary_, path_);
+  committed_ = true;
+  if (!old.empty()) fs::remove_all(old, ec);
 }
 
 TemporaryFile& TemporaryFile::operator=(TemporaryFile&& o) noexcept {

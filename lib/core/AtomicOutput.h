@@ -26,12 +26,35 @@ struct NamedPath {
 // (GDAL dataset names such as "HDF5:f.h5://x") only clash when they resolve to the same name.
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite);
 
+// A folder as an output (fuse --save-adaptation DIR): refused (InputError naming `folder.option`) when it is, or
+// holds, one of `others` (inputs and other outputs); when it exists without --overwrite; when it exists and is not a
+// folder, or is a non-empty folder without `marker` in it (so --overwrite replaces only what hsi-fuse wrote); and
+// when its parent folder is missing or not writable.
+void checkOutputFolder(const NamedPath& folder, const std::string& marker, const std::vector<NamedPath>& others,
+                       bool overwrite);
+
+// A folder written all at once: fill temporary(), then commit() puts it at `path` (replacing the folder there, which
+// checkOutputFolder has vetted). Dropped before commit(), the temporary folder is removed.
+class FolderWriter {
+ public:
+  explicit FolderWriter(std::string path);
+  FolderWriter(const FolderWriter&) = delete;
+  FolderWriter& operator=(const FolderWriter&) = delete;
+  ~FolderWriter();
+  const std::string& temporary() const { return temporary_; }
+  void commit();
+
+ private:
+  std::string path_, temporary_;
+  bool committed_ = false;
+};
+
 // A temporary name beside `path` (same folder, so the final rename is atomic), e.g.
 // "dir/.out.tif.tmp-1234-1.tif"; the original extension is kept for drivers that look at it.
 std::string temporaryPathFor(const std::string& path);
 
-// The finished files of a multi-file command: removed again when the object goes out of scope before keep()
-// (an exception after the first of them was committed), so the command writes all of its outputs or none.
+// The finished files (and folders) of a multi-file command: removed again when the object goes out of scope before
+// keep() (an exception after the first of them was committed), so the command writes all of its outputs or none.
 class FilesToRemoveOnFailure {
  public:
   FilesToRemoveOnFailure() = default;
