@@ -23,6 +23,13 @@ std::vector<std::string> perBandItems(const std::string& value, std::size_t n) {
 
 }  // namespace
 
+void RasterInfo::moveOriginTo(int col, int row) {
+  if (!geotransform) return;
+  auto& g = *geotransform;
+  g[0] += col * g[1] + row * g[2];
+  g[3] += col * g[4] + row * g[5];
+}
+
 std::vector<std::optional<double>> RasterInfo::nodataValues() const {
   std::vector<std::optional<double>> out;
   for (const BandInfo& b : bands) out.push_back(b.nodata);

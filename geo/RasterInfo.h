@@ -48,6 +48,8 @@ struct RasterInfo {
   bool hasWavelengths() const { return allHaveWavelengths(spectralBands()); }
   // Pixel size (x, y > 0) in CRS units; (1, 1) without geotransform.
   std::pair<double, double> pixelSize() const;
+  // Moves the origin to pixel (col, row) of the current grid (the layout of a window of this raster).
+  void moveOriginTo(int col, int row);
   // A copy that describes only the given 0-based bands, in that order. Dataset metadata values
   // that are per-band lists ("{a, b, ...}" or "a,b,..." with one entry per band) are subset too.
   RasterInfo selectBands(const std::vector<int>& indices) const;

@@ -121,11 +121,7 @@ Window blockWindow(const TilePlan& plan, int block, int blocks) {
 RasterInfo blockLayout(RasterInfo layout, const Window& block) {
   layout.width = block.width;
   layout.height = block.height;
-  if (layout.geotransform) {
-    auto& g = *layout.geotransform;
-    g[0] += block.col * g[1] + block.row * g[2];
-    g[3] += block.col * g[4] + block.row * g[5];
-  }
+  layout.moveOriginTo(block.col, block.row);
   return layout;
 }
 

@@ -11,6 +11,7 @@
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"
+#include "pipeline/Stopwatch.h"
 
 namespace fs = std::filesystem;
 
@@ -18,12 +19,6 @@ namespace hsifuse {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 // Every tile of `source` (cores of `tile` HR pixels, aligned to s) into `sink`.
 void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& sink, const ProgressFn& progress,
                  const std::string& stage) {

@@ -6,17 +6,12 @@
 #include "lib/core/Error.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"
+#include "pipeline/Stopwatch.h"
 
 namespace hsifuse {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 // The first stage of ual and fixed-kernel (issue #12): --stage1 auto scores the matching fusion module, GSA and GLP-HS
 // on the scene itself and keeps the best; a classical name forces that fusion without a module, "model" forces the
 // module. Fine-tuning needs the module; dip trains a new one on the bicubic upsampling. The module is dropped

@@ -73,11 +73,7 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   layout.height = hrWin.height;
   layout.crsWkt = msi.crsWkt;
   layout.geotransform = msi.geotransform;
-  if (layout.geotransform) {
-    auto& g = *layout.geotransform;
-    g[0] += hrWin.col * g[1] + hrWin.row * g[2];
-    g[3] += hrWin.col * g[4] + hrWin.row * g[5];
-  }
+  layout.moveOriginTo(hrWin.col, hrWin.row);
   layout.metadata[""].emplace_back("hsifuse_method", o.method);
   nodataValue = 0;
   if (!scene.hrValid.empty()) {

@@ -10,17 +10,12 @@
 #include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseOutput.h"
 #include "pipeline/FuseStages.h"
+#include "pipeline/Stopwatch.h"
 
 namespace hsifuse {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
 // The report's description of the grids paired in stage 2.
 void reportGrids(const GridPairing& grid, json& report, FuseLog& log) {
   const Window &lr = grid.lrWin, &hr = grid.hrWin;

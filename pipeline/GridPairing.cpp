@@ -68,7 +68,7 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
                       "is LR_HSI HR_MSI OUTPUT",
                       o.lrPath, o.msiPath, std::min(g.ratioX, g.ratioY)));
     // A forced ratio that the georeferencing contradicts would fuse mismatched grids without a word.
-    if (s > 0 && comparable && std::max(std::fabs(g.ratioX - s), std::fabs(g.ratioY - s)) > 0.01 * s)
+    if (s > 0 && comparable && std::max(std::fabs(g.ratioX - s), std::fabs(g.ratioY - s)) > kIntegerRatioTolerance * s)
       throw InputError(
           fmt::format("--scale {}: the grids say the LR pixel is {:.4g} x {:.4g} MSI pixels; drop --scale, or "
                       "use --assume-aligned for plain pixel grids",

@@ -270,21 +270,16 @@ ScoreResult scoreCube(const Cube& cube, double toUnit, const std::vector<Spectra
   return r;
 }
 
-ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
-  if (o.lr.empty() != o.msi.empty()) throw InputError("--lr and --msi go together (QNR needs both)");
-  const RasterDataset fused = RasterDataset::open(o.fused);
-  const RasterInfo& fi = fused.info();
-  auto [z, zMask] = readWithMask(fused, whole(fi));
-  const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
-  if (progress && !progress(0.05, "score")) throw Interrupted();
-  ScoreResult r =
-      scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
-  if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
-  if (o.lr.empty()) return r;
+namespace {
 
-  // QNR: the LR HSI and the MSI over the fused grid.
-  const RasterDataset lr = RasterDataset::open(o.lr), msi = RasterDataset::open(o.msi);
-  const RasterInfo &li = lr.info(), &mi = msi.info();
+// Where the LR HSI and the MSI lie on the fused cube's grid, and the scale between them.
+struct InputsOnFusedGrid {
+  int scale = 0;
+  Window lrWindow, msiWindow;
+};
+
+InputsOnFusedGrid locateInputs(const ScoreOptions& o, const RasterInfo& li, const RasterInfo& mi,
+                               const RasterInfo& fi) {
   if (!o.assumeAligned) {  // a CRS on one side only is an error (relateGrids says which)
     relateGrids(li, fi);
     relateGrids(mi, fi);
@@ -296,10 +291,9 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
     if (!relateGrids(li, fi).sameCrs || !relateGrids(mi, fi).sameCrs)
       throw InputError(
           "the LR HSI, the MSI and the fused cube must share one CRS for QNR (warp them with gdalwarp first)");
-    const double ratio = li.pixelSize().first / fi.pixelSize().first;
-    s = static_cast<int>(std::lround(ratio));
-    if (s < 1 || std::fabs(ratio - s) > 0.01 * s)
-      throw InputError(fmt::format("{}: the LR pixel is {:.4f} fused pixels, not an integer", o.lr, ratio));
+    const GridRelation g = relateGrids(li, fi);  // one integer-ratio rule (geo/GridRelation.h)
+    s = g.scale;
+    if (s < 1) throw InputError(fmt::format("{}: the LR pixel is {:.4f} fused pixels, not an integer", o.lr, g.ratioX));
     auto [lr0, lc0] = originOffset(fi, li);
     auto [mr0, mc0] = originOffset(fi, mi);
     lrWindow = {lc0, lr0, fi.width / s, fi.height / s};
@@ -320,6 +314,30 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
   if (lrWindow.col < 0 || lrWindow.row < 0 || lrWindow.col + lrWindow.width > li.width ||
       lrWindow.row + lrWindow.height > li.height)
     throw InputError(fmt::format("{} does not cover {}", o.lr, o.fused));
+
+  return {s, lrWindow, msiWindow};
+}
+
+}  // namespace
+
+ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
+  if (o.lr.empty() != o.msi.empty()) throw InputError("--lr and --msi go together (QNR needs both)");
+  const RasterDataset fused = RasterDataset::open(o.fused);
+  const RasterInfo& fi = fused.info();
+  auto [z, zMask] = readWithMask(fused, whole(fi));
+  const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
+  if (progress && !progress(0.05, "score")) throw Interrupted();
+  ScoreResult r =
+      scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
+  if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
+  if (o.lr.empty()) return r;
+
+  // QNR: the LR HSI and the MSI over the fused grid.
+  const RasterDataset lr = RasterDataset::open(o.lr), msi = RasterDataset::open(o.msi);
+  const RasterInfo &li = lr.info(), &mi = msi.info();
+  const InputsOnFusedGrid grid = locateInputs(o, li, mi, fi);
+  const int s = grid.scale;
+  const Window &lrWindow = grid.lrWindow, &msiWindow = grid.msiWindow;
 
   // The LR bands that match the fused cube's: all of them, or those with the same wavelengths.
   std::vector<int> lrBands;

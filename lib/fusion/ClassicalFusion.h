@@ -58,8 +58,4 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
 // pan the MSI band of y_k's group and `mtf` the LR sensor's blur (mtfGaussian(s) when unknown).
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 
-// Solves the symmetric positive (semi-)definite system A x = b (n x n, row-major) by Cholesky with a
-// tiny ridge, for the small least-squares fits of the classical methods.
-std::vector<double> solveSymmetric(std::vector<double> a, std::vector<double> b);
-
 }  // namespace hsifuse

@@ -8,6 +8,7 @@
 #include "lib/core/Error.h"
 #include "lib/fusion/ClassicalFusion.h"
 #include "lib/spatial/Degradation.h"
+#include "lib/numeric/LinearSolve.h"
 
 namespace hsifuse {
 
