@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -9,9 +10,11 @@
 #include "geo/RasterDataset.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
+#include "lib/core/PixelMask.h"
 #include "lib/core/Text.h"
 #include "lib/spatial/BlurKernel.h"
 #include "lib/spatial/Degradation.h"
+#include "lib/spectral/BandSelection.h"
 #include "lib/spectral/SpectralResampling.h"
 #include "lib/spectral/SpectralResponse.h"
 
@@ -32,7 +35,7 @@ void writeWhole(const std::string& path, const RasterInfo& layout, const Cube& c
 }
 
 // The reference Z: read whole, resampled spectrally when asked, cropped to a multiple of s; `info` describes it.
-Cube readTruth(const DegradeOptions& o, RasterInfo& info) {
+Cube readTruth(const DegradeOptions& o, RasterInfo& info, std::vector<std::string>& warnings) {
   RasterDataset src = RasterDataset::open(o.input, OpenOptions{o.wavelengths});
   info = src.info();
   info.requireWavelengths("degrade (building P, resampling)");
@@ -41,6 +44,25 @@ Cube readTruth(const DegradeOptions& o, RasterInfo& info) {
     const std::vector<SpectralBand> to = std::filesystem::exists(o.resampleTo)
                                              ? readRasterInfo(o.resampleTo).spectralBands()
                                              : parseBandGrid(o.resampleTo);
+    // A band without a single valid value (a dead detector, a masked water band) would spread NaN into every
+    // resampled band: it is left out, with a warning.
+    const std::vector<int> empty = emptyBands(z, info.nodataValues());
+    if (!empty.empty()) {
+      std::vector<int> keep, listed;
+      for (int b = 0; b < z.bands; ++b)
+        if (std::find(empty.begin(), empty.end(), b) == empty.end()) keep.push_back(b);
+      for (int b : empty) listed.push_back(b + 1);
+      if (keep.empty()) throw InputError(o.input + ": no band holds a valid value (all nodata or NaN)");
+      Cube kept(static_cast<int>(keep.size()), z.rows, z.cols);
+      for (std::size_t k = 0; k < keep.size(); ++k)
+        std::copy_n(z.band(keep[k]), z.planeSize(), kept.band(static_cast<int>(k)));
+      z = std::move(kept);
+      info = info.selectBands(keep);
+      warnings.push_back(
+          fmt::format("{}: band(s) {} hold no valid value (all nodata or NaN): left out of the spectral "
+                      "resampling",
+                      o.input, formatIndexRanges(listed)));
+    }
     z = projectSpectrally(z, resamplingMatrix(info.spectralBands(), to));
     RasterInfo resampled = info.selectBands(std::vector<int>(to.size(), 0));
     for (std::size_t t = 0; t < to.size(); ++t) {
@@ -109,7 +131,8 @@ DegradeReport degradeFile(const DegradeOptions& o, const ProgressFn& progress) {
     if (progress && !progress(f, stage)) throw Interrupted();
   };
   RasterInfo info;
-  const Cube z = readTruth(o, info);
+  std::vector<std::string> warnings;
+  const Cube z = readTruth(o, info, warnings);
   step(0.2, "read");
   const SpectralResponse p = SpectralResponse::fromSpec(o.srf, info.spectralBands(), o.minCoverage);
   DegradeReport report;
@@ -117,7 +140,8 @@ DegradeReport degradeFile(const DegradeOptions& o, const ProgressFn& progress) {
   report.hrCols = z.cols;
   report.hsiBands = z.bands;
   report.msiBands = p.keptBandNames();
-  report.warnings = p.warnings();
+  report.warnings = warnings;
+  report.warnings.insert(report.warnings.end(), p.warnings().begin(), p.warnings().end());
   const std::uint64_t seed = static_cast<std::uint64_t>(o.seed);
   Cube y = blurDownsample(z, kernel, o.scale);
   if (std::isfinite(lrSnr)) report.lrNoiseSigma = addNoiseAtSnr(y, lrSnr, seed);

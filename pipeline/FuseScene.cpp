@@ -14,6 +14,7 @@
 #include "lib/spatial/Resampling.h"
 #include "lib/spatial/ShiftEstimation.h"
 #include "lib/spatial/TilePlan.h"
+#include "lib/spectral/BandSelection.h"
 #include "lib/spectral/Radiometry.h"
 #include "lib/spectral/ResponseEstimation.h"
 #include "models/Adaptation.h"
@@ -87,13 +88,33 @@ void readOverlap(FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& r
   report["hr_window"] = {scene.hrWin.col, scene.hrWin.row, scene.hrWin.width, scene.hrWin.height};
 }
 
+// A band with no valid value would make every pixel invalid: name those bands in the file's numbering (`fileBands`
+// maps the cube's bands to it) and the option that leaves them out (--drop-bands, or --msi-bands with the others).
+void refuseEmptyBands(const std::string& path, const std::vector<int>& empty, const std::vector<int>& fileBands,
+                      bool keepList, const std::string& option) {
+  if (empty.empty()) return;
+  if (empty.size() == fileBands.size()) throw InputError(path + ": no valid pixel in the overlap (all nodata or NaN)");
+  std::vector<int> listed, others;
+  for (std::size_t k = 0; k < fileBands.size(); ++k)
+    (std::find(empty.begin(), empty.end(), static_cast<int>(k)) != empty.end() ? listed : others)
+        .push_back(fileBands[k] + 1);
+  throw InputError(
+      fmt::format("{}: band(s) {} hold no valid value in the overlap (all nodata or NaN); leave them out "
+                  "with {} {}",
+                  path, formatIndexRanges(listed), option, formatIndexRanges(keepList ? others : listed)));
+}
+
 // Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels (so GSA and the networks
 // see plausible numbers), left out of the adaptation's losses, and written as nodata.
 void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
   Cube& y = scene.y;
   Cube& x = scene.x;
-  scene.lrValid = validPixels(y, in.lr.info().selectBands(in.hsiSelection.kept).nodataValues());
-  const PixelMask msiValid = validPixels(x, in.msi.info().selectBands(r.msiKeep).nodataValues());
+  const auto lrNodata = in.lr.info().selectBands(in.hsiSelection.kept).nodataValues();
+  const auto msiNodata = in.msi.info().selectBands(r.msiKeep).nodataValues();
+  refuseEmptyBands(o.lrPath, emptyBands(y, lrNodata), in.hsiSelection.kept, false, "--drop-bands");
+  refuseEmptyBands(o.msiPath, emptyBands(x, msiNodata), r.msiKeep, true, "--msi-bands");
+  scene.lrValid = validPixels(y, lrNodata);
+  const PixelMask msiValid = validPixels(x, msiNodata);
   if (fillInvalidWithBandMeans(y, scene.lrValid) == 0)
     throw InputError(o.lrPath + ": no valid pixel in the overlap (all nodata or NaN)");
   if (fillInvalidWithBandMeans(x, msiValid) == 0)

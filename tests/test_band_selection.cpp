@@ -104,3 +104,12 @@ TEST(HyperionPreset, MatchesBandsByWavelengthAndRejectsOtherSensors) {
   EXPECT_NE(drops[0].reason.find("126"), std::string::npos);
   EXPECT_THROW(hyperionPresetDrops(evenBands(3, 401.5, 3), table, "x.tif"), InputError);
 }
+
+TEST(BandSelection, IndexRangesFormatAsTheOptionsReadThem) {
+  EXPECT_EQ(formatIndexRanges({1, 2, 3, 7, 104, 105}), "1-3,7,104-105");
+  EXPECT_EQ(formatIndexRanges({}), "");
+  std::vector<int> back;
+  for (const IndexRange& r : parseIndexRanges(formatIndexRanges({2, 4, 5, 6}), "--bands"))
+    for (int i = r.first; i <= r.last; ++i) back.push_back(i);
+  EXPECT_EQ(back, (std::vector<int>{2, 4, 5, 6}));
+}

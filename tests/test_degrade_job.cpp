@@ -5,6 +5,7 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
+#include "geo/RasterWriter.h"
 #include "lib/core/Error.h"
 #include "pipeline/DegradeJob.h"
 
@@ -56,4 +57,27 @@ TEST(DegradeJob, BadOptionsNameTheOptionAndWriteNothing) {
   o.write.overwrite = true;
   EXPECT_THROW(degradeFile(o), InputError);
   EXPECT_TRUE(dir.files().empty());
+}
+
+TEST(DegradeJob, BandsWithoutValidValuesAreLeftOutOfTheResampling) {
+  test::TempDir dir;
+  const RasterDataset src = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+  Cube z = src.read();
+  for (int b : {0, 1, 2})
+    for (std::size_t i = 0; i < z.planeSize(); ++i) z.band(b)[i] = std::nanf("");
+  RasterWriter w(dir.path("cube.tif"), src.info(), WriteOptions{});
+  w.writeWindow({0, 0, z.cols, z.rows}, z);
+  w.commit();
+  DegradeOptions o;
+  o.input = dir.path("cube.tif");
+  o.srf = "sentinel2a";
+  o.scale = 4;
+  o.resampleTo = "20x500-2000";
+  o.lrOut = dir.path("lr.tif");
+  o.msiOut = dir.path("msi.tif");
+  const DegradeReport r = degradeFile(o);
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("band(s) 1-3 hold no valid value"), std::string::npos) << r.warnings[0];
+  const Cube lr = RasterDataset::open(o.lrOut).read();
+  for (float v : lr.data) ASSERT_TRUE(std::isfinite(v));
 }

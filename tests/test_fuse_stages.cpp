@@ -142,3 +142,31 @@ TEST(FuseStages, OutputLayoutIsTheMsiGridWithTheHsiBands) {
   EXPECT_EQ(nodata, 0.0f);  // no invalid pixel: no nodata value
   EXPECT_FALSE(layout.bands[0].nodata);
 }
+
+TEST(FuseStages, ABandWithoutValidValuesIsNamedWithTheOptionThatDropsIt) {
+  test::TempDir dir;
+  // The example's LR HSI with its band 5 all NaN (a dead detector, a masked water band).
+  const RasterDataset src = RasterDataset::open(kLr);
+  Cube y = src.read();
+  for (std::size_t i = 0; i < y.planeSize(); ++i) y.band(4)[i] = std::nanf("");
+  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
+  w.writeWindow({0, 0, y.cols, y.rows}, y);
+  w.commit();
+  FuseOptions o = exampleOptions(dir, "gsa");
+  o.lrPath = dir.path("lr.tif");
+  FuseInputs in = openInputs(o, 1);
+  FuseLog log({});
+  MsiResponse r = buildResponse(o, in, log);
+  json report;
+  try {
+    readScene(o, in, r, report, log);
+    FAIL() << "an all-NaN band was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("band(s) 5 hold no valid value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--drop-bands 5"), std::string::npos) << e.what();
+  }
+  o.bands.drop = parseIndexRanges("5", "--drop-bands");  // and the advice works
+  FuseInputs kept = openInputs(o, 1);
+  MsiResponse r2 = buildResponse(o, kept, log);
+  EXPECT_NO_THROW(readScene(o, kept, r2, report, log));
+}

@@ -52,3 +52,13 @@ TEST(PixelMask, NanFreeInteriorTrimsTheEmptyBordersOfAWarpedFootprint) {
   for (float& v : y.data) v = nan;
   EXPECT_TRUE(nanFreeInterior(y).empty());
 }
+
+TEST(PixelMask, EmptyBandsAreThoseWithoutASingleValidValue) {
+  Cube c(3, 2, 2);
+  for (float& v : c.data) v = 1;
+  for (int i = 0; i < 4; ++i) c.band(0)[i] = std::nanf(""), c.band(2)[i] = -1;
+  c.band(2)[3] = 5;  // one valid value is enough
+  EXPECT_EQ(emptyBands(c, {std::nullopt, std::nullopt, -1.0}), (std::vector<int>{0}));
+  c.band(2)[3] = -1;
+  EXPECT_EQ(emptyBands(c, {std::nullopt, std::nullopt, -1.0}), (std::vector<int>{0, 2}));
+}

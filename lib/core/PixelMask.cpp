@@ -20,6 +20,19 @@ PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>
   return m;
 }
 
+std::vector<int> emptyBands(const Cube& cube, const std::vector<std::optional<double>>& nodata) {
+  std::vector<int> out;
+  for (int b = 0; b < cube.bands; ++b) {
+    const std::optional<double> value = b < static_cast<int>(nodata.size()) ? nodata[b] : std::nullopt;
+    const float* x = cube.band(b);
+    bool any = false;
+    for (std::size_t i = 0; i < cube.planeSize() && !any; ++i)
+      any = std::isfinite(x[i]) && !(value && x[i] == static_cast<float>(*value));
+    if (!any) out.push_back(b);
+  }
+  return out;
+}
+
 std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid) {
   const std::size_t count = static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
   if (count == 0 || count == cube.planeSize()) return count;

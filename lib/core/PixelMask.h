@@ -17,6 +17,8 @@ using PixelMask = std::vector<std::uint8_t>;
 bool allValid(const PixelMask& m);
 // 1 where every band is finite and differs from its band's nodata value (bands past `nodata`'s end have none).
 PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>& nodata);
+// The bands (0-based) that hold no valid value at all (every pixel NaN, infinite or the band's nodata value).
+std::vector<int> emptyBands(const Cube& cube, const std::vector<std::optional<double>>& nodata);
 // Replaces the invalid pixels of every band by the mean of its valid pixels; returns the number of valid pixels.
 std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid);
 // Both masks at once (a pixel is valid when it is valid in both); empty when every pixel is valid.

@@ -113,4 +113,15 @@ BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBa
   return sel;
 }
 
+std::string formatIndexRanges(const std::vector<int>& oneBased) {
+  std::string out;
+  for (std::size_t i = 0; i < oneBased.size();) {
+    std::size_t j = i;
+    while (j + 1 < oneBased.size() && oneBased[j + 1] == oneBased[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(oneBased[i]) + (j > i ? "-" + std::to_string(oneBased[j]) : "");
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace hsifuse

@@ -21,6 +21,8 @@ struct WavelengthRange {
 
 // "8-57,77-224" or "5" or "1,3,7-9". Throws InputError naming `option` on bad syntax.
 std::vector<IndexRange> parseIndexRanges(const std::string& text, const std::string& option);
+// The inverse: 1-based indices (sorted) written as ranges, "1-3,7,104-115" (what --bands and --drop-bands read).
+std::string formatIndexRanges(const std::vector<int>& oneBased);
 // "1340-1460,1790-1960" in nm. Throws InputError naming `option` on bad syntax.
 std::vector<WavelengthRange> parseWavelengthRanges(const std::string& text, const std::string& option);
 
