@@ -934,3 +934,19 @@ TEST(Cli, ApplyBlocksMosaicToTheOneProcessOutput) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("--block"), std::string::npos) << r.err;
 }
+
+// The install rule (issue #16): binary, shipped data, models and manual where the binary looks for them.
+TEST(Cli, InstallPutsTheDataAndModelsWhereTheBinaryLooks) {
+  TempDir dir;
+  const std::string build = std::filesystem::path(hsifuse::test::binaryPath()).parent_path().parent_path().string();
+  const RunResult r = hsifuse::test::runShell("cmake --install " + build + " --prefix " + dir.path("usr"));
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const std::string f : {"bin/hsi-fuse", "share/hsi-fuse/srf/sentinel2a_msi.csv",
+                              "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors",
+                              "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors.json",
+                              "share/man/man1/hsi-fuse.1"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path("usr/" + f))) << f;
+  const RunResult v = hsifuse::test::runShell(dir.path("usr/bin/hsi-fuse") + " info " + kExampleLr +
+                                              " --srf sentinel2a --json");
+  EXPECT_EQ(v.exitCode, 0) << v.err;
+}
