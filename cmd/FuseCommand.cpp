@@ -40,7 +40,8 @@ class FuseCommand : public Command {
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
         .positional("HR_MSI", &o_.job.msiPath, "High-resolution multispectral scene of the same place.")
-        .positional("OUTPUT", &o_.job.outPath, "High-resolution hyperspectral output.")
+        .positional("OUTPUT", &o_.job.outPath,
+                    "High-resolution hyperspectral output (may be left out with --save-adaptation: adapt only).", false)
         .text("srf", &o_.job.srf, "NAME|CSV",
               "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted "
               "from the scene).")

@@ -324,7 +324,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     for (std::size_t i = 0; i < learned.size(); ++i) learned[i].copy_(kept[i]);
   }
 
-  finalPass(sink);
+  if (o.finalPass) finalPass(sink);
   result.kernel = toBlurKernel(degen->kernel);
   // Built after the final pass: a new module draws its initial weights from Torch's generator.
   result.adapted = std::make_shared<AdaptedModule>(firstStage.bands, o.width, o.depth, norm);

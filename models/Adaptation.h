@@ -84,6 +84,9 @@ struct AdaptationOptions {
   std::uint64_t seed = 0;
   std::string device = "cpu";
   int logEvery = 10;  // loss history resolution
+  // false: no final pass (nothing reaches the sink); the adapted module in the result is what the run is for
+  // (fuse --save-adaptation without OUTPUT, for `hsi-fuse apply`).
+  bool finalPass = true;
 };
 
 struct AdaptationResult {

@@ -36,7 +36,10 @@ void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& 
 RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int tile, int s,
                              const ProgressFn& progress) {
   const WindowSource& stage = first.source;
-  const fs::path out(o.outPath);
+  // Beside OUTPUT, or beside the adaptation's folder when only that is written.
+  std::string besides = o.outPath.empty() ? o.saveAdaptation : o.outPath;
+  while (besides.size() > 1 && besides.back() == '/') besides.pop_back();
+  const fs::path out(besides);
   TemporaryFile file(
       (out.parent_path() / fmt::format(".{}.hsifuse-stage1-{}.tif", out.filename().string(), ::getpid())).string());
   try {
@@ -82,6 +85,7 @@ AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene
   a.hrValid = scene.hrValid;
   if (o.steps == 0) a.validateEvery = 0;
   a.device = o.device;
+  a.finalPass = !o.outPath.empty();  // without OUTPUT only the adapted module is wanted
   return a;
 }
 

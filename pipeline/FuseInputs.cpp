@@ -41,6 +41,9 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   if (o.finetune && !canFinetune(method))
     throw InputError("--finetune: only --method ual or fixed-kernel fine-tune a fusion module");
   validateWriteOptions(o.write);
+  if (o.outPath.empty() && o.saveAdaptation.empty())
+    throw InputError("OUTPUT: required (or --save-adaptation DIR alone, to adapt without writing the output)");
+  if (o.outPath.empty() && !o.quicklookPath.empty()) throw InputError("--quicklook: needs OUTPUT");
   for (const auto& [path, option] :
        {std::pair{o.kernelOutPath, "--kernel-out"}, std::pair{o.kernelPngPath, "--kernel-png"}})
     if (!path.empty() && !adaptsToScene(method))

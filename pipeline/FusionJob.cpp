@@ -60,6 +60,26 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   report["saved_adaptation"] = o.saveAdaptation;
 }
 
+// OUTPUT committed, then what is computed from it and written beside it. All or nothing: from here on a side output or
+// the report that fails (a full disk, a stop request) takes OUTPUT and the side outputs already written with it.
+void finishOutput(const FuseOptions& o, OutputTiles& tiles, const FuseScene& scene, const RasterInfo& hsi,
+                  const RasterInfo& layout, const std::optional<BlurKernel>& kernel, FilesToRemoveOnFailure& written,
+                  json& report, FuseLog& log, const ProgressFn& progress) {
+  auto t0 = Clock::now();
+  tiles.commit();
+  report["seconds"]["write"] = secondsSince(t0);
+  written.add(o.outPath);
+  if (!o.reportPath.empty()) {
+    // Quality without reference: on the whole output, or on the central window the memory budget allows.
+    t0 = Clock::now();
+    std::string line;
+    report["quality"] = qualitySection(tiles.takeQuality(), tiles.qualityWindow(), scene, hsi, kernel, line, progress);
+    report["seconds"]["quality"] = secondsSince(t0);
+    log.say(line);
+  }
+  writeSideOutputs(o, tiles, hsi, layout, kernel, written, report);
+}
+
 // What the run cost, at its end.
 void reportRun(const FuseOptions& o, Clock::time_point start, json& report) {
   report["seconds"]["total"] = secondsSince(start);
@@ -94,30 +114,16 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
 
   float nodataValue = 0;
   const RasterInfo layout = outputLayout(o, in.hsi, in.msi.info(), scene, nodataValue);
-  OutputTiles tiles(o, layout, scene, memory, nodataValue);
+  std::optional<OutputTiles> tiles;  // none without OUTPUT (only the adaptation is saved)
+  if (!o.outPath.empty()) tiles.emplace(o, layout, scene, memory, nodataValue);
   FirstStage first = prepareFirstStage(o, method, chosen, scene, memory.tile, report, report["seconds"]);
+  const WindowSink sink = tiles ? tiles->sink() : [](const Window&, const Cube&) {};
   const SceneRun run =
-      runOnScene(o, method, chosen, first, scene, memory.tile, tiles.sink(), progress, report, report["seconds"]);
-  const std::optional<BlurKernel>& kernel = run.kernel;
+      runOnScene(o, method, chosen, first, scene, memory.tile, sink, progress, report, report["seconds"]);
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
-  t0 = Clock::now();
-  tiles.commit();
-  report["seconds"]["write"] = secondsSince(t0);
-  // All or nothing: OUTPUT is in place, so a side output or the report that fails from here on (a full disk, a stop
-  // request) takes OUTPUT and the side outputs already written with it; exit 1 leaves nothing.
   FilesToRemoveOnFailure written;
-  written.add(o.outPath);
-  if (!o.reportPath.empty()) {
-    // Quality without reference: on the whole output, or on the central window the memory budget allows.
-    t0 = Clock::now();
-    std::string line;
-    report["quality"] =
-        qualitySection(tiles.takeQuality(), tiles.qualityWindow(), scene, in.hsi, kernel, line, progress);
-    report["seconds"]["quality"] = secondsSince(t0);
-    log.say(line);
-  }
-  writeSideOutputs(o, tiles, in.hsi, layout, kernel, written, report);
+  if (tiles) finishOutput(o, *tiles, scene, in.hsi, layout, run.kernel, written, report, log, progress);
   if (!o.saveAdaptation.empty()) {
     saveForApply(o, in, response, scene, first, chosen, run, memory.tile, report);
     written.add(o.saveAdaptation);

@@ -114,3 +114,19 @@ TEST(ApplyJob, FuseRefusesToSaveOverAFolderItDidNotWrite) {
   EXPECT_THROW(runFusionJob(o), InputError);
   EXPECT_FALSE(std::filesystem::exists(dir.path("one.tif")));
 }
+
+TEST(ApplyJob, AnAdaptationSavedWithoutOutputAppliesToTheSameOutput) {
+  test::TempDir dir;
+  const FuseOptions withOutput = savedRun(dir, "gsa");
+  FuseOptions adaptOnly = withOutput;
+  adaptOnly.outPath.clear();
+  adaptOnly.saveAdaptation = dir.path("adapt-only");
+  runFusionJob(adaptOnly);
+  EXPECT_EQ(dir.files().size(), 3u);  // one.tif, adapted/, adapt-only/: no output and no stage file left
+  ApplyOptions a = block(dir, "1/1", "all.tif");
+  a.dir = dir.path("adapt-only");
+  applyAdaptation(a);
+  EXPECT_EQ(RasterDataset::open(dir.path("all.tif")).read().data, RasterDataset::open(dir.path("one.tif")).read().data);
+  adaptOnly.saveAdaptation.clear();  // neither OUTPUT nor a folder: nothing to do
+  EXPECT_THROW(runFusionJob(adaptOnly), InputError);
+}
