@@ -40,22 +40,8 @@ even_bands() {  # even_bands N FILE: a --wavelengths CSV of N bands spread over 
 even_bands 198 "$out/wl_texas.csv"
 even_bands 189 "$out/wl_moffett.csv"
 
-prepare() {  # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS]
-  local name=$1 setting=$2 src=$3 kernel=$4 snr=$5 s=$6 wl=${7:-}
-  local dir=$out/$name
-  mkdir -p "$dir"
-  [ -f "$dir/truth.tif" ] && return 0
-  local w h; read -r w h < <(gdalinfo "$src" | sed -n 's/^Size is \([0-9]*\), \([0-9]*\)/\1 \2/p')
-  gdal_translate -q -a_srs EPSG:32615 -a_ullr 500000 $((4000000 + 10 * h)) $((500000 + 10 * w)) 4000000 "$src" "$dir/cube.tif"
-  local rs srf
-  case $setting in
-    cave) rs=31x400-700; srf=nikon_d700 ;;
-    hypsen) rs=$hsi/paris_eo1_hyperion_ali/hyperion_hs_72x72x128.tif; srf=sentinel2a ;;
-  esac
-  echo "$srf" > "$dir/srf"
-  "$bin" degrade "$dir/cube.tif" ${wl:+--wavelengths "$wl"} --resample-to "$rs" --srf "$srf" --scale "$s" --kernel "$kernel" \
-    --snr-db "$snr" --seed 1 --lr-out "$dir/lr.tif" --msi-out "$dir/msi.tif" --truth-out "$dir/truth.tif" -q --overwrite
-}
+# prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS] (bench/wald_pair.sh)
+source "$here/bench/wald_pair.sh"
 
 run() {  # run NAME TAG BIN [fuse options]: one line of results.txt
   local name=$1 tag=$2 b=$3; shift 3
