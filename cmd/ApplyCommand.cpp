@@ -37,7 +37,9 @@ class ApplyCommand : public Command {
         .positional("LR_HSI", &o_.job.lrPath, "The LR hyperspectral scene fuse read.")
         .positional("HR_MSI", &o_.job.msiPath, "The HR multispectral scene fuse read.")
         .positional("OUTPUT", &o_.job.outPath, "The block to write.")
-        .text("block", &o_.job.block, "I/N", "Block I of N (whole rows of tiles; 1/1: the whole output).");
+        .text("block", &o_.job.block, "I/N", "Block I of N (whole rows of tiles; 1/1: the whole output).")
+        .number("scale-to", &o_.job.scaleTo, "FACTOR", "As fuse --scale-to: values times FACTOR, band scale 1/FACTOR.")
+        .range(0, 1e12);
     o_.device.declare(t);
     o_.out.declare(t, "Float32");
   }

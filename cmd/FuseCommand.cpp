@@ -107,6 +107,10 @@ class FuseCommand : public Command {
               "Write the blur kernel UAL estimated (ual, dip; fixed-kernel writes its fixed kernel).")
         .text("kernel-png", &o_.job.kernelPngPath, "PNG",
               "Write the same kernel as a small grayscale PNG (16 x 16 pixels per tap, largest tap white).")
+        .number("scale-to", &o_.job.scaleTo, "FACTOR",
+                "Write the output times FACTOR with band scale 1/FACTOR (e.g. 10000 for reflectance in --ot UInt16; "
+                "an integer --ot of a floating-point HSI needs it).")
+        .range(0, 1e12)
         .text("save-adaptation", &o_.job.saveAdaptation, "DIR",
               "Save what 'hsi-fuse apply' needs to write any block of this output in another process (ual, "
               "fixed-kernel): the adapted module, the first stage, P, the scaling, the inputs' checksums.");

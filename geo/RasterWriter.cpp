@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "geo/GdalEnvironment.h"
 #include "geo/SpectralMetadata.h"
@@ -43,6 +44,25 @@ struct StringList {
   ~StringList() { CSLDestroy(list); }
   void set(const std::string& k, const std::string& v) { list = CSLSetNameValue(list, k.c_str(), v.c_str()); }
 };
+
+// What a GIS tool expects of a GeoTIFF (issue #13): tiled, band-interleaved, DEFLATE-compressed with the predictor
+// that suits the type (floating point or horizontal differencing), BigTIFF when the size needs it. A --co naming any of
+// these keys replaces the default (and --co COMPRESS=NONE drops the predictor).
+void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GDALDataType type, int bands) {
+  std::map<std::string, std::string> given;
+  for (const auto& kv : user) {
+    auto [k, v] = splitKeyValue(kv, "--co");
+    given[CPLString(k).toupper()] = CPLString(v).toupper();
+  }
+  const auto unset = [&](const char* key) { return given.count(key) == 0; };
+  if (unset("TILED")) co.set("TILED", "YES");
+  if (unset("BIGTIFF")) co.set("BIGTIFF", "IF_SAFER");
+  if (unset("INTERLEAVE") && bands > 1) co.set("INTERLEAVE", "BAND");
+  if (unset("COMPRESS")) co.set("COMPRESS", "DEFLATE");
+  const std::string compress = unset("COMPRESS") ? "DEFLATE" : given["COMPRESS"];
+  const bool predictive = compress == "DEFLATE" || compress == "LZW" || compress == "ZSTD" || compress == "LZMA";
+  if (unset("PREDICTOR") && predictive) co.set("PREDICTOR", GDALDataTypeIsFloating(type) ? "3" : "2");
+}
 
 void removeDatasetFiles(const std::string& path) {
   std::error_code ec;
@@ -101,6 +121,8 @@ RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOpti
   StringList co;
   const bool direct = driver->GetMetadataItem(GDAL_DCAP_CREATE) != nullptr;
   if (direct) {
+    if (EQUAL(driver->GetDescription(), "GTiff"))
+      setGeoTiffDefaults(co, options_.creationOptions, type, layout_.bandCount());
     for (const auto& kv : options_.creationOptions) {
       auto [k, v] = splitKeyValue(kv, "--co");
       co.set(k, v);

@@ -83,6 +83,7 @@ FuseOptions fuseOptionsFor(const AdaptationManifest& m, const ApplyOptions& o) {
   f.fixShift = m.fixShift;
   f.device = o.device;
   f.write = o.write;
+  f.scaleTo = o.scaleTo;
   return f;
 }
 
@@ -178,7 +179,7 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
 
   float nodataValue = 0;
   const RasterInfo layout = blockLayout(outputLayout(f, in.hsi, in.msi.info(), scene, nodataValue), report.window);
-  OutputTiles tiles(o.outPath, o.write, layout, scene, nodataValue, report.window);
+  OutputTiles tiles(f, layout, scene, nodataValue, report.window);
   const WindowSink sink = tiles.sink();
   std::vector<Window> cores;
   for (const Tile& t : plan.tiles())

@@ -16,6 +16,7 @@ struct ApplyOptions {
   std::string dir, lrPath, msiPath, outPath;
   std::string block = "1/1";  // I/N: block I of N (1-based)
   std::string device = "cpu";
+  double scaleTo = 0;  // as fuse --scale-to
   WriteOptions write;
 };
 

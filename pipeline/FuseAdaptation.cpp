@@ -49,8 +49,9 @@ RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int 
     layout.bands.resize(stage.bands);
     for (BandInfo& b : layout.bands) b.dataType = "Float32";
     WriteOptions w;
-    w.creationOptions = {"TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "INTERLEAVE=BAND", "BIGTIFF=IF_SAFER"};
-    w.overwrite = true;  // our own temporary name
+    w.creationOptions = {"TILED=YES",        "BLOCKXSIZE=128", "BLOCKYSIZE=128", "INTERLEAVE=BAND",
+                         "BIGTIFF=IF_SAFER", "COMPRESS=NONE"};  // read back by patches: no decompression
+    w.overwrite = true;                                         // our own temporary name
     RasterWriter writer(file.path(), layout, w);
     streamTiles(
         stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); }, progress,

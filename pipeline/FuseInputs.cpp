@@ -72,12 +72,29 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   return method;
 }
 
+namespace {
+
+// The output is in the HSI's units: an integer --ot would round floating-point values (0-1 reflectance to 0 and 1)
+// unless --scale-to says by how much to multiply them first.
+void refuseLossyType(const FuseOptions& o, const RasterInfo& hsi) {
+  const bool integerOut = o.write.outputType != "Float32" && o.write.outputType != "Float64";
+  const bool floatingIn = !hsi.bands.empty() && hsi.bands[0].dataType.rfind("Float", 0) == 0;
+  if (integerOut && floatingIn && !(o.scaleTo > 0))
+    throw InputError(
+        fmt::format("--ot {}: {} holds floating-point values ({}) that an integer type would round; give "
+                    "--scale-to (e.g. 10000 for reflectance) or keep --ot Float32",
+                    o.write.outputType, o.lrPath, hsi.bands[0].dataType));
+}
+
+}  // namespace
+
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
   FuseInputs in{
       RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), RasterDataset::open(o.msiPath), {}, {}, {}, {}};
   in.hsiSelection = selectRasterBands(in.lr.info(), o.bands);
   in.hsi = in.lr.info().selectBands(in.hsiSelection.kept);
   in.hsi.requireWavelengths("fuse (building P)");
+  refuseLossyType(o, in.hsi);
   in.grid = pairGrids(o, in.lr, in.msi.info(), in.warpedVrt, stamp);
   return in;
 }

@@ -75,6 +75,8 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   layout.geotransform = msi.geotransform;
   layout.moveOriginTo(hrWin.col, hrWin.row);
   layout.metadata[""].emplace_back("hsifuse_method", o.method);
+  if (o.scaleTo > 0)  // values written times scaleTo: GDAL's scale brings readers back to the HSI's units
+    for (BandInfo& b : layout.bands) b.scale = 1.0 / o.scaleTo, b.offset = 0.0;
   nodataValue = 0;
   if (!scene.hrValid.empty()) {
     const std::optional<double> own = hsi.bands.empty() ? std::nullopt : hsi.bands[0].nodata;
@@ -89,7 +91,7 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
 OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene,
                          const MemoryPlan& memory, float nodataValue)
     : writer_(o.outPath, layout, o.write),
-      peak_(scene.peak),
+      peak_(scene.peak * static_cast<float>(o.scaleTo > 0 ? o.scaleTo : 1.0)),
       hrValid_(scene.hrValid),
       nodataValue_(nodataValue),
       cols_(scene.hrWin.width),
@@ -102,10 +104,10 @@ OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const F
   }
 }
 
-OutputTiles::OutputTiles(const std::string& path, const WriteOptions& write, const RasterInfo& layout,
-                         const FuseScene& scene, float nodataValue, const Window& block)
-    : writer_(path, layout, write),
-      peak_(scene.peak),
+OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, float nodataValue,
+                         const Window& block)
+    : writer_(o.outPath, layout, o.write),
+      peak_(scene.peak * static_cast<float>(o.scaleTo > 0 ? o.scaleTo : 1.0)),
       hrValid_(scene.hrValid),
       nodataValue_(nodataValue),
       cols_(scene.hrWin.width),

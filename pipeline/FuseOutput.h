@@ -35,8 +35,8 @@ class OutputTiles {
               float nodataValue);
   // One block of the output (hsi-fuse apply): `layout` describes `block` of the output grid, the tiles arrive in
   // output-grid coordinates; no quality window, no quicklook.
-  OutputTiles(const std::string& path, const WriteOptions& write, const RasterInfo& layout, const FuseScene& scene,
-              float nodataValue, const Window& block);
+  OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, float nodataValue,
+              const Window& block);
   WindowSink sink() {
     return [this](const Window& w, const Cube& z) { put(w, z); };
   }

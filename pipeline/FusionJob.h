@@ -54,6 +54,7 @@ struct FuseOptions {
   std::string kernelOutPath;   // the kernel UAL estimated, as CSV ("" = none)
   std::string kernelPngPath;   // the same kernel as a small grayscale PNG ("" = none)
   std::string saveAdaptation;  // a folder for `hsi-fuse apply` (pipeline/AdaptationFolder.h; "" = none)
+  double scaleTo = 0;  // > 0: write the output times this (e.g. 10000 for reflectance in UInt16), with band scale 1/it
   WriteOptions write;
 };
 

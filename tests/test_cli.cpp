@@ -854,7 +854,11 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
     const json j = json::parse(in);
     EXPECT_GT(j["tiles"]["count"].get<int>(), 1);
     EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 26);  // the adapted state, not the first stage
-    std::ifstream f(out, std::ios::binary);
+    // The pixels as raw band-sequential values: a compressed GeoTIFF's byte layout follows the order its tiles were
+    // written in, which follows --ram; the values must not.
+    const std::string raw = dir.path("ual" + ram + ".img");
+    EXPECT_EQ(hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + out + " " + raw).exitCode, 0);
+    std::ifstream f(raw, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(f), {});
   };
   const std::string a = bytes("1500"), b = bytes("8000");
@@ -941,12 +945,45 @@ TEST(Cli, InstallPutsTheDataAndModelsWhereTheBinaryLooks) {
   const std::string build = std::filesystem::path(hsifuse::test::binaryPath()).parent_path().parent_path().string();
   const RunResult r = hsifuse::test::runShell("cmake --install " + build + " --prefix " + dir.path("usr"));
   ASSERT_EQ(r.exitCode, 0) << r.err;
-  for (const std::string f : {"bin/hsi-fuse", "share/hsi-fuse/srf/sentinel2a_msi.csv",
-                              "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors",
-                              "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors.json",
-                              "share/man/man1/hsi-fuse.1"})
+  for (const std::string f :
+       {"bin/hsi-fuse", "share/hsi-fuse/srf/sentinel2a_msi.csv",
+        "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors",
+        "share/hsi-fuse/models/hypsen_hyperion128_s2a_s3.safetensors.json", "share/man/man1/hsi-fuse.1"})
     EXPECT_TRUE(std::filesystem::exists(dir.path("usr/" + f))) << f;
-  const RunResult v = hsifuse::test::runShell(dir.path("usr/bin/hsi-fuse") + " info " + kExampleLr +
-                                              " --srf sentinel2a --json");
+  const RunResult v =
+      hsifuse::test::runShell(dir.path("usr/bin/hsi-fuse") + " info " + kExampleLr + " --srf sentinel2a --json");
   EXPECT_EQ(v.exitCode, 0) << v.err;
+}
+
+// Issue #13: an integer --ot of a floating-point HSI rounds reflectance to 0 and 1 unless --scale-to says how to
+// scale it; with it the values are multiplied and the band scale brings readers back to the HSI's units. The default
+// GeoTIFF is tiled, band-interleaved and DEFLATE-compressed.
+TEST(Cli, IntegerOutputsNeedAScaleAndGeoTiffsAreTiledAndCompressed) {
+  TempDir dir;
+  const std::string f32 = dir.path("f32.tif"), u16 = dir.path("u16.tif");
+  RunResult r =
+      runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + u16 + " --srf sentinel2a --method gsa --ot UInt16");
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("--scale-to"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(u16));
+  ASSERT_EQ(
+      runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + f32 + " --srf sentinel2a --method gsa -q").exitCode,
+      0);
+  r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + u16 +
+                 " --srf sentinel2a --method gsa -q --ot UInt16 --scale-to 10000");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const RunResult info = hsifuse::test::runShell("gdalinfo " + u16);
+  EXPECT_NE(info.out.find("Type=UInt16"), std::string::npos);
+  EXPECT_NE(info.out.find("Offset: 0,   Scale:0.0001"), std::string::npos) << info.out.substr(0, 3000);
+  EXPECT_NE(info.out.find("COMPRESSION=DEFLATE"), std::string::npos);
+  EXPECT_NE(info.out.find("INTERLEAVE=BAND"), std::string::npos);
+  EXPECT_NE(info.out.find("Block=256x256"), std::string::npos);
+  // gdal_translate -unscale reads the UInt16 back in the float output's units, to the rounding of 1e-4.
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -ot Float32 -unscale " + u16 + " " + dir.path("back.tif")).exitCode,
+      0);
+  r = runHsiFuse("eval " + f32 + " " + dir.path("back.tif") + " --normalise none --json -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_LT(j["rmse8"].get<double>() / 255.0, 1e-4);
 }
