@@ -4,6 +4,7 @@
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
 #include "lib/core/Error.h"
+#include "lib/core/Text.h"
 #include "pipeline/FusionJob.h"
 
 namespace hsifuse {
@@ -15,7 +16,14 @@ struct FuseCommandOptions {
   DeviceOptions device;
   BandFilterOptions filter;
   OutputOptions out;
+  std::vector<std::string> srcwin, projwin;  // four numbers each, parsed into the job's windows
 };
+
+std::vector<double> numbers(const std::vector<std::string>& values, const std::string& option) {
+  std::vector<double> out;
+  for (const std::string& v : values) out.push_back(parseDouble(v, option));
+  return out;
+}
 
 class FuseCommand : public Command {
  public:
@@ -111,6 +119,12 @@ class FuseCommand : public Command {
                 "Write the output times FACTOR with band scale 1/FACTOR (e.g. 10000 for reflectance in --ot UInt16; "
                 "an integer --ot of a floating-point HSI needs it).")
         .range(0, 1e12)
+        .flag("skip-existing", 0, &o_.job.skipExisting,
+              "Leave OUTPUT alone (exit 3) when hsi-fuse made it from the same inputs and options; for archive reruns.")
+        .list("srcwin", &o_.srcwin, "XOFF YOFF XSIZE YSIZE",
+              "Fuse only this area of the MSI (pixels, as gdal_translate -srcwin): the whole LR pixels inside it.")
+        .list("projwin", &o_.projwin, "ULX ULY LRX LRY",
+              "Fuse only this area, in the MSI's CRS (as gdal_translate -projwin): the whole LR pixels inside it.")
         .text("save-adaptation", &o_.job.saveAdaptation, "DIR",
               "Save what 'hsi-fuse apply' needs to write any block of this output in another process (ual, "
               "fixed-kernel): the adapted module, the first stage, P, the scaling, the inputs' checksums.");
@@ -125,6 +139,8 @@ class FuseCommand : public Command {
     f.wavelengths = o_.filter.wavelengths;
     f.bands = o_.filter.toFilter();
     f.write = o_.out.toWriteOptions("Float32");
+    f.srcWindow = numbers(o_.srcwin, "--srcwin");
+    f.projWindow = numbers(o_.projwin, "--projwin");
     const LogFn log = common.log();
     const std::string report = runFusionJob(f, progress, log);
     if (f.reportPath == "-") std::cout << report;

@@ -55,7 +55,8 @@ json toJson(const AdaptationManifest& m) {
             {"resampling", m.resampling},
             {"fix_shift", m.fixShift},
             {"lr_window", windowJson(m.lrWindow)},
-            {"hr_window", windowJson(m.hrWindow)}}},
+            {"hr_window", windowJson(m.hrWindow)},
+            {"area_of_interest", m.area ? windowJson(*m.area) : json(nullptr)}}},
           {"bands", {{"hsi_kept", m.hsiBands}, {"msi_kept", m.msiBands}, {"msi_names", m.msiNames}}},
           {"P", m.p},
           {"radiometry", {{"hsi_divided_by", m.peak}, {"msi_gains", m.gains}}},
@@ -86,6 +87,8 @@ AdaptationManifest fromJson(const json& j) {
   m.fixShift = g.at("fix_shift").get<bool>();
   m.lrWindow = windowFrom(g.at("lr_window"));
   m.hrWindow = windowFrom(g.at("hr_window"));
+  if (g.contains("area_of_interest") && !g.at("area_of_interest").is_null())
+    m.area = windowFrom(g.at("area_of_interest"));
   m.hsiBands = j.at("bands").at("hsi_kept").get<std::vector<int>>();
   m.msiBands = j.at("bands").at("msi_kept").get<std::vector<int>>();
   m.msiNames = j.at("bands").at("msi_names").get<std::vector<std::string>>();

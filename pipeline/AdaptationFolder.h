@@ -39,6 +39,7 @@ struct AdaptationManifest {
   bool fixShift = false;
   Window lrWindow;                      // the LR window the grids paired on (before a warped footprint's trim)
   Window hrWindow;                      // the output's extent on the MSI grid
+  std::optional<Window> area;           // fuse's --srcwin/--projwin, as MSI pixels
   std::vector<int> hsiBands, msiBands;  // 0-based, as kept
   std::vector<std::string> msiNames;
   std::vector<std::vector<double>> p;

@@ -54,6 +54,11 @@ struct FuseOptions {
   std::string kernelOutPath;   // the kernel UAL estimated, as CSV ("" = none)
   std::string kernelPngPath;   // the same kernel as a small grayscale PNG ("" = none)
   std::string saveAdaptation;  // a folder for `hsi-fuse apply` (pipeline/AdaptationFolder.h; "" = none)
+  // The area of interest on the MSI grid ("" = all of the overlap), as gdal_translate spells it: --srcwin XOFF YOFF
+  // XSIZE YSIZE in MSI pixels, or --projwin ULX ULY LRX LRY in the MSI's CRS. The output covers the whole LR pixels
+  // inside it.
+  std::vector<double> srcWindow, projWindow;
+  bool skipExisting = false;  // an OUTPUT with the same provenance (pipeline/Provenance.h) is left alone: Skipped
   double scaleTo = 0;  // > 0: write the output times this (e.g. 10000 for reflectance in UInt16), with band scale 1/it
   WriteOptions write;
 };

@@ -33,7 +33,55 @@ std::pair<int, int> lrOriginOnHr(const RasterInfo& lr, const RasterInfo& hr) {
   return {o->wholeCol, o->wholeRow};
 }
 
+int floorDiv(int a, int b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+int ceilDiv(int a, int b) {
+  return -floorDiv(-a, b);
+}
+
 }  // namespace
+
+std::optional<Window> areaOfInterest(const FuseOptions& o, const RasterInfo& msi) {
+  if (!o.srcWindow.empty() && !o.projWindow.empty()) throw InputError("--srcwin and --projwin: give one of them");
+  const std::vector<double>& v = o.srcWindow.empty() ? o.projWindow : o.srcWindow;
+  if (v.empty()) return std::nullopt;
+  const std::string option = o.srcWindow.empty() ? "--projwin" : "--srcwin";
+  if (v.size() != 4)
+    throw InputError(fmt::format("{}: takes 4 numbers ({})", option,
+                                 o.srcWindow.empty() ? "ULX ULY LRX LRY in the MSI's CRS" : "XOFF YOFF XSIZE YSIZE"));
+  double c0 = v[0], r0 = v[1], c1 = v[0] + v[2], r1 = v[1] + v[3];
+  if (!o.projWindow.empty()) {
+    if (!msi.geotransform || (*msi.geotransform)[2] != 0 || (*msi.geotransform)[4] != 0)
+      throw InputError(fmt::format("--projwin: {} has no north-up georeferencing; use --srcwin", o.msiPath));
+    const auto& g = *msi.geotransform;
+    c0 = (v[0] - g[0]) / g[1], c1 = (v[2] - g[0]) / g[1];
+    r0 = (v[1] - g[3]) / g[5], r1 = (v[3] - g[3]) / g[5];
+  }
+  // As gdal_translate: to the nearest pixel corners.
+  const Window w{static_cast<int>(std::lround(std::min(c0, c1))), static_cast<int>(std::lround(std::min(r0, r1))),
+                 static_cast<int>(std::lround(std::fabs(c1 - c0))), static_cast<int>(std::lround(std::fabs(r1 - r0)))};
+  if (w.width < 1 || w.height < 1) throw InputError(option + ": the area is empty");
+  return w;
+}
+
+void restrictToArea(GridPairing& pairing, const Window& area) {
+  const int s = pairing.scale;
+  Window& lr = pairing.lrWin;
+  const Window& hr = pairing.hrWin;
+  const int oc = hr.col - lr.col * s, orr = hr.row - lr.row * s;  // the HR pixel of LR pixel (0, 0)
+  const int c0 = std::max(lr.col, ceilDiv(area.col - oc, s)), r0 = std::max(lr.row, ceilDiv(area.row - orr, s));
+  const int c1 = std::min(lr.col + lr.width, floorDiv(area.col + area.width - oc, s));
+  const int r1 = std::min(lr.row + lr.height, floorDiv(area.row + area.height - orr, s));
+  if (c1 - c0 < 2 || r1 - r0 < 2)
+    throw InputError(
+        fmt::format("the area of interest ({} x {} MSI pixels at column {}, row {}) holds fewer than 2 x 2 "
+                    "whole LR pixels of the overlap",
+                    area.width, area.height, area.col, area.row));
+  lr = {c0, r0, c1 - c0, r1 - r0};
+  pairing.hrWin = {oc + c0 * s, orr + r0 * s, lr.width * s, lr.height * s};
+  pairing.grids["area_of_interest"] = {area.col, area.row, area.width, area.height};
+}
 
 GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInfo& msiInfo, TemporaryFile& warped,
                       long long stamp) {
@@ -110,7 +158,10 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     }
   }
   if (lrCols < 2 || lrRows < 2) throw InputError("the overlap holds fewer than 2 x 2 whole LR pixels");
-  return {s, Window{lrCol0, lrRow0, lrCols, lrRows}, Window{hrCol0, hrRow0, lrCols * s, lrRows * s}, grids, note};
+  GridPairing out{s, Window{lrCol0, lrRow0, lrCols, lrRows}, Window{hrCol0, hrRow0, lrCols * s, lrRows * s}, grids,
+                  note};
+  if (const std::optional<Window> area = areaOfInterest(o, msiInfo)) restrictToArea(out, *area);
+  return out;
 }
 
 }  // namespace hsifuse

@@ -170,3 +170,27 @@ TEST(FuseStages, ABandWithoutValidValuesIsNamedWithTheOptionThatDropsIt) {
   MsiResponse r2 = buildResponse(o, kept, log);
   EXPECT_NO_THROW(readScene(o, kept, r2, report, log));
 }
+
+TEST(FuseStages, AnAreaOfInterestKeepsTheWholeLrPixelsInsideIt) {
+  test::TempDir dir;
+  FuseOptions o = exampleOptions(dir, "gsa");
+  o.srcWindow = {10, 9, 40, 27};  // MSI columns 10-49, rows 9-35: LR columns 4-15, rows 3-11 at s = 3
+  FuseInputs in = openInputs(o, 1);
+  EXPECT_EQ(in.grid.lrWin, (Window{4, 3, 12, 9}));
+  EXPECT_EQ(in.grid.hrWin, (Window{12, 9, 36, 27}));
+  // The same area in the MSI's CRS (10 m pixels from 448000, 5414000) gives the same grids.
+  const RasterInfo msi = readRasterInfo(kMsi);
+  const auto& g = *msi.geotransform;
+  FuseOptions p = exampleOptions(dir, "gsa");
+  p.projWindow = {g[0] + 10 * g[1], g[3] + 9 * g[5], g[0] + 50 * g[1], g[3] + 36 * g[5]};
+  FuseInputs inP = openInputs(p, 1);
+  EXPECT_EQ(inP.grid.lrWin, in.grid.lrWin);
+  EXPECT_EQ(inP.grid.hrWin, in.grid.hrWin);
+  o.srcWindow = {0, 0, 4, 4};  // not 2 x 2 whole LR pixels
+  EXPECT_THROW(openInputs(o, 1), InputError);
+  o.srcWindow = {0, 0, 4};
+  EXPECT_THROW(openInputs(o, 1), InputError);
+  o.srcWindow = {0, 0, 30, 30};
+  o.projWindow = p.projWindow;  // not both
+  EXPECT_THROW(openInputs(o, 1), InputError);
+}
