@@ -77,6 +77,8 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
          "an output that exists without \\-\\-overwrite or cannot be written, an output that is the same file as an "
          "input or as another output (however spelled: links, \\&./, ..; even with \\-\\-overwrite), an output "
          "that exists and is not a regular file (\\-\\-overwrite replaces regular files only). Nothing is written.\n"
+         ".TP\n.B 3\nNothing to do: \\-\\-skip\\-existing found OUTPUT made by hsi\\-fuse from the same inputs and "
+         "options (fuse).\n"
          ".TP\n.B 130\nInterrupted by SIGINT (Ctrl-C) or SIGTERM: the run stops at its next progress report and "
          "removes its temporary outputs.\n"
          ".SH SEE ALSO\n.BR gdalinfo (1),\n.BR gdal_translate (1)\n";
@@ -126,6 +128,9 @@ int dispatch(int argc, char** argv) {
       setGdalConfigOption(k, v);
     }
     return cmd->run(common, makeStderrProgress(common.quiet));
+  } catch (const Skipped& e) {
+    if (!common.quiet) std::cerr << cmd->name() << ": " << e.what() << "\n";
+    return e.exitCode();
   } catch (const Error& e) {
     if (debug) throw;
     std::cerr << "ERROR: " << cmd->name() << ": " << e.what() << "\n";

@@ -12,10 +12,47 @@
 #include "models/ModelCatalogue.h"
 #include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseStages.h"
+#include "pipeline/Provenance.h"
 
 namespace fs = std::filesystem;
 
 namespace hsifuse {
+
+namespace {
+
+// The output is in the HSI's units: an integer --ot would round floating-point values (0-1 reflectance to 0 and 1)
+// unless --scale-to says by how much to multiply them first.
+void refuseLossyType(const FuseOptions& o, const RasterInfo& hsi) {
+  const bool integerOut = o.write.outputType != "Float32" && o.write.outputType != "Float64";
+  const bool floatingIn = !hsi.bands.empty() && hsi.bands[0].dataType.rfind("Float", 0) == 0;
+  if (integerOut && floatingIn && !(o.scaleTo > 0))
+    throw InputError(
+        fmt::format("--ot {}: {} holds floating-point values ({}) that an integer type would round; give "
+                    "--scale-to (e.g. 10000 for reflectance) or keep --ot Float32",
+                    o.write.outputType, o.lrPath, hsi.bands[0].dataType));
+}
+
+// --skip-existing: an OUTPUT that hsi-fuse made from the same inputs and options is left alone (exit 3); one made
+// otherwise needs --overwrite, as without the option. fuse writes OUTPUT only when complete, so one that exists is.
+void skipIfUpToDate(const FuseOptions& o) {
+  std::error_code ec;
+  if (!o.skipExisting || o.outPath.empty() || !fs::is_regular_file(o.outPath, ec)) return;
+  std::string recorded;
+  try {
+    recorded = recordedProvenance(readRasterInfo(o.outPath));
+  } catch (const Error&) {
+  }
+  if (!recorded.empty() && recorded == fuseProvenance(o))
+    throw Skipped(
+        fmt::format("skipped: {} is up to date (made by hsi-fuse from the same inputs and options)", o.outPath));
+  if (!o.write.overwrite)
+    throw InputError(
+        fmt::format("--skip-existing: {} exists but was made from other inputs or options (or not by "
+                    "hsi-fuse); --overwrite replaces it",
+                    o.outPath));
+}
+
+}  // namespace
 
 void FuseLog::say(const std::string& message) {
   if (!log_) return;
@@ -57,6 +94,7 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
     inputs.push_back({m, "a shipped model"});
     inputs.push_back({m + ".json", "a shipped model's sidecar"});
   }
+  skipIfUpToDate(o);
   const std::vector<NamedPath> outputs{{o.outPath, "OUTPUT"},
                                        {o.reportPath, "--report"},
                                        {o.quicklookPath, "--quicklook"},
@@ -71,22 +109,6 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   }
   return method;
 }
-
-namespace {
-
-// The output is in the HSI's units: an integer --ot would round floating-point values (0-1 reflectance to 0 and 1)
-// unless --scale-to says by how much to multiply them first.
-void refuseLossyType(const FuseOptions& o, const RasterInfo& hsi) {
-  const bool integerOut = o.write.outputType != "Float32" && o.write.outputType != "Float64";
-  const bool floatingIn = !hsi.bands.empty() && hsi.bands[0].dataType.rfind("Float", 0) == 0;
-  if (integerOut && floatingIn && !(o.scaleTo > 0))
-    throw InputError(
-        fmt::format("--ot {}: {} holds floating-point values ({}) that an integer type would round; give "
-                    "--scale-to (e.g. 10000 for reflectance) or keep --ot Float32",
-                    o.write.outputType, o.lrPath, hsi.bands[0].dataType));
-}
-
-}  // namespace
 
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
   FuseInputs in{

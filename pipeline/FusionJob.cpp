@@ -10,6 +10,7 @@
 #include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseOutput.h"
 #include "pipeline/FuseStages.h"
+#include "pipeline/Provenance.h"
 #include "pipeline/Stopwatch.h"
 
 namespace hsifuse {
@@ -43,6 +44,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.fixShift = o.fixShift;
   m.lrWindow = in.grid.lrWin;
   m.hrWindow = scene.hrWin;
+  m.area = areaOfInterest(o, in.msi.info());
   m.hsiBands = in.hsiSelection.kept;
   m.msiBands = response.msiKeep;
   m.msiNames = response.msiNames;
@@ -113,7 +115,8 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (progress) progress(0.1, "read");
 
   float nodataValue = 0;
-  const RasterInfo layout = outputLayout(o, in.hsi, in.msi.info(), scene, nodataValue);
+  RasterInfo layout = outputLayout(o, in.hsi, in.msi.info(), scene, nodataValue);
+  layout.metadata[""].emplace_back(kProvenanceItem, fuseProvenance(o));
   std::optional<OutputTiles> tiles;  // none without OUTPUT (only the adaptation is saved)
   if (!o.outPath.empty()) tiles.emplace(o, layout, scene, memory, nodataValue);
   FirstStage first = prepareFirstStage(o, method, chosen, scene, memory.tile, report, report["seconds"]);

@@ -987,3 +987,35 @@ TEST(Cli, IntegerOutputsNeedAScaleAndGeoTiffsAreTiledAndCompressed) {
   const json j = json::parse(r.out);
   EXPECT_LT(j["rmse8"].get<double>() / 255.0, 1e-4);
 }
+
+// Issue #15 item 3: archives rerun idempotently (--skip-existing, exit 3 when OUTPUT is up to date) and a strip is
+// cut without gdal_translate (--srcwin / --projwin), also through a saved adaptation.
+TEST(Cli, SkipExistingAndAreasOfInterest) {
+  TempDir dir;
+  const std::string out = dir.path("out.tif"), base = "fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                                                      " --srf sentinel2a --method gsa -q --skip-existing";
+  ASSERT_EQ(runHsiFuse(base).exitCode, 0);
+  const auto written = std::filesystem::last_write_time(out);
+  RunResult r = runHsiFuse(base);
+  EXPECT_EQ(r.exitCode, 3) << r.err;
+  EXPECT_EQ(std::filesystem::last_write_time(out), written);
+  r = runHsiFuse(base + " --seed 7");  // other options: not up to date, and no --overwrite
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("--overwrite"), std::string::npos) << r.err;
+  EXPECT_EQ(runHsiFuse(base + " --seed 7 --overwrite").exitCode, 0);
+  EXPECT_EQ(runHsiFuse(base + " --seed 7").exitCode, 3);
+
+  const std::string cut = dir.path("cut.tif"), saved = dir.path("adapted");
+  r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + cut +
+                 " --srf sentinel2a --steps 20 -q --srcwin 10 9 40 27 --save-adaptation " + saved);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const RunResult info = hsifuse::test::runShell("gdalinfo " + cut);
+  EXPECT_NE(info.out.find("Size is 36, 27"), std::string::npos) << info.out.substr(0, 400);
+  r = runHsiFuse("apply " + saved + " " + kExampleLr + " " + kExampleMsi + " " + dir.path("cut2.tif") + " -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{cut, "a.img"}, {dir.path("cut2.tif"), "b.img"}})
+    ASSERT_EQ(
+        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
+        0);
+  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # examples/slurm/fuse_archive.sh PAIRS.csv [fuse options...]
 # An archive on a Slurm cluster: PAIRS.csv lists one pair per line, "LR_HSI,HR_MSI,OUTPUT" (a header line starting
-# with "lr" is skipped), and each pair is one task of a job array running `hsi-fuse fuse`. A task whose OUTPUT
-# exists is skipped (fuse writes OUTPUT only when complete), so a rerun does only what is missing. Logs go beside
+# with "lr" is skipped), and each pair is one task of a job array running `hsi-fuse fuse --skip-existing`: an OUTPUT
+# made from the same inputs and options is left alone, so a rerun does only what is missing or changed. Logs go beside
 # PAIRS.csv (PAIRS.logs/). Prints the job id. HSI_FUSE and SBATCH_OPTIONS as in fuse_scene.sh.
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n 2,7p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }

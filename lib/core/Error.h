@@ -10,6 +10,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitFailure = 1,        // a runtime failure: I/O error, a write that could not be completed
   kExitBadInput = 2,       // bad usage or bad input: unknown option, missing file, not a raster, ...
+  kExitSkipped = 3,        // nothing to do: --skip-existing found OUTPUT made from the same inputs and options
   kExitInterrupted = 130,  // stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it)
 };
 
@@ -27,6 +28,12 @@ class Error : public std::runtime_error {
 class InputError : public Error {
  public:
   explicit InputError(const std::string& message) : Error(message, kExitBadInput) {}
+};
+
+// Nothing to do (--skip-existing): not a failure, but a run that wrote nothing, so scripts can tell.
+class Skipped : public Error {
+ public:
+  explicit Skipped(const std::string& message) : Error(message, kExitSkipped) {}
 };
 
 // The run was asked to stop (a progress callback returned false, e.g. after Ctrl-C): nothing is left behind.
