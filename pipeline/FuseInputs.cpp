@@ -142,6 +142,10 @@ MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& l
                          std::vector<std::vector<double>>(r.msiKeep.size(), std::vector<double>(hsiBands, 1.0)))
                    : SpectralResponse::fromSpec(o.srf, in.hsi.spectralBands());
   for (const auto& w : r.p.warnings()) log.say("Warning: " + w);
+  // MSI bands named as the response names them (B4, B02, "Blue") get their own row of P, in the MSI's order.
+  if (!r.estimate)
+    if (const std::optional<std::vector<int>> rows = matchBandNames(r.msiNames, r.p.keptBandNames(), o.msiPath))
+      r.p = r.p.withRows(*rows);
   if (r.p.matrix().size() != r.msiKeep.size())
     throw InputError(
         fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "

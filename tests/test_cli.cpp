@@ -1019,3 +1019,23 @@ TEST(Cli, SkipExistingAndAreasOfInterest) {
         0);
   EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
 }
+
+// Issue #13 item 4: MSI bands are matched to the response curves by name, so a stack in another order (GDAL lists
+// Sentinel-2's 10 m bands as B4, B3, B2, B8) works and gives what the same bands chosen by position give.
+TEST(Cli, MsiBandsAreMatchedToTheCurvesByName) {
+  TempDir dir;
+  const std::string msi4 = dir.path("msi4.tif");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -b 4 -b 3 -b 2 -b 8 " + kExampleMsi + " " + msi4).exitCode, 0);
+  RunResult r =
+      runHsiFuse("fuse " + kExampleLr + " " + msi4 + " " + dir.path("a.tif") + " --srf sentinel2a --method gsa -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("b.tif") +
+                 " --srf sentinel2a --method gsa -q --msi-bands 4,3,2,8");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{dir.path("a.tif"), "a.img"}, {dir.path("b.tif"), "b.img"}})
+    ASSERT_EQ(
+        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
+        0);
+  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
+}

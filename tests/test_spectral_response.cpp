@@ -117,3 +117,30 @@ TEST(SpectralResponse, NeedsWavelengthsAndKnowsItsShippedNames) {
   EXPECT_THROW(resolveSrf("worldview9"), InputError);
   EXPECT_EQ(shippedSrfNames().size(), 4u);
 }
+
+TEST(SpectralResponse, MsiBandsAreMatchedToTheResponseByName) {
+  const std::vector<std::string> s2{"B1", "B2", "B3", "B4", "B8", "B8A"};
+  // GDAL's order of Sentinel-2's 10 m bands, spelled three ways.
+  EXPECT_EQ(matchBandNames({"B4", "B03", "B2 (490 nm)", "B8"}, s2, "msi.vrt"), (std::vector<int>{3, 2, 1, 4}));
+  EXPECT_EQ(matchBandNames({"B8A"}, s2, "msi.vrt"), (std::vector<int>{5}));
+  // Landsat's curve names carry the colour: either part matches.
+  EXPECT_EQ(matchBandNames({"Red", "B2"}, {"B2_Blue", "B3_Green", "B4_Red"}, "oli.tif"), (std::vector<int>{2, 0}));
+  // No name the response knows: by position, as before.
+  EXPECT_FALSE(matchBandNames({"band 1", "band 2"}, s2, "msi.tif"));
+  // Some known, some not, or one response band twice: an error naming the bands.
+  try {
+    matchBandNames({"B4", "Thermal"}, s2, "msi.tif");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("Thermal"), std::string::npos);
+  }
+  EXPECT_THROW(matchBandNames({"B4", "B04"}, s2, "msi.tif"), InputError);
+}
+
+TEST(SpectralResponse, RowsFollowTheMsiOrder) {
+  const SpectralResponse p = SpectralResponse::fromRows("test", {"B2", "B3", "B4"}, {{1, 0}, {0, 1}, {1, 1}});
+  const SpectralResponse q = p.withRows({2, 0});
+  EXPECT_EQ(q.keptBandNames(), (std::vector<std::string>{"B4", "B2"}));
+  EXPECT_EQ(q.matrix()[0], p.matrix()[2]);
+  EXPECT_EQ(q.matrix()[1], p.matrix()[0]);
+}

@@ -1,8 +1,10 @@
 #include "lib/spectral/SpectralResponse.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -234,6 +236,67 @@ std::string SpectralResponse::toCsv(const std::vector<SpectralBand>& hsiBands) c
     out += "\n";
   }
   return out;
+}
+
+SpectralResponse SpectralResponse::withRows(const std::vector<int>& rows) const {
+  std::vector<int> kept;  // msiBands_ index of each row of p_
+  for (std::size_t m = 0; m < msiBands_.size(); ++m)
+    if (msiBands_[m].kept) kept.push_back(static_cast<int>(m));
+  SpectralResponse s;
+  s.source_ = source_;
+  s.warnings_ = warnings_;
+  for (int r : rows) {
+    s.p_.push_back(p_.at(static_cast<std::size_t>(r)));
+    s.msiBands_.push_back(msiBands_.at(static_cast<std::size_t>(kept.at(static_cast<std::size_t>(r)))));
+  }
+  return s;
+}
+
+namespace {
+
+// The names a band goes by, upper case: "B02 (490 nm)" -> {B2}; "B2_Blue" -> {B2, BLUE}; "Blue" -> {BLUE}.
+std::vector<std::string> bandKeys(const std::string& name) {
+  std::string first = toLower(name.substr(0, name.find_first_of(" (")));
+  for (char& c : first) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::vector<std::string> keys;
+  for (const std::string& part : split(first, '_')) {
+    std::string k = part;
+    if (k.size() > 2 && k[0] == 'B' && k[1] == '0' && std::isdigit(static_cast<unsigned char>(k[2]))) k.erase(1, 1);
+    if (!k.empty()) keys.push_back(k);
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> matchBandNames(const std::vector<std::string>& msiNames,
+                                               const std::vector<std::string>& responseNames,
+                                               const std::string& msiPath) {
+  std::vector<int> rows;
+  std::vector<std::string> unknown;
+  for (const std::string& name : msiNames) {
+    int found = -1;
+    for (const std::string& key : bandKeys(name))
+      for (std::size_t r = 0; r < responseNames.size() && found < 0; ++r) {
+        const std::vector<std::string> keys = bandKeys(responseNames[r]);
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) found = static_cast<int>(r);
+      }
+    if (found < 0) unknown.push_back(name);
+    rows.push_back(found);
+  }
+  if (unknown.size() == msiNames.size()) return std::nullopt;
+  const std::string theirs = fmt::format("{}", fmt::join(responseNames, ","));
+  if (!unknown.empty())
+    throw InputError(
+        fmt::format("{}: MSI band(s) {} match no band of the response ({}); name them as the response "
+                    "does, or choose the bands with --msi-bands",
+                    msiPath, fmt::join(unknown, ","), theirs));
+  for (std::size_t a = 0; a < rows.size(); ++a)
+    for (std::size_t b = a + 1; b < rows.size(); ++b)
+      if (rows[a] == rows[b])
+        throw InputError(fmt::format("{}: MSI bands '{}' and '{}' both name the response's {}", msiPath, msiNames[a],
+                                     msiNames[b], responseNames[static_cast<std::size_t>(rows[a])]));
+  return rows;
 }
 
 }  // namespace hsifuse

@@ -9,6 +9,7 @@
 // measures: the union of [centre - w/2, centre + w/2] over HSI bands, w = FWHM, or the distance to
 // the nearest other band centre when the FWHM is unknown. A band with coverage below
 // kDefaultMinCoverage (0.5, "mostly outside") is dropped with a warning naming it.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ class SpectralResponse {
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::string& source() const { return source_; }
 
+  // A P of the given kept rows (indices into matrix()), in that order: the MSI's own band order.
+  SpectralResponse withRows(const std::vector<int>& rows) const;
+
   // P in the CSV format fromMatrixCsv() reads; the HSI wavelengths label the columns.
   std::string toCsv(const std::vector<SpectralBand>& hsiBands) const;
 
@@ -78,6 +82,14 @@ class SpectralResponse {
   std::vector<std::vector<double>> p_;
   std::vector<std::string> warnings_;
 };
+
+// Which row of P (an index into `responseNames`) each MSI band is, by name: "B02", "B2" and "B2 (490 nm)" all name
+// Sentinel-2's B2, "Blue" names Landsat's B2_Blue. Returns nothing when no MSI band has a name the response knows
+// (the bands are then taken by position); throws InputError, naming the bands on each side, when some have one and
+// some have not, or when two MSI bands name the same response band.
+std::optional<std::vector<int>> matchBandNames(const std::vector<std::string>& msiNames,
+                                               const std::vector<std::string>& responseNames,
+                                               const std::string& msiPath);
 
 // Share (0..1) of a response curve's area on wavelengths covered by the HSI bands (see above).
 double responseCoverage(const ResponseCurves& curves, std::size_t m, const std::vector<SpectralBand>& hsiBands);
