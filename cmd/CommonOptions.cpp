@@ -1,9 +1,11 @@
 #include "cmd/CommonOptions.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include "cmd/Command.h"
 #include "lib/core/Error.h"
+#include "lib/core/Text.h"
 
 namespace hsifuse {
 
@@ -54,7 +56,17 @@ void OutputOptions::declare(OptionTable& table, const std::string& typeDefault) 
 WriteOptions OutputOptions::toWriteOptions(const std::string& defaultType) const {
   WriteOptions w;
   w.format = format;
-  w.creationOptions = co;
+  // --co A=1 --co B=2, and also --co A=1,B=2 (a list some users write): split where every part is KEY=VALUE.
+  for (const std::string& item : co) {
+    const std::vector<std::string> parts = split(item, ',');
+    const bool list = parts.size() > 1 && std::all_of(parts.begin(), parts.end(), [](const std::string& p) {
+                        return p.find('=') != std::string::npos;
+                      });
+    if (list)
+      w.creationOptions.insert(w.creationOptions.end(), parts.begin(), parts.end());
+    else
+      w.creationOptions.push_back(item);
+  }
   w.outputType = outputType.empty() ? defaultType : outputType;
   w.overwrite = overwrite;
   validateWriteOptions(w);

@@ -64,6 +64,19 @@ void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GD
   if (unset("PREDICTOR") && predictive) co.set("PREDICTOR", GDALDataTypeIsFloating(type) ? "3" : "2");
 }
 
+// Metadata that describes how the source file was stored (its ENVI header's size, interleave, offsets and types,
+// GDAL's IMAGE_STRUCTURE and derived datasets) is never true of a new file: the writer makes its own (issue #13).
+bool describesTheSourceFile(const std::string& domain, const std::string& key) {
+  if (EQUAL(domain.c_str(), "IMAGE_STRUCTURE") || EQUAL(domain.c_str(), "DERIVED_SUBDATASETS")) return true;
+  if (!EQUAL(domain.c_str(), "ENVI")) return false;
+  static const char* const structural[] = {"samples",       "lines",         "bands",     "interleave",
+                                           "header_offset", "header offset", "data_type", "data type",
+                                           "byte_order",    "byte order",    "file_type", "file type"};
+  for (const char* k : structural)
+    if (EQUAL(key.c_str(), k)) return true;
+  return false;
+}
+
 void removeDatasetFiles(const std::string& path) {
   std::error_code ec;
   fs::remove(path, ec);
@@ -89,7 +102,8 @@ void applyLayout(const RasterInfo& info, GDALDataset& ds) {
     }
   }
   for (const auto& [domain, items] : info.metadata)
-    for (const auto& [k, v] : items) ds.SetMetadataItem(k.c_str(), v.c_str(), domain.c_str());
+    for (const auto& [k, v] : items)
+      if (!describesTheSourceFile(domain, k)) ds.SetMetadataItem(k.c_str(), v.c_str(), domain.c_str());
   for (int b = 0; b < info.bandCount(); ++b) {
     const BandInfo& bi = info.bands[b];
     GDALRasterBand& band = *ds.GetRasterBand(b + 1);

@@ -74,7 +74,12 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   layout.crsWkt = msi.crsWkt;
   layout.geotransform = msi.geotransform;
   layout.moveOriginTo(hrWin.col, hrWin.row);
-  layout.metadata[""].emplace_back("hsifuse_method", o.method);
+  // The inputs' own hsi-fuse items (a simulation's record, an earlier run's provenance) do not describe this output.
+  auto& items = layout.metadata[""];
+  items.erase(
+      std::remove_if(items.begin(), items.end(), [](const auto& kv) { return kv.first.rfind("hsifuse_", 0) == 0; }),
+      items.end());
+  items.emplace_back("hsifuse_method", o.method);
   if (o.scaleTo > 0)  // values written times scaleTo: GDAL's scale brings readers back to the HSI's units
     for (BandInfo& b : layout.bands) b.scale = 1.0 / o.scaleTo, b.offset = 0.0;
   nodataValue = 0;

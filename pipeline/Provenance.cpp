@@ -1,5 +1,7 @@
 #include "pipeline/Provenance.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -17,9 +19,11 @@ using nlohmann::json;
 json fileIdentity(const std::string& path) {
   std::error_code ec;
   if (path.empty() || !fs::is_regular_file(path, ec)) return path;
-  const auto size = fs::file_size(path, ec);
-  const auto time = fs::last_write_time(path, ec).time_since_epoch().count();
-  return {{"name", fs::path(path).filename().string()}, {"bytes", size}, {"mtime", time}};
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return path;
+  const long long ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  return {
+      {"name", fs::path(path).filename().string()}, {"bytes", static_cast<long long>(st.st_size)}, {"mtime_ns", ns}};
 }
 
 json ranges(const std::vector<IndexRange>& r) {

@@ -1039,3 +1039,18 @@ TEST(Cli, MsiBandsAreMatchedToTheCurvesByName) {
         0);
   EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
 }
+
+// Issue #13: the input's structural metadata (ENVI header sizes, an earlier simulation's record) is not copied to the
+// output, and --co takes a comma-separated list as well as one KEY=VALUE per flag.
+TEST(Cli, NoStaleMetadataAndCreationOptionLists) {
+  TempDir dir;
+  const std::string out = dir.path("out.tif");
+  const RunResult r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out +
+                                 " --srf sentinel2a --method gsa -q --co=COMPRESS=LZW,PREDICTOR=2");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const RunResult info = hsifuse::test::runShell("gdalinfo " + out);
+  EXPECT_NE(info.out.find("COMPRESSION=LZW"), std::string::npos);
+  EXPECT_EQ(info.out.find("hsifuse_simulation"), std::string::npos);  // the example LR carries one
+  EXPECT_NE(info.out.find("hsifuse_provenance"), std::string::npos);
+  EXPECT_EQ(info.out.find("interleave=bsq"), std::string::npos);
+}
