@@ -1,6 +1,7 @@
 #pragma once
-// Prints progress on stderr: a live percentage on a terminal, one line per finished stage otherwise
-// (logs and pipes should not fill with carriage returns).
+// Prints progress on stderr: a live percentage on a terminal; otherwise GDAL's "stage: 0...10...20 ... 100 - done."
+// growing on one line per stage, with the time left after each tens mark of a long stage (logs and pipes should
+// not fill with carriage returns, and should show something while a long stage runs).
 #include "lib/core/Progress.h"
 
 namespace hsifuse {
