@@ -401,12 +401,12 @@ TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
   auto killed = hsifuse::test::runShell(
       hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
       " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --num-threads 1 2> " + err +
-      " & pid=$!; for i in $(seq 600); do grep -q 'adapt: 0' " + err +
+      " & pid=$!; for i in $(seq 600); do grep -q 'adapt:' " + err +
       " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
   ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
   std::ifstream in(err);
   const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_NE(log.find("adapt: 0"), std::string::npos)
+  ASSERT_NE(log.find("adapt:"), std::string::npos)
       << log;  // killed in the adaptation, after the stage file was written
   for (const auto& f : dir.files()) EXPECT_EQ(f.find("stage1"), std::string::npos) << f;
   EXPECT_FALSE(std::filesystem::exists(dir.path("out.tif")));
