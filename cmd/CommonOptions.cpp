@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cmd/Command.h"
+#include "cmd/ProgressPrinter.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
 
@@ -11,7 +12,10 @@ namespace hsifuse {
 
 LogFn CommonOptions::log() const {
   if (quiet) return {};
-  return [](const std::string& m) { std::cerr << m << "\n"; };
+  return [](const std::string& m) {
+    endProgressLine();  // a message never lands in the middle of a progress line
+    std::cerr << m << "\n";
+  };
 }
 
 void declareCommonOptions(OptionTable& table, CommonOptions& common) {

@@ -14,12 +14,18 @@ namespace hsifuse {
 namespace {
 
 std::atomic<bool> stopRequested{false};
+bool lineOpen = false;  // a progress line has been started and not ended: an error message must start a new one
 
 extern "C" void requestStop(int) {
   stopRequested = true;
 }
 
 }  // namespace
+
+void endProgressLine() {
+  if (lineOpen) std::fputc('\n', stderr);
+  lineOpen = false;
+}
 
 void installStopHandlers() {
   std::signal(SIGINT, requestStop);
@@ -69,6 +75,7 @@ ProgressFn makeStderrProgress(bool quiet) {
       if (pct == st->lastPercent) return true;
       st->lastPercent = pct;
       std::fprintf(stderr, "\r%s: %3d%%%s", stage.c_str(), pct, pct >= 100 ? "\n" : "");
+      lineOpen = pct < 100;
       return true;
     }
     // Logs and pipes: GDAL's "0...10...20...30...40...50...60...70...80...90...100 - done." growing on one line, each
@@ -99,6 +106,7 @@ ProgressFn makeStderrProgress(bool quiet) {
         std::fprintf(stderr, " (%s left)", duration(elapsed * (1 - f) / f).c_str());
     }
     st->lastTick = std::max(st->lastTick, tick);
+    lineOpen = st->lastTick < 40;
     std::fflush(stderr);
     return true;
   };

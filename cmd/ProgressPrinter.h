@@ -8,6 +8,8 @@ namespace hsifuse {
 
 // The callback also answers "stop" once SIGINT or SIGTERM has arrived (see installStopHandlers).
 ProgressFn makeStderrProgress(bool quiet);
+// Ends a progress line left open (a run that stops half-way), so that what follows starts on a line of its own.
+void endProgressLine();
 // SIGINT/SIGTERM set a flag the progress callback reports, instead of killing the process mid-write.
 void installStopHandlers();
 

@@ -129,9 +129,11 @@ int dispatch(int argc, char** argv) {
     }
     return cmd->run(common, makeStderrProgress(common.quiet));
   } catch (const Skipped& e) {
+    endProgressLine();
     if (!common.quiet) std::cerr << cmd->name() << ": " << e.what() << "\n";
     return e.exitCode();
   } catch (const Error& e) {
+    endProgressLine();
     if (debug) throw;
     std::cerr << "ERROR: " << cmd->name() << ": " << e.what() << "\n";
     return e.exitCode();

@@ -320,27 +320,22 @@ InputsOnFusedGrid locateInputs(const ScoreOptions& o, const RasterInfo& li, cons
 
 }  // namespace
 
-ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
-  if (o.lr.empty() != o.msi.empty()) throw InputError("--lr and --msi go together (QNR needs both)");
-  const RasterDataset fused = RasterDataset::open(o.fused);
-  const RasterInfo& fi = fused.info();
-  auto [z, zMask] = readWithMask(fused, whole(fi));
-  const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
-  if (progress && !progress(0.05, "score")) throw Interrupted();
-  ScoreResult r =
-      scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
-  if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
-  if (o.lr.empty()) return r;
+namespace {
 
-  // QNR: the LR HSI and the MSI over the fused grid.
-  const RasterDataset lr = RasterDataset::open(o.lr), msi = RasterDataset::open(o.msi);
-  const RasterInfo &li = lr.info(), &mi = msi.info();
-  const InputsOnFusedGrid grid = locateInputs(o, li, mi, fi);
-  const int s = grid.scale;
-  const Window &lrWindow = grid.lrWindow, &msiWindow = grid.msiWindow;
-
-  // The LR bands that match the fused cube's: all of them, or those with the same wavelengths.
+// What QNR reads besides the fused cube: the LR HSI and the MSI, where they lie on the fused grid, and the LR bands
+// that match the fused cube's (all of them, or those with the same wavelengths). Every check is made here, before
+// anything is read or scored, so bad input stops the run at once.
+struct QnrInputs {
+  RasterDataset lr, msi;
+  InputsOnFusedGrid grid;
   std::vector<int> lrBands;
+  BlurKernel kernel;
+};
+
+QnrInputs prepareQnrInputs(const ScoreOptions& o, const RasterInfo& fi) {
+  QnrInputs q{RasterDataset::open(o.lr), RasterDataset::open(o.msi), {}, {}, {}};
+  const RasterInfo &li = q.lr.info(), &mi = q.msi.info();
+  q.grid = locateInputs(o, li, mi, fi);
   if (li.bandCount() != fi.bandCount()) {
     if (!fi.hasWavelengths() || !li.hasWavelengths())
       throw InputError(fmt::format("{} has {} bands and {} {}; without wavelengths on both they cannot be matched",
@@ -352,19 +347,39 @@ ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
       if (found < 0)
         throw InputError(
             fmt::format("{} has no band at {:.2f} nm, which {} has", o.lr, fb.spectral.wavelengthNm, o.fused));
-      lrBands.push_back(found);
+      q.lrBands.push_back(found);
     }
   }
-  auto [y, yMask] = readWithMask(lr, lrWindow, lrBands);
-  auto [x, xMask] = readWithMask(msi, msiWindow);
+  q.kernel = o.kernel.empty() ? mtfGaussian(q.grid.scale) : BlurKernel::parse(o.kernel);
+  return q;
+}
+
+}  // namespace
+
+ScoreResult scoreFiles(const ScoreOptions& o, const ProgressFn& progress) {
+  if (o.lr.empty() != o.msi.empty()) throw InputError("--lr and --msi go together (QNR needs both)");
+  const RasterDataset fused = RasterDataset::open(o.fused);
+  const RasterInfo& fi = fused.info();
+  PristineModel model;  // read now: a bad --model stops the run before any work
+  loadModel(o.model.empty() ? shippedScoreModel() : o.model, model);
+  std::optional<QnrInputs> q;
+  if (!o.lr.empty()) q.emplace(prepareQnrInputs(o, fi));
+  auto [z, zMask] = readWithMask(fused, whole(fi));
+  const double factor = normalisationFactor(z, o.normalise, zMask, "--normalise");
+  if (progress && !progress(0.05, "score")) throw Interrupted();
+  ScoreResult r =
+      scoreCube(z, factor, fi.spectralBands(), allValid(zMask) ? PixelMask{} : zMask, {o.model, o.srf, o.panBands});
+  if (progress && !progress(o.lr.empty() ? 1.0 : 0.7, "score")) throw Interrupted();
+  if (!q) return r;
+  auto [y, yMask] = readWithMask(q->lr, q->grid.lrWindow, q->lrBands);
+  auto [x, xMask] = readWithMask(q->msi, q->grid.msiWindow);
   if (!allValid(zMask) || !allValid(yMask) || !allValid(xMask))
     throw InputError("QNR needs inputs without nodata or NaN pixels: crop to the valid area (gdal_translate -srcwin)");
-  const BlurKernel kernel = o.kernel.empty() ? mtfGaussian(s) : BlurKernel::parse(o.kernel);
   const int block = std::min({o.qnrBlock, z.rows, z.cols});
-  r.qnr = qnrIndices(z, y, x, s, kernel, block, [&](double f, const std::string& stage) {
+  r.qnr = qnrIndices(z, y, x, q->grid.scale, q->kernel, block, [&](double f, const std::string& stage) {
     return !progress || progress(0.7 + 0.3 * f, stage == "qnr" ? "score" : stage);
   });
-  r.scale = s;
+  r.scale = q->grid.scale;
   if (progress && !progress(1.0, "score")) throw Interrupted();
   return r;
 }

@@ -416,7 +416,7 @@ TEST(Cli, FuseRefusesBadInputsWithoutWritingAnything) {
   TempDir dir;
   const std::string out = dir.path("out.tif");
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + out +
-                            " --srf sentinel2a --method gsa --msi-bands 1-4"),
+                            " --srf sentinel2a --method gsa --msi-bands 2-x"),
                  "--msi-bands");
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + dataPath("s2_l1c_20m_48x48x6.tif") + " " + out +
                             " --srf sentinel2a --method gsa"),
