@@ -127,7 +127,7 @@ MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& l
   if (!o.msiBands.empty()) {
     BandFilter f;
     f.keep = parseIndexRanges(o.msiBands, "--msi-bands");
-    r.msiKeep = selectBands(f, msiInfo.spectralBands(), {}, {}, o.msiPath).kept;
+    r.msiKeep = selectBands(f, msiInfo.spectralBands(), {}, {}, o.msiPath, "--msi-bands").kept;
   } else {
     for (int b = 0; b < msiInfo.bandCount(); ++b) r.msiKeep.push_back(b);
   }

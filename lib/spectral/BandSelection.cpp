@@ -51,16 +51,16 @@ std::vector<WavelengthRange> parseWavelengthRanges(const std::string& text, cons
 
 BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBand>& bands,
                           const std::vector<int>& badBandList, const std::vector<DroppedBand>& presetDrops,
-                          const std::string& source) {
+                          const std::string& source, const std::string& keepOption) {
   const int n = static_cast<int>(bands.size());
   std::vector<std::string> reason(n);  // empty: kept
 
-  auto checkRanges = [&](const std::vector<IndexRange>& ranges, const char* option) {
+  auto checkRanges = [&](const std::vector<IndexRange>& ranges, const std::string& option) {
     for (const auto& r : ranges)
       if (r.last > n)
         throw InputError(fmt::format("{}: band {} is out of range: {} has {} band(s)", option, r.last, source, n));
   };
-  checkRanges(filter.keep, "--bands");
+  checkRanges(filter.keep, keepOption);
   checkRanges(filter.drop, "--drop-bands");
 
   if (!filter.keep.empty()) {

@@ -51,8 +51,9 @@ struct BandSelection {
 // `presetDrops` are the bands a preset removes (see HyperionPreset.h). `source` names the file in errors.
 // Throws InputError when an index is out of range, a wavelength filter meets a band without
 // wavelength, --use-bbl is asked of a file without bbl, or nothing is left.
+// `keepOption` names filter.keep in messages (--bands, or --msi-bands for the MSI).
 BandSelection selectBands(const BandFilter& filter, const std::vector<SpectralBand>& bands,
                           const std::vector<int>& badBandList, const std::vector<DroppedBand>& presetDrops,
-                          const std::string& source);
+                          const std::string& source, const std::string& keepOption = "--bands");
 
 }  // namespace hsifuse
