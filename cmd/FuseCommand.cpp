@@ -1,8 +1,11 @@
 // hsi-fuse fuse LR_HSI HR_MSI OUTPUT: the main job.
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cmd/Command.h"
 #include "cmd/CommonOptions.h"
+#include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
 #include "pipeline/FusionJob.h"
@@ -141,12 +144,29 @@ class FuseCommand : public Command {
     f.write = o_.out.toWriteOptions("Float32");
     f.srcWindow = numbers(o_.srcwin, "--srcwin");
     f.projWindow = numbers(o_.projwin, "--projwin");
+    // OUTPUT - (or /vsistdout/): the finished file goes to stdout, for pipelines; it is written to a temporary file
+    // first (a GeoTIFF cannot be streamed while it is written) and copied out only once complete.
+    const bool toStdout = f.outPath == "-" || f.outPath == "/vsistdout/";
+    TemporaryFile staged;
+    if (toStdout) {
+      if (f.reportPath == "-")
+        throw InputError("--report -: stdout carries OUTPUT (-) already; write the report to a file");
+      staged =
+          TemporaryFile(temporaryPathFor((std::filesystem::temp_directory_path() / "hsifuse-stdout.tif").string()));
+      f.outPath = staged.path();
+    }
     const LogFn log = common.log();
     const std::string report = runFusionJob(f, progress, log);
     if (f.reportPath == "-") std::cout << report;
+    if (toStdout) {
+      std::ifstream in(staged.path(), std::ios::binary);
+      std::cout << in.rdbuf();
+      std::cout.flush();
+      if (!std::cout) throw Error("OUTPUT -: writing to stdout failed");
+    }
     if (!common.quiet)
-      std::cerr << "wrote " << f.outPath << (f.reportPath.empty() || f.reportPath == "-" ? "" : " and " + f.reportPath)
-                << "\n";
+      std::cerr << "wrote " << (toStdout ? std::string("stdout") : f.outPath)
+                << (f.reportPath.empty() || f.reportPath == "-" ? "" : " and " + f.reportPath) << "\n";
     return 0;
   }
 

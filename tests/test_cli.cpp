@@ -1054,3 +1054,18 @@ TEST(Cli, NoStaleMetadataAndCreationOptionLists) {
   EXPECT_NE(info.out.find("hsifuse_provenance"), std::string::npos);
   EXPECT_EQ(info.out.find("interleave=bsq"), std::string::npos);
 }
+
+// Issue #13: OUTPUT - (or /vsistdout/) streams the finished GeoTIFF to stdout for pipelines.
+TEST(Cli, FuseWritesToStdout) {
+  TempDir dir;
+  const RunResult r = hsifuse::test::runShell(hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi +
+                                              " - --srf sentinel2a --method gsa -q > " + dir.path("piped.tif"));
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const RunResult info = hsifuse::test::runShell("gdalinfo " + dir.path("piped.tif"));
+  EXPECT_NE(info.out.find("Size is 72, 72"), std::string::npos) << info.out.substr(0, 300);
+  EXPECT_NE(info.out.find("Band 128"), std::string::npos);
+  const RunResult both =
+      runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " - --srf sentinel2a --method gsa --report -");
+  EXPECT_EQ(both.exitCode, 2);
+  EXPECT_NE(both.err.find("--report"), std::string::npos) << both.err;
+}
