@@ -1058,8 +1058,9 @@ TEST(Cli, NoStaleMetadataAndCreationOptionLists) {
 // Issue #13: OUTPUT - (or /vsistdout/) streams the finished GeoTIFF to stdout for pipelines.
 TEST(Cli, FuseWritesToStdout) {
   TempDir dir;
-  const RunResult r = hsifuse::test::runShell(hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi +
-                                              " - --srf sentinel2a --method gsa -q > " + dir.path("piped.tif"));
+  const RunResult r =
+      hsifuse::test::runShell("(" + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi +
+                              " - --srf sentinel2a --method gsa -q > " + dir.path("piped.tif") + ")");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const RunResult info = hsifuse::test::runShell("gdalinfo " + dir.path("piped.tif"));
   EXPECT_NE(info.out.find("Size is 72, 72"), std::string::npos) << info.out.substr(0, 300);
