@@ -12,6 +12,7 @@
 #include "lib/numeric/Fft.h"
 #include "lib/numeric/SymmetricEigen.h"
 #include "lib/quality/DistributionFit.h"
+#include "lib/spatial/SeparableFilter.h"
 
 namespace hsifuse {
 namespace {
@@ -30,35 +31,11 @@ std::vector<double> gaussianTaps(int length, double sigma, double centre) {
   return w;
 }
 
-// One axis of a separable correlation: along rows (horizontal) or columns (vertical), 'same' size, tap
-// `first` at offset 0, replicate or zero borders.
-Plane filterAxis(const Plane& img, int rows, int cols, const std::vector<double>& taps, int first, bool replicate,
-                 bool horizontal) {
-  Plane out(img.size());
-  const int n = horizontal ? cols : rows;
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) {
-      const int at = horizontal ? c : r;
-      double s = 0;
-      for (int k = 0; k < static_cast<int>(taps.size()); ++k) {
-        int q = at + k - first;
-        if (q < 0 || q >= n) {
-          if (!replicate) continue;
-          q = std::clamp(q, 0, n - 1);
-        }
-        s +=
-            taps[k] * img[horizontal ? static_cast<std::size_t>(r) * cols + q : static_cast<std::size_t>(q) * cols + c];
-      }
-      out[static_cast<std::size_t>(r) * cols + c] = s;
-    }
-  return out;
-}
-
-// Separable correlation, 'same' size: the horizontal pass, then the vertical one.
+// Separable correlation, 'same' size (lib/spatial/SeparableFilter.h).
 Plane filterSeparable(const Plane& img, int rows, int cols, const std::vector<double>& vertical,
                       const std::vector<double>& horizontal, int vFirst, int hFirst, bool replicate) {
-  return filterAxis(filterAxis(img, rows, cols, horizontal, hFirst, replicate, true), rows, cols, vertical, vFirst,
-                    replicate, false);
+  return hsifuse::filterSeparable(img, rows, cols, vertical, horizontal, vFirst, hFirst,
+                                  replicate ? FilterBorder::Replicate : FilterBorder::Zero);
 }
 
 // One scale of the pyramid: the cube (x255, kept bands only) and its panchromatic image.
