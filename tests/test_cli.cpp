@@ -231,6 +231,15 @@ namespace {
 const std::string kExampleLr = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_lr_hyperion_30m.tif";
 const std::string kExampleMsi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_msi_s2_10m.tif";
 const std::string kExampleTruth = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_truth_10m.tif";
+
+// Whether two rasters hold the same pixel values, byte for byte, as GDAL reads them: both rewritten as raw
+// band-sequential ENVI files (file layouts, compression and metadata aside) and compared with cmp.
+bool samePixels(const TempDir& dir, const std::string& a, const std::string& b) {
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{a, "same_a.img"}, {b, "same_b.img"}})
+    if (hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode)
+      return false;
+  return hsifuse::test::runShell("cmp " + dir.path("same_a.img") + " " + dir.path("same_b.img")).exitCode == 0;
+}
 }  // namespace
 
 TEST(Cli, NoCommandWritesOverItsInputsEvenWithOverwrite) {
@@ -844,7 +853,7 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
   ASSERT_EQ(
       hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
       0);
-  auto bytes = [&](const std::string& ram) {
+  auto fused = [&](const std::string& ram) {
     const std::string out = dir.path("ual" + ram + ".tif"), rep = dir.path("ual" + ram + ".json");
     const RunResult r =
         runHsiFuse("fuse " + lr + " " + msi + " " + out +
@@ -854,16 +863,11 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
     const json j = json::parse(in);
     EXPECT_GT(j["tiles"]["count"].get<int>(), 1);
     EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 26);  // the adapted state, not the first stage
-    // The pixels as raw band-sequential values: a compressed GeoTIFF's byte layout follows the order its tiles were
-    // written in, which follows --ram; the values must not.
-    const std::string raw = dir.path("ual" + ram + ".img");
-    EXPECT_EQ(hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + out + " " + raw).exitCode, 0);
-    std::ifstream f(raw, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), {});
+    return out;
   };
-  const std::string a = bytes("1500"), b = bytes("8000");
-  EXPECT_FALSE(a.empty());
-  EXPECT_TRUE(a == b) << "the output depends on --ram";
+  // The pixels, not the file bytes: a compressed GeoTIFF's layout follows the order its tiles were written in, which
+  // follows --ram; the values must not.
+  EXPECT_TRUE(samePixels(dir, fused("1500"), fused("8000"))) << "the output depends on --ram";
 }
 
 TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
@@ -926,13 +930,7 @@ TEST(Cli, ApplyBlocksMosaicToTheOneProcessOutput) {
                                     dir.path("b2.tif"))
                 .exitCode,
             0);
-  // Both as raw ENVI band-sequential files, compared byte for byte.
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{one, "one.img"}, {dir.path("mosaic.vrt"), "mosaic.img"}})
-    ASSERT_EQ(
-        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
-        0);
-  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("one.img") + " " + dir.path("mosaic.img")).exitCode, 0);
+  EXPECT_TRUE(samePixels(dir, one, dir.path("mosaic.vrt")));
   // A block that does not exist is refused before any work, naming the option.
   r = runHsiFuse("apply " + saved + " " + kExampleLr + " " + kExampleMsi + " " + dir.path("b3.tif") + " --block 3/3");
   EXPECT_EQ(r.exitCode, 2);
@@ -1013,11 +1011,7 @@ TEST(Cli, SkipExistingAndAreasOfInterest) {
   EXPECT_NE(info.out.find("Size is 36, 27"), std::string::npos) << info.out.substr(0, 400);
   r = runHsiFuse("apply " + saved + " " + kExampleLr + " " + kExampleMsi + " " + dir.path("cut2.tif") + " -q");
   ASSERT_EQ(r.exitCode, 0) << r.err;
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{cut, "a.img"}, {dir.path("cut2.tif"), "b.img"}})
-    ASSERT_EQ(
-        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
-        0);
-  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
+  EXPECT_TRUE(samePixels(dir, cut, dir.path("cut2.tif")));
 }
 
 // Issue #13 item 4: MSI bands are matched to the response curves by name, so a stack in another order (GDAL lists
@@ -1032,12 +1026,7 @@ TEST(Cli, MsiBandsAreMatchedToTheCurvesByName) {
   r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("b.tif") +
                  " --srf sentinel2a --method gsa -q --msi-bands 4,3,2,8");
   ASSERT_EQ(r.exitCode, 0) << r.err;
-  for (const auto& [from, to] :
-       {std::pair<std::string, std::string>{dir.path("a.tif"), "a.img"}, {dir.path("b.tif"), "b.img"}})
-    ASSERT_EQ(
-        hsifuse::test::runShell("gdal_translate -q -of ENVI -co INTERLEAVE=BSQ " + from + " " + dir.path(to)).exitCode,
-        0);
-  EXPECT_EQ(hsifuse::test::runShell("cmp " + dir.path("a.img") + " " + dir.path("b.img")).exitCode, 0);
+  EXPECT_TRUE(samePixels(dir, dir.path("a.tif"), dir.path("b.tif")));
 }
 
 // Issue #13: the input's structural metadata (ENVI header sizes, an earlier simulation's record) is not copied to the
