@@ -56,7 +56,8 @@ class FuseCommand : public Command {
         .text("srf", &o_.job.srf, "NAME|CSV",
               "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted "
               "from the scene).")
-        .text("msi-bands", &o_.job.msiBands, "RANGES", "MSI bands to use (1-based), matching P's rows.")
+        .text("msi-bands", &o_.job.msiBands, "RANGES",
+              "MSI bands to use (1-based); matched to the response by band name where they have one, else by position.")
         .text("method", &o_.job.method, "NAME",
               "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a "
               "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
@@ -130,7 +131,8 @@ class FuseCommand : public Command {
               "Fuse only this area, in the MSI's CRS (as gdal_translate -projwin): the whole LR pixels inside it.")
         .text("save-adaptation", &o_.job.saveAdaptation, "DIR",
               "Save what 'hsi-fuse apply' needs to write any block of this output in another process (ual, "
-              "fixed-kernel): the adapted module, the first stage, P, the scaling, the inputs' checksums.");
+              "fixed-kernel, gsa, glp-hs, bicubic): the adapted module, the first stage, P, the scaling, the inputs' "
+              "checksums. Without OUTPUT (ual, fixed-kernel) fuse only adapts.");
     o_.device.declare(t);
     o_.filter.declare(t);
     o_.out.declare(t, "Float32");

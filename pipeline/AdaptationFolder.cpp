@@ -66,7 +66,7 @@ json toJson(const AdaptationManifest& m) {
             {"fusion_module", m.fusionModule},
             {"fusion_module_source", m.fusionModuleSource}}},
           {"tile", m.tile},
-          {"adaptation", {{"kernel", kernelJson(m.kernel)}, {"kept_step", m.stepsKept}}}};
+          {"adaptation", {{"module", m.adapted}, {"kernel", kernelJson(m.kernel)}, {"kept_step", m.stepsKept}}}};
 }
 
 AdaptationManifest fromJson(const json& j) {
@@ -103,6 +103,7 @@ AdaptationManifest fromJson(const json& j) {
   m.tile = j.at("tile").get<int>();
   m.kernel = kernelFrom(j.at("adaptation").at("kernel"));
   m.stepsKept = j.at("adaptation").value("kept_step", 0);
+  m.adapted = j.at("adaptation").value("module", true);
   // Shapes that the rest relies on.
   if (m.scale < 1 || m.tile < m.scale || m.tile % m.scale != 0)
     throw InputError("the scale or the tile side is invalid");
@@ -122,10 +123,10 @@ std::string adaptationFile(const std::string& dir, const std::string& name) {
   return (fs::path(dir) / name).string();
 }
 
-void saveAdaptationFolder(const std::string& dir, const AdaptationManifest& manifest, const AdaptedModule& adapted,
+void saveAdaptationFolder(const std::string& dir, const AdaptationManifest& manifest, const AdaptedModule* adapted,
                           const FusionModel* module) {
   FolderWriter folder(dir);
-  adapted.save(adaptationFile(folder.temporary(), "adaptation.safetensors"), false);
+  if (adapted) adapted->save(adaptationFile(folder.temporary(), "adaptation.safetensors"), false);
   if (module) module->save(adaptationFile(folder.temporary(), "fusion.safetensors"), false);
   std::ofstream out(adaptationFile(folder.temporary(), kAdaptationManifest));
   out << toJson(manifest).dump(2) << "\n";

@@ -53,10 +53,12 @@ struct AdaptationManifest {
   int tile = 0;                    // the first stage's and the final pass's tile side (HR pixels)
   BlurKernel kernel;               // the kernel the adaptation learned or kept (for the record)
   int stepsKept = 0;
+  bool adapted = true;  // adaptation.safetensors holds the adapted module (not for gsa, glp-hs, bicubic)
 };
 
-// Writes DIR through a temporary folder (lib/core/AtomicOutput.h FolderWriter); `module` may be null.
-void saveAdaptationFolder(const std::string& dir, const AdaptationManifest& manifest, const AdaptedModule& adapted,
+// Writes DIR through a temporary folder (lib/core/AtomicOutput.h FolderWriter); `adapted` is null for the classical
+// methods (their first stage is the output) and `module` without a fusion module.
+void saveAdaptationFolder(const std::string& dir, const AdaptationManifest& manifest, const AdaptedModule* adapted,
                           const FusionModel* module);
 // Reads and checks DIR's manifest; InputError naming the file for a missing or malformed one.
 AdaptationManifest loadAdaptationManifest(const std::string& dir);

@@ -174,9 +174,11 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
   first.mtf = m.mtf;
   attachFirstStageSources(first, scene, module ? &*module : nullptr, o.device);
   StageTiles stage(first.source, m.tile, m.scale);
-  const AdaptedModule adapted = AdaptedModule::load(adaptedPath);
-  if (adapted.bands() != scene.y.bands) throw InputError(adaptedPath + ": made for another number of HSI bands");
-  const WindowSource z = adapted.outputSource(stage.windows(), o.device);
+  std::optional<AdaptedModule> adapted;  // none for the classical methods: their first stage is the output
+  if (m.adapted) adapted = AdaptedModule::load(adaptedPath);
+  if (adapted && adapted->bands() != scene.y.bands)
+    throw InputError(adaptedPath + ": made for another number of HSI bands");
+  const WindowSource z = adapted ? adapted->outputSource(stage.windows(), o.device) : first.source;
 
   float nodataValue = 0;
   const RasterInfo layout = blockLayout(outputLayout(f, in.hsi, in.msi.info(), scene, nodataValue), report.window);

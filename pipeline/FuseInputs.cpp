@@ -102,8 +102,11 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
                                        {o.kernelPngPath, "--kernel-png"}};
   checkOutputs(outputs, inputs, o.write.overwrite);
   if (!o.saveAdaptation.empty()) {
-    if ((method != FuseMethod::Ual && method != FuseMethod::FixedKernel) || o.finetune)
-      throw InputError("--save-adaptation: only --method ual or fixed-kernel without --finetune save an adaptation");
+    const bool adapts = method == FuseMethod::Ual || method == FuseMethod::FixedKernel;
+    if (!(adapts || isClassical(method)) || o.finetune)
+      throw InputError("--save-adaptation: --method ual, fixed-kernel (without --finetune), gsa, glp-hs or bicubic");
+    if (!adapts && o.outPath.empty())
+      throw InputError("--save-adaptation without OUTPUT: only ual and fixed-kernel have an adaptation to run alone");
     inputs.insert(inputs.end(), outputs.begin(), outputs.end());
     checkOutputFolder({o.saveAdaptation, "--save-adaptation"}, kAdaptationManifest, inputs, o.write.overwrite);
   }

@@ -57,8 +57,9 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.fusionModuleSource = first.moduleApplied ? chosen.path : "";
   m.tile = tile;
   m.kernel = run.kernel ? *run.kernel : BlurKernel{};
-  m.stepsKept = report["adaptation"].value("kept_step", 0);
-  saveAdaptationFolder(o.saveAdaptation, m, *run.adapted, first.moduleApplied ? &*chosen.model : nullptr);
+  m.stepsKept = report.contains("adaptation") ? report["adaptation"].value("kept_step", 0) : 0;
+  m.adapted = run.adapted != nullptr;
+  saveAdaptationFolder(o.saveAdaptation, m, run.adapted.get(), first.moduleApplied ? &*chosen.model : nullptr);
   report["saved_adaptation"] = o.saveAdaptation;
 }
 

@@ -91,7 +91,7 @@ probe "fuse OUTPUT exists, no --overwrite" 2 "already exists" $fuse truth.tif $s
 # fuse --save-adaptation and apply (issue #15): the folder is an output too, apply's DIR and inputs are inputs.
 probe "fuse --save-adaptation = folder holding the inputs" 2 "is or holds" $fuse out.tif $srf --save-adaptation . --overwrite
 probe "fuse --save-adaptation = a folder it did not write" 2 "did not write" $fuse out.tif $srf --save-adaptation notes --overwrite
-probe "fuse --save-adaptation with gsa" 2 "--save-adaptation" $fuse out.tif $srf --method gsa --save-adaptation out_dir
+probe "fuse --save-adaptation with dip" 2 "--save-adaptation" $fuse out.tif $srf --method dip --save-adaptation out_dir
 probe "apply DIR not saved by fuse" 2 "manifest.json" apply notes lr.tif msi.tif out.tif
 probe "apply --block 3/2" 2 "--block" apply notes lr.tif msi.tif out.tif --block 3/2
 # Code in a model file.

@@ -130,3 +130,26 @@ TEST(ApplyJob, AnAdaptationSavedWithoutOutputAppliesToTheSameOutput) {
   adaptOnly.saveAdaptation.clear();  // neither OUTPUT nor a folder: nothing to do
   EXPECT_THROW(runFusionJob(adaptOnly), InputError);
 }
+
+TEST(ApplyJob, AClassicalMethodAppliesInBlocksToo) {
+  test::TempDir dir;
+  FuseOptions o;
+  o.lrPath = kLr;
+  o.msiPath = kMsi;
+  o.outPath = dir.path("one.tif");
+  o.srf = "sentinel2a";
+  o.method = "gsa";
+  o.tile = 24;
+  o.saveAdaptation = dir.path("adapted");
+  runFusionJob(o);
+  EXPECT_FALSE(std::filesystem::exists(dir.path("adapted/adaptation.safetensors")));  // nothing adapted
+  EXPECT_FALSE(loadAdaptationManifest(dir.path("adapted")).adapted);
+  const Cube one = RasterDataset::open(dir.path("one.tif")).read();
+  for (int i = 1; i <= 3; ++i) {
+    const ApplyReport r = applyAdaptation(block(dir, std::to_string(i) + "/3", "b" + std::to_string(i) + ".tif"));
+    EXPECT_EQ(RasterDataset::open(dir.path("b" + std::to_string(i) + ".tif")).read().data, one.crop(r.window).data);
+  }
+  o.outPath.clear();  // nothing to adapt alone
+  o.saveAdaptation = dir.path("again");
+  EXPECT_THROW(runFusionJob(o), InputError);
+}
