@@ -2,7 +2,7 @@
 # scripts/slurm-local.sh: a one-node Slurm cluster on this machine (Debian's slurm-wlm and munge, private daemons on
 # their own ports, socket and state folder), the two examples/slurm workflows run through it on small pairs, and
 # their outputs checked against one-process runs:
-#  - scene: examples/slurm/fuse_scene.sh on examples/hypsen with 3 blocks (--tile 24), mosaic compared byte for byte
+#  - scene: examples/slurm/fuse_scene.sh on examples/hypsen with 4 blocks (--tile 18), mosaic compared byte for byte
 #    with `hsi-fuse fuse` in one process (same options);
 #  - archive: examples/slurm/fuse_archive.sh on 3 pairs cut from examples/hypsen, each output compared with its
 #    one-process run; a second submission must skip all 3.
@@ -106,14 +106,14 @@ wait_jobs() {  # wait_jobs ID...: until none is queued or running; then each mus
 }
 check() { if [ "$1" = 0 ]; then echo "ok    $2"; else echo "FAIL  $2"; fail=1; fi; }
 
-# The scene: adapt, 3 blocks, mosaic; against one process with the same options.
-opts=(--srf sentinel2a --steps 40 --tile 24 --seed 1)
+# The scene: adapt, 4 blocks, mosaic; against one process with the same options.
+opts=(--srf sentinel2a --steps 40 --tile 18 --seed 1)
 read -r a b m < <("$here/examples/slurm/fuse_scene.sh" "$ex/hypsen_lr_hyperion_30m.tif" "$ex/hypsen_msi_s2_10m.tif" \
-  "$work/cluster/scene.tif" 3 "${opts[@]}")
+  "$work/cluster/scene.tif" 4 "${opts[@]}")
 "$bin" fuse "$ex/hypsen_lr_hyperion_30m.tif" "$ex/hypsen_msi_s2_10m.tif" "$work/one.tif" "${opts[@]}" -q
 wait_jobs "$a" "$b" "$m"
 check "$([ -f "$work/cluster/scene.tif" ] && same "$work/one.tif" "$work/cluster/scene.tif"; echo $?)" \
-  "scene: jobs $a (adapt), $b (3 apply blocks), $m (mosaic); mosaic equals the one-process output"
+  "scene: jobs $a (adapt), $b (4 apply blocks), $m (mosaic); mosaic equals the one-process output"
 
 # The archive: 3 pairs, then a resubmission that skips them all.
 echo "lr,msi,out" > "$work/pairs.csv"
