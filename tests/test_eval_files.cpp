@@ -1,0 +1,57 @@
+// pipeline/QualityJob evaluateFiles: nodata and NaN pixels left out of every metric.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "TestSupport.h"
+#include "geo/GdalEnvironment.h"
+#include "geo/RasterDataset.h"
+#include "geo/RasterWriter.h"
+#include "lib/core/Error.h"
+#include "pipeline/QualityJob.h"
+
+using namespace hsifuse;
+using namespace hsifuse::test;
+
+// eval's nodata and NaN rule on real files: pixels invalid in either cube are left out of every metric.
+TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
+  initGdal();
+  TempDir dir;
+  const std::string truthPath = HSIFUSE_SOURCE_DIR "/examples/hypsen/hypsen_truth_10m.tif";
+  const RasterDataset truth = RasterDataset::open(truthPath);
+  RasterInfo layout = truth.info();
+  for (BandInfo& b : layout.bands) b.nodata = -9999.0;
+  Cube estimate = truth.read();
+  for (float& v : estimate.data) v *= 1.01f;  // a small, uniform error everywhere
+  Cube broken = estimate;
+  for (int b = 0; b < broken.bands; ++b) {
+    broken.at(b, 10, 10) = -9999.0f;                  // nodata
+    broken.at(b, 40, 50) = std::nanf("");             // NaN
+    broken.at(b, 60, 5) = b == 3 ? -9999.0f : 50.0f;  // nodata in one band only, garbage in the others
+  }
+  for (auto [name, cube] : {std::pair<std::string, const Cube*>{"ok.tif", &estimate}, {"broken.tif", &broken}}) {
+    RasterWriter w(dir.path(name), layout, {});
+    w.writeWindow({0, 0, cube->cols, cube->rows}, *cube);
+    w.commit();
+  }
+  EvalOptions o;
+  o.reference = truthPath;
+  o.estimate = dir.path("ok.tif");
+  const EvalResult ok = evaluateFiles(o);
+  o.estimate = dir.path("broken.tif");
+  const EvalResult masked = evaluateFiles(o);
+  EXPECT_EQ(masked.validPixels, 72u * 72u - 3u);
+  EXPECT_EQ(masked.totalPixels, 72u * 72u);
+  EXPECT_TRUE(std::isfinite(masked.psnr) && std::isfinite(masked.ssim) && std::isfinite(masked.q2n));
+  // The valid pixels carry the same 1 % error: every metric stays close to the unbroken estimate's.
+  EXPECT_NEAR(masked.rmse8, ok.rmse8, 0.02 * ok.rmse8);
+  EXPECT_NEAR(masked.sam, ok.sam, 0.02 * ok.sam + 1e-6);
+  EXPECT_NEAR(masked.ssim, ok.ssim, 1e-3);
+  EXPECT_NEAR(masked.uiqi, ok.uiqi, 2e-3);
+  EXPECT_GT(masked.q2n, 0.9);
+  // The CLI says how many pixels counted.
+  const RunResult r = runHsiFuse("eval " + truthPath + " " + dir.path("broken.tif"));
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("5181 of 5184 valid"), std::string::npos) << r.out;
+}
