@@ -6,7 +6,8 @@
 // receptive-field radius of the network, a core computed from its read window equals the same pixels of
 // a whole-scene run (the convolutions' zero padding then only touches pixels outside the core, or the
 // scene border, where the whole-scene run pads the same way), so the cores join without seams and no
-// blending is needed; tests/test_models.cpp (Tiles.*) checks tiled against whole-scene inference.
+// blending is needed; tests/test_fusion_model.cpp and tests/test_adaptation.cpp (Tiles.*) check tiled against
+// whole-scene inference.
 #include <functional>
 #include <vector>
 
