@@ -19,5 +19,5 @@ export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export OMP_WAIT_POLICY=PASSIVE
 cd build-asan
-needs_torch='FaultProbes|Cli\.(ManPage|NoCommandWrites|ValuesOutside|Fuse|Ual|Train|Shipped|Interrupted|RealHyperion|AWriteThat)'
+needs_torch='FaultProbes|SlurmLocal|Cli\.(ManPage|NoCommandWrites|ValuesOutside|Fuse|Ual|Train|Shipped|Interrupted|RealHyperion|AWriteThat|Apply|IntegerOutputs|SkipExisting|MsiBands|NoStaleMetadata)'
 ctest --output-on-failure -j"$(nproc)" -E "${1:-$needs_torch}"
