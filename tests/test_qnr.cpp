@@ -6,6 +6,7 @@
 #include "QualityTestData.h"
 #include "lib/quality/Qnr.h"
 #include "lib/spatial/Degradation.h"
+#include "lib/spatial/Resampling.h"
 #include "lib/spectral/SpectralResponse.h"
 
 using namespace hsifuse;
