@@ -178,7 +178,8 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
   if (m.adapted) adapted = AdaptedModule::load(adaptedPath);
   if (adapted && adapted->bands() != scene.y.bands)
     throw InputError(adaptedPath + ": made for another number of HSI bands");
-  const WindowSource z = adapted ? adapted->outputSource(stage.windows(), o.device) : first.source;
+  const WindowSource z =
+      skippingEmptyWindows(adapted ? adapted->outputSource(stage.windows(), o.device) : first.source, scene.hrValid);
 
   float nodataValue = 0;
   const RasterInfo layout = blockLayout(outputLayout(f, in.hsi, in.msi.info(), scene, nodataValue), report.window);

@@ -129,6 +129,13 @@ json adaptationReport(const AdaptationResult& r) {
 
 }  // namespace
 
+WindowSource skippingEmptyWindows(const WindowSource& source, const PixelMask& hrValid) {
+  if (hrValid.empty()) return source;
+  return {source.bands, source.rows, source.cols, [source, &hrValid](const Window& w) {
+            return allInvalid(hrValid, source.cols, w) ? Cube(source.bands, w.height, w.width) : source.read(w);
+          }};
+}
+
 SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
                     const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
                     json& report, json& seconds) {
@@ -136,7 +143,8 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   auto t0 = Clock::now();
   if (isClassical(method) || method == FuseMethod::FusionOnly) {
     const std::string stage = isClassical(method) ? methodName(method) : "fusion";
-    streamTiles(first.source, tile, s, output, scaledProgress(progress, 0.1, 0.9), stage);
+    streamTiles(skippingEmptyWindows(first.source, scene.hrValid), tile, s, output, scaledProgress(progress, 0.1, 0.9),
+                stage);
     seconds[stage] = secondsSince(t0);
     return {};
   }

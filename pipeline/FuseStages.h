@@ -117,6 +117,9 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
 void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
                              const std::string& device);
 
+// `source` with its windows that hold no valid HR pixel left uncomputed (zeros: the output writes them as nodata).
+WindowSource skippingEmptyWindows(const WindowSource& source, const PixelMask& hrValid);
+
 // 8. Every output tile goes to `output`. For the methods that adapt, the kernel the adaptation learned or kept and the
 // adapted module (none otherwise). `report` gets "adaptation" and "kernel_choice".
 struct SceneRun {

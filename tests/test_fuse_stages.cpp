@@ -194,3 +194,20 @@ TEST(FuseStages, AnAreaOfInterestKeepsTheWholeLrPixelsInsideIt) {
   o.projWindow = p.projWindow;  // not both
   EXPECT_THROW(openInputs(o, 1), InputError);
 }
+
+TEST(FuseStages, WindowsWithoutValidPixelsAreNotComputed) {
+  int reads = 0;
+  const WindowSource counting{2, 4, 4, [&](const Window& w) {
+                                ++reads;
+                                Cube c(2, w.height, w.width);
+                                for (float& v : c.data) v = 7;
+                                return c;
+                              }};
+  PixelMask valid(16, 0);
+  valid[15] = 1;  // only the bottom-right pixel
+  const WindowSource s = skippingEmptyWindows(counting, valid);
+  EXPECT_EQ(s.read({0, 0, 2, 2}).data, std::vector<float>(8, 0.0f));
+  EXPECT_EQ(reads, 0);
+  EXPECT_EQ(s.read({2, 2, 2, 2}).data[0], 7.0f);
+  EXPECT_EQ(reads, 1);
+}

@@ -62,3 +62,10 @@ TEST(PixelMask, EmptyBandsAreThoseWithoutASingleValidValue) {
   c.band(2)[3] = -1;
   EXPECT_EQ(emptyBands(c, {std::nullopt, std::nullopt, -1.0}), (std::vector<int>{0, 2}));
 }
+
+TEST(PixelMask, AllInvalidLooksOnlyInsideTheWindow) {
+  const PixelMask m{0, 0, 1, 0, 0, 0};  // 3 x 2, one valid pixel at column 2 of row 0
+  EXPECT_TRUE(allInvalid(m, 3, {0, 0, 2, 2}));
+  EXPECT_FALSE(allInvalid(m, 3, {1, 0, 2, 1}));
+  EXPECT_FALSE(allInvalid({}, 3, {0, 0, 3, 2}));  // empty mask: all valid
+}

@@ -64,6 +64,14 @@ PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, in
   return hr;
 }
 
+bool allInvalid(const PixelMask& mask, int cols, const Window& w) {
+  if (mask.empty()) return false;
+  for (int r = w.row; r < w.row + w.height; ++r)
+    for (int c = w.col; c < w.col + w.width; ++c)
+      if (mask[static_cast<std::size_t>(r) * cols + c]) return false;
+  return true;
+}
+
 Window nanFreeInterior(const Cube& y) {
   int r0 = 0, c0 = 0, r1 = y.rows, c1 = y.cols;
   auto nanCount = [&](int ra, int rb, int ca, int cb) {

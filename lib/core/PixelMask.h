@@ -26,6 +26,8 @@ PixelMask combineMasks(const PixelMask& a, const PixelMask& b);
 // The HR mask `hr` (rows x cols) with every pixel also cleared whose LR pixel (r / s, c / s) in `lr`
 // (lrCols wide) is invalid. Both must be full masks (not empty).
 PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, int scale);
+// Whether every pixel of `w` is invalid in `mask` (of a grid `cols` wide); false for an empty mask (all valid).
+bool allInvalid(const PixelMask& mask, int cols, const Window& w);
 // The largest window left after trimming border rows and columns that hold a NaN (greedily, the side with
 // the most NaN pixels first); empty when no NaN-free window remains.
 Window nanFreeInterior(const Cube& y);
