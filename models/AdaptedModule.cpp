@@ -81,12 +81,13 @@ void AdaptedModule::save(const std::string& path, bool overwrite) const {
 }
 
 WindowSource AdaptedModule::outputSource(const WindowSource& firstStage, const std::string& device) const {
+  // Once, not per window: inference mode on the device the windows run on.
+  impl_->module->eval();
+  impl_->module->to(torch::Device(device));
   return {firstStage.bands, firstStage.rows, firstStage.cols, [this, firstStage, device](const Window& w) {
             const int r = receptiveRadius();
             const torch::Device dev(device);
             torch::NoGradGuard g;
-            impl_->module->eval();
-            impl_->module->to(dev);
             const Cube zin = readReplicated(firstStage, {w.col - r, w.row - r, w.width + 2 * r, w.height + 2 * r});
             const torch::Tensor x = dev.is_cpu() ? tensorView(zin) * norm_ : toTensor(zin, dev) * norm_;
             const torch::Tensor zhat = impl_->module->forward(x);

@@ -54,6 +54,7 @@ json toJson(const AdaptationManifest& m) {
             {"assume_aligned", m.assumeAligned},
             {"resampling", m.resampling},
             {"fix_shift", m.fixShift},
+            {"shift", m.shift ? json{m.shift->first, m.shift->second} : json(nullptr)},
             {"lr_window", windowJson(m.lrWindow)},
             {"hr_window", windowJson(m.hrWindow)},
             {"area_of_interest", m.area ? windowJson(*m.area) : json(nullptr)}}},
@@ -85,6 +86,8 @@ AdaptationManifest fromJson(const json& j) {
   m.assumeAligned = g.at("assume_aligned").get<bool>();
   m.resampling = g.at("resampling").get<std::string>();
   m.fixShift = g.at("fix_shift").get<bool>();
+  if (g.contains("shift") && !g.at("shift").is_null())
+    m.shift = std::pair{g.at("shift").at(0).get<double>(), g.at("shift").at(1).get<double>()};
   m.lrWindow = windowFrom(g.at("lr_window"));
   m.hrWindow = windowFrom(g.at("hr_window"));
   if (g.contains("area_of_interest") && !g.at("area_of_interest").is_null())

@@ -9,6 +9,7 @@
 // deterministic and needs the LR HSI and the MSI, which apply reads anyway.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/core/FileChecksum.h"
@@ -37,6 +38,7 @@ struct AdaptationManifest {
   bool assumeAligned = false;
   std::string resampling = "bilinear";
   bool fixShift = false;
+  std::optional<std::pair<double, double>> shift;  // the residual shift fuse estimated (dx, dy HR pixels)
   Window lrWindow;                      // the LR window the grids paired on (before a warped footprint's trim)
   Window hrWindow;                      // the output's extent on the MSI grid
   std::optional<Window> area;           // fuse's --srcwin/--projwin, as MSI pixels

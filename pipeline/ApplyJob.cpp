@@ -98,7 +98,9 @@ FuseScene readSavedScene(const AdaptationManifest& m, const FuseOptions& f, Fuse
     throw InputError("the inputs pair differently from when the adaptation was made (scale or LR window)");
   MsiResponse r{m.msiBands, m.msiNames, SpectralResponse::fromRows("the saved adaptation", m.msiNames, m.p), false};
   nlohmann::json report;
-  FuseScene scene = readScene(f, in, r, report, log);
+  // The shift fuse estimated (in the manifest unless the scene was too small to estimate one): not estimated again
+  // for every block (a whole-scene phase correlation).
+  FuseScene scene = readScene(f, in, r, report, log, m.shift);
   bool same = scene.hrWin == m.hrWindow && near(scene.peak, m.peak) && scene.gains.size() == m.gains.size();
   for (std::size_t b = 0; same && b < m.gains.size(); ++b) same = near(scene.gains[b], m.gains[b]);
   if (!same) throw InputError("the inputs read differently from when the adaptation was made (window or scaling)");

@@ -93,22 +93,6 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   return layout;
 }
 
-OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene,
-                         const MemoryPlan& memory, float nodataValue)
-    : writer_(o.outPath, layout, o.write),
-      peak_(scene.peak * static_cast<float>(o.scaleTo > 0 ? o.scaleTo : 1.0)),
-      hrValid_(scene.hrValid),
-      nodataValue_(nodataValue),
-      cols_(scene.hrWin.width),
-      block_{0, 0, scene.hrWin.width, scene.hrWin.height} {
-  if (!o.reportPath.empty())
-    qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
-  if (!o.quicklookPath.empty()) {
-    rgb_ = quicklookBands(layout.spectralBands(), layout.bandCount());
-    rgbBands_ = Cube(3, scene.hrWin.height, scene.hrWin.width);
-  }
-}
-
 OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, float nodataValue,
                          const Window& block)
     : writer_(o.outPath, layout, o.write),
@@ -117,6 +101,17 @@ OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const F
       nodataValue_(nodataValue),
       cols_(scene.hrWin.width),
       block_(block) {}
+
+OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene,
+                         const MemoryPlan& memory, float nodataValue)
+    : OutputTiles(o, layout, scene, nodataValue, Window{0, 0, scene.hrWin.width, scene.hrWin.height}) {
+  if (!o.reportPath.empty())
+    qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
+  if (!o.quicklookPath.empty()) {
+    rgb_ = quicklookBands(layout.spectralBands(), layout.bandCount());
+    rgbBands_ = Cube(3, scene.hrWin.height, scene.hrWin.width);
+  }
+}
 
 void OutputTiles::put(const Window& w, const Cube& z) {
   if (!qualityWindow_.empty()) {

@@ -128,10 +128,18 @@ void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& 
 }
 
 // Residual misregistration (phase correlation of the MSI and P Y upsampled); --fix-shift moves the HSI.
-void checkShift(const FuseOptions& o, FuseScene& scene, json& report, FuseLog& log) {
+// `known`: the shift a saved adaptation recorded (apply), used as it is instead of being estimated again.
+void checkShift(const FuseOptions& o, FuseScene& scene, json& report, FuseLog& log,
+                const std::optional<HrShift>& known) {
   const int s = scene.scale;
   if (scene.y.rows * s < 16 || scene.y.cols * s < 16) return;
+  if (known) {
+    scene.shift = known;
+    if (o.fixShift) scene.y = shifted(scene.y, known->first / s, known->second / s);
+    return;
+  }
   const ShiftEstimate d = estimateShift(scene.x, scene.y, scene.p, s);
+  scene.shift = HrShift{d.dx, d.dy};
   report["shift"] = {{"dx_hr_pixels", d.dx}, {"dy_hr_pixels", d.dy}, {"peak", d.peak}, {"corrected", o.fixShift}};
   log.say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy,
                       d.peak, o.fixShift ? "; corrected" : ""));
@@ -168,7 +176,8 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
   return memory;
 }
 
-FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& report, FuseLog& log) {
+FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& report, FuseLog& log,
+                    const std::optional<HrShift>& knownShift) {
   FuseScene scene;
   scene.scale = in.grid.scale;
   readOverlap(in, r, scene, report);
@@ -190,7 +199,7 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   report["P"] = scene.p;
   scene.gains = matchMsiToHsi(scene.x, scene.y, scene.p, scene.scale);
   report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", scene.gains}};
-  checkShift(o, scene, report, log);
+  checkShift(o, scene, report, log, knownShift);
   return scene;
 }
 

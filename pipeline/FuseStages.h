@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/RasterDataset.h"
@@ -89,6 +90,9 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
 // 6. y is the LR HSI divided by `peak`; x the MSI with each band matched to P y. Invalid pixels are filled with
 // their band's mean and flagged in the masks (empty: all valid). Releases `log` once every input check passed.
 // `report` gets "nodata", "radiometry", "P", "shift" and (after a trim) "hr_window".
+// A residual shift of the MSI against the HSI, (dx, dy) in HR pixels.
+using HrShift = std::pair<double, double>;
+
 struct FuseScene {
   Cube y, x;
   PixelMask lrValid, hrValid;
@@ -96,9 +100,12 @@ struct FuseScene {
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
   std::vector<std::vector<double>> p;
-  std::vector<double> gains;  // the MSI bands' radiometric gains
+  std::vector<double> gains;     // the MSI bands' radiometric gains
+  std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
 };
-FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log);
+// knownShift: a shift recorded earlier (apply), used instead of estimating it again.
+FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,
+                    const std::optional<HrShift>& knownShift = std::nullopt);
 
 // 7. What feeds the adaptation (or is the output): the classical fusion fitted on the scene and, when a fusion module
 // runs, its output over it. `report` gets "first_stage" (the choice's scores) and "model".

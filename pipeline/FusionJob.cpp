@@ -42,6 +42,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.assumeAligned = o.assumeAligned;
   m.resampling = o.resampling;
   m.fixShift = o.fixShift;
+  m.shift = scene.shift;
   m.lrWindow = in.grid.lrWin;
   m.hrWindow = scene.hrWin;
   m.area = areaOfInterest(o, in.msi.info());

@@ -145,10 +145,9 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     } else {
       auto [oc, orr] = lrOriginOnHr(lrInfo, msiInfo);
       // Whole LR pixels inside the HR overlap.
-      const int firstCol = static_cast<int>(std::ceil(double(g.overlapHr->col - oc) / s));
-      const int firstRow = static_cast<int>(std::ceil(double(g.overlapHr->row - orr) / s));
-      const int lastCol = static_cast<int>(std::floor(double(g.overlapHr->col + g.overlapHr->width - oc) / s));
-      const int lastRow = static_cast<int>(std::floor(double(g.overlapHr->row + g.overlapHr->height - orr) / s));
+      const int firstCol = ceilDiv(g.overlapHr->col - oc, s), firstRow = ceilDiv(g.overlapHr->row - orr, s);
+      const int lastCol = floorDiv(g.overlapHr->col + g.overlapHr->width - oc, s);
+      const int lastRow = floorDiv(g.overlapHr->row + g.overlapHr->height - orr, s);
       lrCol0 = std::max(0, firstCol);
       lrRow0 = std::max(0, firstRow);
       lrCols = std::min(lastCol, lrInfo.width) - lrCol0;

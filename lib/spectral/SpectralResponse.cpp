@@ -272,15 +272,16 @@ std::vector<std::string> bandKeys(const std::string& name) {
 std::optional<std::vector<int>> matchBandNames(const std::vector<std::string>& msiNames,
                                                const std::vector<std::string>& responseNames,
                                                const std::string& msiPath) {
+  std::vector<std::vector<std::string>> responseKeys;
+  for (const std::string& name : responseNames) responseKeys.push_back(bandKeys(name));
   std::vector<int> rows;
   std::vector<std::string> unknown;
   for (const std::string& name : msiNames) {
     int found = -1;
     for (const std::string& key : bandKeys(name))
-      for (std::size_t r = 0; r < responseNames.size() && found < 0; ++r) {
-        const std::vector<std::string> keys = bandKeys(responseNames[r]);
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) found = static_cast<int>(r);
-      }
+      for (std::size_t r = 0; r < responseKeys.size() && found < 0; ++r)
+        if (std::find(responseKeys[r].begin(), responseKeys[r].end(), key) != responseKeys[r].end())
+          found = static_cast<int>(r);
     if (found < 0) unknown.push_back(name);
     rows.push_back(found);
   }
