@@ -8,6 +8,7 @@
 #include "cmd/Command.h"
 #include "cmd/ProgressPrinter.h"
 #include "geo/GdalEnvironment.h"
+#include "lib/core/Allocator.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
 #ifdef HSIFUSE_HAVE_TORCH
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
   // First thing: a Ctrl-C from here on is a stop request (exit 130), not a kill; only the dynamic loading before
   // main is unprotected, and it writes nothing.
   hsifuse::installStopHandlers();
+  hsifuse::keepFreedMemoryForReuse();
   try {
     return hsifuse::dispatch(argc, argv);
   } catch (const hsifuse::Error& e) {
