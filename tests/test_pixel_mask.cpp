@@ -69,3 +69,22 @@ TEST(PixelMask, AllInvalidLooksOnlyInsideTheWindow) {
   EXPECT_FALSE(allInvalid(m, 3, {1, 0, 2, 1}));
   EXPECT_FALSE(allInvalid({}, 3, {0, 0, 3, 2}));  // empty mask: all valid
 }
+
+TEST(PixelMask, ValidAreaCountsAnyWindowLikeALoopWould) {
+  const int rows = 7, cols = 9;
+  PixelMask m(rows * cols);
+  for (int i = 0; i < rows * cols; ++i) m[i] = (i * 7 + i / 5) % 3 != 0;
+  const ValidArea area(m, rows, cols);
+  EXPECT_EQ(area.count(), static_cast<std::size_t>(std::count(m.begin(), m.end(), 1)));
+  for (const Window w : {Window{0, 0, 9, 7}, Window{2, 1, 4, 5}, Window{8, 6, 1, 1}, Window{5, 3, 10, 10}}) {
+    std::size_t loop = 0;
+    for (int r = w.row; r < std::min(rows, w.row + w.height); ++r)
+      for (int c = w.col; c < std::min(cols, w.col + w.width); ++c) loop += m[r * cols + c];
+    EXPECT_EQ(area.count(w), loop) << w.col << "," << w.row;
+  }
+  EXPECT_DOUBLE_EQ(area.fraction({0, 0, 9, 7}), double(area.count()) / 63);
+  // An empty mask: every pixel valid.
+  const ValidArea all({}, rows, cols);
+  EXPECT_EQ(all.count(), 63u);
+  EXPECT_DOUBLE_EQ(all.fraction({1, 1, 3, 3}), 1.0);
+}

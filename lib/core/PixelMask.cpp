@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lib/core/Error.h"
+
 namespace hsifuse {
 
 bool allValid(const PixelMask& m) {
@@ -97,6 +99,36 @@ Window nanFreeInterior(const Cube& y) {
   }
   if (nanCount(r0, r1, c0, c1) > 0) return {0, 0, 0, 0};
   return {c0, r0, c1 - c0, r1 - r0};
+}
+
+ValidArea::ValidArea(const PixelMask& mask, int rows, int cols)
+    : rows_(rows), cols_(cols), total_(static_cast<std::size_t>(rows) * cols) {
+  if (mask.empty()) return;
+  if (mask.size() != total_) throw Error("ValidArea: the mask does not match its grid");
+  const std::size_t w = static_cast<std::size_t>(cols) + 1;
+  sums_.assign((static_cast<std::size_t>(rows) + 1) * w, 0);
+  for (int r = 0; r < rows; ++r) {
+    std::size_t run = 0;
+    for (int c = 0; c < cols; ++c) {
+      run += mask[static_cast<std::size_t>(r) * cols + c] ? 1 : 0;
+      sums_[(r + 1) * w + c + 1] = sums_[r * w + c + 1] + run;
+    }
+  }
+  total_ = sums_.back();
+}
+
+std::size_t ValidArea::count(const Window& win) const {
+  const int r0 = std::clamp(win.row, 0, rows_), r1 = std::clamp(win.row + win.height, 0, rows_);
+  const int c0 = std::clamp(win.col, 0, cols_), c1 = std::clamp(win.col + win.width, 0, cols_);
+  if (r1 <= r0 || c1 <= c0) return 0;
+  if (sums_.empty()) return static_cast<std::size_t>(r1 - r0) * (c1 - c0);
+  const std::size_t w = static_cast<std::size_t>(cols_) + 1;
+  return sums_[r1 * w + c1] - sums_[r0 * w + c1] - sums_[r1 * w + c0] + sums_[r0 * w + c0];
+}
+
+double ValidArea::fraction(const Window& win) const {
+  const double area = double(std::max(0, win.width)) * std::max(0, win.height);
+  return area > 0 ? double(count(win)) / area : 0.0;
 }
 
 }  // namespace hsifuse

@@ -32,4 +32,20 @@ bool allInvalid(const PixelMask& mask, int cols, const Window& w);
 // the most NaN pixels first); empty when no NaN-free window remains.
 Window nanFreeInterior(const Cube& y);
 
+// Valid-pixel counts of any window in constant time (a summed-area table of the mask), for samplers that must
+// land on data: the adaptation draws its patches where the scene holds data, and sizes its steps by that area.
+class ValidArea {
+ public:
+  // `mask` is rows x cols (row-major), or empty: every pixel valid.
+  ValidArea(const PixelMask& mask, int rows, int cols);
+  std::size_t count() const { return total_; }
+  std::size_t count(const Window& w) const;
+  double fraction(const Window& w) const;  // 0 for an empty window
+
+ private:
+  int rows_, cols_;
+  std::size_t total_;
+  std::vector<std::size_t> sums_;  // (rows + 1) x (cols + 1); empty when every pixel is valid
+};
+
 }  // namespace hsifuse
