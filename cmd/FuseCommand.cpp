@@ -43,10 +43,10 @@ class FuseCommand : public Command {
            "need --assume-aligned (LR pixel (i, j) covers HR pixels s*i..s*i+s-1). Memory follows --ram, not the "
            "scene: the LR HSI and the MSI are held whole, and everything with the HR grid and all HSI bands streams in "
            "tiles (--tile) that reproduce the whole-scene result (the classical fusions are fitted on the whole scene, "
-           "the networks get a halo of their receptive field and, for bit-identical --seed runs whatever --ram, tiles "
-           "of 192 HR pixels unless --ram cannot hold them). For the adaptation the first stage is written once to a "
-           "temporary GeoTIFF beside OUTPUT (as large as OUTPUT in Float32) and removed at the end. The report's "
-           "quality section is computed on the central window that --ram allows.";
+           "the networks get a halo of their receptive field and tiles of 192 HR pixels unless --ram cannot hold "
+           "them). For the adaptation the first stage is computed once and held in memory when --ram allows, else "
+           "written to a temporary GeoTIFF beside OUTPUT (as large as OUTPUT in Float32) and removed at the end. The "
+           "report's quality section is computed on the central window that --ram allows.";
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
@@ -84,8 +84,11 @@ class FuseCommand : public Command {
         .range(0, 100)
         .flag("assume-aligned", 0, &o_.job.assumeAligned,
               "Plain pixel grids without CRS, aligned at the top-left corner.")
-        .integer("steps", &o_.job.steps, "N", "Adaptation steps (ual).")
-        .range(0, 1000000)
+        .integer("steps", &o_.job.steps, "N",
+                 "Adaptation steps (ual). -1: 1500, or enough for 74 visits of each valid LR pixel by the step "
+                 "patches on scenes larger than 330 x 250 LR pixels; the run stops early when the scene's own "
+                 "validation loss stops improving. The report gives the steps run and the visits per pixel.")
+        .range(-1, 1000000)
         .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
         .range(0, 1)
         .number("kernel-lr", &o_.job.kernelLearningRate, "RATE",
@@ -97,8 +100,12 @@ class FuseCommand : public Command {
                  "Adaptation patch side in LR pixels (-1: 64, fewer where a step would pass 192 x 192 x 128 HR values, "
                  "pixels x bands, or the whole scene when smaller; 0: whole scene).")
         .range(-1, 4096)
-        .integer("seed", &o_.job.seed, "N", "Random seed of the adaptation.")
-        .range(0, 2147483647)
+        .integer("seed", &o_.job.seed, "N",
+                 "Random seed of the adaptation (-1: seed 0). Given, the output is bit-identical whatever "
+                 "--num-threads, the load and --ram on the CPU: the training steps run on one LibTorch thread (the "
+                 "other stages keep --num-threads), and a --ram too small for the usual network tiles is an error. "
+                 "Without it, the same bytes need the same --num-threads.")
+        .range(-1, 2147483647)
         .text("resampling", &o_.job.resampling, "NAME",
               "GDAL resampling for warping the LR HSI onto the MSI grid (when the CRSs or grids differ).")
         .flag("fix-shift", 0, &o_.job.fixShift,

@@ -1,5 +1,6 @@
 #include "models/Adaptation.h"
 
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <random>
 
 #include "lib/core/Error.h"
+#include "lib/core/PixelMask.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/KernelEstimation.h"
 #include "lib/spatial/TilePlan.h"
@@ -186,6 +188,18 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   const int q = o.patchLr > 0 ? std::min({o.patchLr, h, w}) : std::max(h, w);
   const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
   std::uniform_int_distribution<int> pickRow(0, std::max(0, h - q)), pickCol(0, std::max(0, w - q));
+  const ValidArea lrArea(o.lrValid, h, w);
+  // A patch mostly on nodata teaches nothing: draw again (a few times) until at least half of it holds data.
+  auto pickPatch = [&]() -> std::pair<int, int> {
+    if (whole) return {0, 0};
+    std::pair<int, int> at;
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const int col = pickCol(rng);  // the column first: the draw order of the runs before this sampler
+      at = {pickRow(rng), col};
+      if (lrArea.fraction({at.second, at.first, q, q}) >= 0.5) break;
+    }
+    return at;
+  };
 
   // Z^ of the whole scene with the current weights, tile by tile into `out`: a core's window of Z~ with r pixels
   // of context on each side (replicate-padded at the scene border) gives exactly the whole-scene result.
@@ -230,14 +244,21 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
     return l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
   };
-  // The validation set: the whole scene when steps see it whole, else up to 4 fixed patches spread over it.
+  const int budget = stepBudget(o.steps, o.visitsPerPixel, double(lrArea.count()), double(qh) * qw);
+  result.stepBudget = budget;
+  // The validation set: the whole scene when steps see it whole, else fixed patches on a g x g grid spread over
+  // it (g = 2 up to the HypSen size, more on larger scenes, at most 4 x 4), those mostly on nodata left out.
   std::vector<std::pair<int, int>> validationAt{{0, 0}};
   if (!whole) {
     validationAt.clear();
-    for (int a : {(h - qh) / 4, 3 * (h - qh) / 4})
-      for (int b : {(w - qw) / 4, 3 * (w - qw) / 4})
-        if (std::find(validationAt.begin(), validationAt.end(), std::pair{a, b}) == validationAt.end())
-          validationAt.emplace_back(a, b);
+    const int g = std::clamp(static_cast<int>(std::ceil(2.0 * std::sqrt(double(budget) / std::max(1, o.steps)))), 2, 4);
+    for (int pass = 0; pass < 2 && validationAt.empty(); ++pass)
+      for (int i = 0; i < g; ++i)
+        for (int j = 0; j < g; ++j) {
+          const std::pair at{(2 * i + 1) * (h - qh) / (2 * g), (2 * j + 1) * (w - qw) / (2 * g)};
+          if (pass == 0 && lrArea.fraction({at.second, at.first, qw, qh}) < 0.5) continue;
+          if (std::find(validationAt.begin(), validationAt.end(), at) == validationAt.end()) validationAt.push_back(at);
+        }
   }
   // The kept state: every learned tensor (adaptation module, kernel, fusion module in the loop), copied.
   std::vector<torch::Tensor> learned = adapt->parameters();
@@ -279,11 +300,17 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   };
   adapt->train();
   if (fusionModel) fusion->train();  // after the kernel start, whose inference left it in eval mode
+  const int callerThreads = at::get_num_threads();
+  if (o.trainingThreads > 0) at::set_num_threads(o.trainingThreads);
+  struct RestoreThreads {
+    int threads;
+    ~RestoreThreads() { at::set_num_threads(threads); }
+  } restore{callerThreads};
   if (validating) validate(0);
-  for (int step = 0; step < o.steps; ++step) {
+  for (int step = 0; step < budget; ++step) {
     std::vector<std::pair<int, int>> at;
     const int count = whole ? 1 : o.patchesPerStep;
-    for (int n = 0; n < count; ++n) at.emplace_back(whole ? 0 : pickRow(rng), whole ? 0 : pickCol(rng));
+    for (int n = 0; n < count; ++n) at.push_back(pickPatch());
     auto loss = lossOver(at);
     optA.zero_grad();
     if (optK) optK->zero_grad();
@@ -303,9 +330,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       degen->kernel.clamp_min_(0);
     }
     const double l = loss.item<double>();
-    if (step % o.logEvery == 0 || step + 1 == o.steps) result.lossHistory.emplace_back(step, l);
+    if (step % o.logEvery == 0 || step + 1 == budget) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
-    if (progress && !progress(double(step + 1) / o.steps, "adapt")) throw Interrupted();
+    if (progress && !progress(double(step + 1) / budget, "adapt")) throw Interrupted();
     if (o.observe && o.observeEvery > 0 && (step + 1) % o.observeEvery == 0) {
       const auto t = std::chrono::steady_clock::now();
       const double elapsed = std::chrono::duration<double>(t - start).count() - observing;
@@ -314,11 +341,14 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       o.observe(step + 1, elapsed, current);
       observing += std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     }
-    if (validating && ((step + 1) % o.validateEvery == 0 || step + 1 == o.steps) && !validate(step + 1)) {
-      result.stoppedEarly = step + 1 < o.steps;
+    if (validating && ((step + 1) % o.validateEvery == 0 || step + 1 == budget) && !validate(step + 1)) {
+      result.stoppedEarly = step + 1 < budget;
       break;
     }
   }
+  result.visitsPerPixel =
+      lrArea.count() > 0 ? double(result.stepsRun) * (whole ? 1.0 : o.patchesPerStep) * qh * qw / lrArea.count() : 0;
+  at::set_num_threads(callerThreads);
   if (validating && !kept.empty()) {
     torch::NoGradGuard g;
     for (std::size_t i = 0; i < learned.size(); ++i) learned[i].copy_(kept[i]);
@@ -353,6 +383,13 @@ int defaultPatchLr(int scale, int bands) {
   if (scale < 1 || bands < 1) throw Error("defaultPatchLr: the scale and the band count must be positive");
   const int side = static_cast<int>(std::sqrt(kStepHrValues / bands) / scale);
   return std::clamp(side, kMinPatchLr, AdaptationOptions{}.patchLr);
+}
+
+int stepBudget(int steps, double visitsPerPixel, double validLrPixels, double patchLrPixels) {
+  if (!(visitsPerPixel > 0) || !(patchLrPixels > 0)) return steps;
+  // Capped so that the count stays an int whatever the scene (10^7 steps is months on a CPU).
+  const double wanted = std::min(std::ceil(visitsPerPixel * validLrPixels / patchLrPixels), 1e7);
+  return std::max(steps, static_cast<int>(wanted));
 }
 
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,

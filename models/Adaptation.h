@@ -35,7 +35,11 @@ namespace hsifuse {
 inline constexpr int kKernelStartSideHr = 512;
 
 struct AdaptationOptions {
-  int steps = 1500;
+  int steps = 1500;  // the step budget (with visitsPerPixel, its minimum)
+  // > 0: the budget grows with the scene's valid area, to at least this many visits of each valid LR pixel by
+  // the step patches (issue #15: a fixed 1500 steps visited each pixel of a Hyperion strip ~7 times against ~74 on
+  // the HypSen-size scene). Early stopping still ends the run when the validation loss stops improving.
+  double visitsPerPixel = 0;
   // Defaults measured with bench/adaptation_probe on the real 48x48x128 Hyperion crop (s = 4, motion
   // kernel, 40 dB, GSA first stage): width 8 / lr 2e-4 / kernel lr 5e-5 gained +0.15 dB in 600 steps and
   // brought the kernel L1 error from 0.93 to 0.70, where width 32 / lr 5e-4 lost 0.5 dB (a small scene
@@ -82,6 +86,11 @@ struct AdaptationOptions {
   double fusionLearningRate = 1e-4;
   double fusionWeightDecay = 0;
   std::uint64_t seed = 0;
+  // > 0: LibTorch's intra-op threads during the training steps and validations (restored for the final pass). Their
+  // float sums (the convolutions' weight gradients, the losses) are split by thread, so only a fixed count makes the
+  // same seed give the same weights on any machine; 1 does at any --num-threads (the final pass, a forward pass, gives
+  // the same bytes at any thread count). 0: as set.
+  int trainingThreads = 0;
   std::string device = "cpu";
   int logEvery = 10;  // loss history resolution
   // false: no final pass (nothing reaches the sink); the adapted module in the result is what the run is for
@@ -97,6 +106,8 @@ struct AdaptationResult {
   int bestStep = 0;  // the steps done when the kept state was reached (0: the first stage itself)
   bool stoppedEarly = false;
   int stepsRun = 0;
+  int stepBudget = 0;         // the steps allowed (options.steps, or more by visitsPerPixel)
+  double visitsPerPixel = 0;  // the steps run x patch area / the valid LR pixels
   double seconds = 0;
   // The adaptation module with the kept weights, on the CPU: Z^ = adapted->outputSource(Z~) window by window (for
   // the adaptation that trained the fusion module too, Z~ is that module's output with the trained weights).
@@ -110,6 +121,11 @@ struct AdaptationResult {
 constexpr double kStepHrValues = 192.0 * 192.0 * 128.0;
 constexpr int kMinPatchLr = 4;
 int defaultPatchLr(int scale, int bands);
+// The visits per valid LR pixel that `fuse` asks for by default: what 1500 steps of 64 x 64 LR patches gave on the
+// HypSen-size scene (330 x 250 LR pixels), so scenes up to that size keep 1500 steps and larger ones get more.
+constexpr double kDefaultVisitsPerPixel = 74.0;
+// The step budget for a scene of `validLrPixels` valid LR pixels and steps of `patchLrPixels` LR pixels.
+int stepBudget(int steps, double visitsPerPixel, double validLrPixels, double patchLrPixels);
 
 // firstStage: B x H x W; lrHsi: B x H/s x W/s; hrMsi: b x H x W; p: b x B (rows sum to 1).
 AdaptationResult adaptScene(const Cube& firstStage, const Cube& lrHsi, const Cube& hrMsi,

@@ -74,13 +74,18 @@ RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int 
 // The adaptation's settings from the options; the kernel it starts from (or keeps) is set by chooseStartKernel.
 AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene, int tile) {
   AdaptationOptions a;
-  a.steps = o.steps;
+  if (o.steps >= 0) {
+    a.steps = o.steps;  // exactly this budget
+  } else {
+    a.visitsPerPixel = kDefaultVisitsPerPixel;  // 1500 steps or more, by the valid area
+  }
   if (o.adaptLearningRate > 0) a.learningRate = o.adaptLearningRate;
   if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
   if (o.fusionLearningRate > 0) a.fusionLearningRate = o.fusionLearningRate;
   if (o.adaptWidth > 0) a.width = o.adaptWidth;
   a.patchLr = o.patchLr >= 0 ? o.patchLr : defaultPatchLr(scene.scale, scene.y.bands);
-  a.seed = static_cast<std::uint64_t>(o.seed);
+  a.seed = o.seedValue();
+  if (o.reproducible()) a.trainingThreads = 1;  // bit-identical whatever --num-threads (FuseOptions::seed)
   a.tileSize = tile;
   a.lrValid = scene.lrValid;
   a.hrValid = scene.hrValid;
@@ -119,6 +124,8 @@ json adaptationReport(const AdaptationResult& r) {
   for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
   for (const auto& [step, loss] : r.validationHistory) validation.push_back({step, loss});
   return {{"steps", r.stepsRun},
+          {"step_budget", r.stepBudget},
+          {"visits_per_pixel", r.visitsPerPixel},
           {"loss_history", hist},
           {"validation_history", validation},
           {"kept_step", r.bestStep},
@@ -137,9 +144,10 @@ WindowSource skippingEmptyWindows(const WindowSource& source, const PixelMask& h
 }
 
 SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                    const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
-                    json& report, json& seconds) {
+                    const FuseScene& scene, const MemoryPlan& memory, const WindowSink& output,
+                    const ProgressFn& progress, json& report, json& seconds) {
   const int s = scene.scale;
+  const int tile = memory.tile;
   auto t0 = Clock::now();
   if (isClassical(method) || method == FuseMethod::FusionOnly) {
     const std::string stage = isClassical(method) ? methodName(method) : "fusion";
@@ -148,9 +156,21 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
     seconds[stage] = secondsSince(t0);
     return {};
   }
-  const RasterDataset stageDs = writeStageFile(o, first, tile, s, scaledProgress(progress, 0.1, 0.2));
-  const WindowSource stageOnDisk{first.source.bands, first.source.rows, first.source.cols,
-                                 [&](const Window& w) { return stageDs.readWindow(w); }};
+  // Z~ computed once, then read by patches: in memory when the plan allows, else from a temporary file.
+  Cube stageCube;
+  std::optional<RasterDataset> stageDs;
+  const WindowSource& source = first.source;
+  if (memory.stageInMemory) {
+    stageCube = Cube(source.bands, source.rows, source.cols);
+    streamTiles(source, tile, s, collectInto(stageCube), scaledProgress(progress, 0.1, 0.2),
+                first.moduleApplied ? "fusion" : first.name);
+  } else {
+    stageDs.emplace(writeStageFile(o, first, tile, s, scaledProgress(progress, 0.1, 0.2)));
+  }
+  const WindowSource stage = memory.stageInMemory
+                                 ? WindowSource::ofCube(stageCube)
+                                 : WindowSource{source.bands, source.rows, source.cols,
+                                                [&](const Window& w) { return stageDs->readWindow(w); }};
   seconds["fusion"] = secondsSince(t0);
 
   t0 = Clock::now();
@@ -159,7 +179,7 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   if (first.kernel) report["kernel_choice"] = kernelReport(*first.kernel, a.learnKernel);
   const bool trainsFusion = method == FuseMethod::Dip || o.finetune;
   const AdaptationResult r =
-      adaptSceneStreamed(stageOnDisk, scene.y, scene.x, scene.p, s, a, output, trainsFusion ? &*chosen.model : nullptr,
+      adaptSceneStreamed(stage, scene.y, scene.x, scene.p, s, a, output, trainsFusion ? &*chosen.model : nullptr,
                          scaledProgress(progress, 0.2, 0.9));
   report["adaptation"] = adaptationReport(r);
   seconds["adaptation"] = secondsSince(t0);

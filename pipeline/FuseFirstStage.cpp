@@ -63,7 +63,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   // starts from, and the one the first-stage choice degrades with.
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
-    first.kernel = sceneKernel(scene.y, scene.x, scene.p, s, scene.lrValid, static_cast<std::uint64_t>(o.seed));
+    first.kernel = sceneKernel(scene.y, scene.x, scene.p, s, scene.lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
@@ -82,7 +82,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
     info.hsiBands.resize(scene.y.bands);
     for (int b = 0; b < scene.x.bands; ++b) info.msiBands.push_back(fmt::format("band {}", b + 1));
     info.p = scene.p;
-    model.emplace(info, static_cast<std::uint64_t>(o.seed));
+    model.emplace(info, o.seedValue());
   }
   const bool trainsFusion = dip || o.finetune;
   report["model"] = {{"path", dip ? std::string("none (a new, untrained module)") : chosen.path},

@@ -155,6 +155,11 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
                           const ChosenModel& chosen, json& report, FuseLog& log) {
   const MemoryPlanInputs mi = memoryPlanInputs(o, method, in, r, chosen);
   const MemoryPlan memory = planMemory(mi);
+  if (memory.budgetLimited && o.reproducible())
+    throw InputError(fmt::format(
+        "--ram {:.0f} allows network tiles of {} HR pixels, under the {} that --seed's bit-identical output needs; "
+        "raise --ram to {:.0f} or leave out --seed",
+        o.ramMb, memory.tile, memory.canonicalTile, memory.ramForCanonicalTileMb));
   if (memory.budgetLimited) {
     report["tiles"]["budget_limited"] = true;
     log.say(
@@ -171,6 +176,8 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
                           {"program_mb", mi.programMb},
                           {"gdal_cache_mb", mi.gdalCacheMb},
                           {"ram_mb", o.ramMb}});
+  if (memory.stageMb > 0)
+    report["tiles"]["first_stage"] = {{"mb", memory.stageMb}, {"held", memory.stageInMemory ? "memory" : "file"}};
   log.say(fmt::format("tiles: {} of up to {} x {} HR pixels (halo {})", plan.tiles().size(), memory.tile, memory.tile,
                       mi.netRadius));
   return memory;

@@ -10,7 +10,8 @@
 //   5. planFuseMemory     the tile side and the report's window from --ram (pipeline/MemoryPlan.h)
 //   6. readScene          the overlap read, nodata masked and filled, brought to one radiometric scale
 //   7. prepareFirstStage  the scene's kernel, the first stage chosen and its source of windows
-//   8. runOnScene         the first stage streamed out, or written once and adapted (the output streamed)
+//   8. runOnScene         the first stage streamed out, or computed once (in memory or a temporary file) and
+//                         adapted (the output streamed)
 //   9. (pipeline/FuseOutput.h) the report's quality section, the side outputs; (pipeline/AdaptationFolder.h) the
 //      adaptation saved for `hsi-fuse apply`
 #include <memory>
@@ -134,7 +135,7 @@ struct SceneRun {
   std::shared_ptr<AdaptedModule> adapted;
 };
 SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FirstStage& first,
-                    const FuseScene& scene, int tile, const WindowSink& output, const ProgressFn& progress,
-                    nlohmann::json& report, nlohmann::json& seconds);
+                    const FuseScene& scene, const MemoryPlan& memory, const WindowSink& output,
+                    const ProgressFn& progress, nlohmann::json& report, nlohmann::json& seconds);
 
 }  // namespace hsifuse

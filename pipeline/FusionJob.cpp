@@ -123,8 +123,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   if (!o.outPath.empty()) tiles.emplace(o, layout, scene, memory, nodataValue);
   FirstStage first = prepareFirstStage(o, method, chosen, scene, memory.tile, report, report["seconds"]);
   const WindowSink sink = tiles ? tiles->sink() : [](const Window&, const Cube&) {};
-  const SceneRun run =
-      runOnScene(o, method, chosen, first, scene, memory.tile, sink, progress, report, report["seconds"]);
+  const SceneRun run = runOnScene(o, method, chosen, first, scene, memory, sink, progress, report, report["seconds"]);
   report["method"] = o.method;
   if (progress) progress(0.9, o.method);
   FilesToRemoveOnFailure written;

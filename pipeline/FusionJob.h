@@ -13,6 +13,7 @@
 // scene, then the fusion module with a halo of its receptive field); when the adaptation needs it, it is written
 // once to a temporary GeoTIFF beside the output and read back by patches; the output is written tile by tile.
 // The report's no-reference quality is computed on the central window that the budget allows.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -40,12 +41,17 @@ struct FuseOptions {
   bool assumeAligned = false;
   std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
   bool fixShift = false;                // move the HSI by the estimated residual shift
-  int steps = 1500;
-  double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
-  double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel
-  int adaptWidth = 0;              // 0 = the default
-  int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
-  int seed = 0;
+  int steps = -1;                       // -1: 1500, more on scenes larger than HypSen's (kDefaultVisitsPerPixel)
+  double adaptLearningRate = 0;         // 0 = the AdaptationOptions default
+  double kernelLearningRate = -1;       // < 0 = the default; 0 = keep the starting kernel
+  int adaptWidth = 0;                   // 0 = the default
+  int patchLr = -1;                     // < 0 = the default; 0 = the whole scene each step
+  // -1: none given (seed 0, training on --num-threads threads: the same bytes on the same thread count). Given (>= 0):
+  // the training steps run on one LibTorch thread and the network tiles must have their canonical side, so the
+  // output is bit-identical whatever --num-threads, the load and --ram (issue #14).
+  int seed = -1;
+  std::uint64_t seedValue() const { return seed < 0 ? 0 : static_cast<std::uint64_t>(seed); }
+  bool reproducible() const { return seed >= 0; }
   int tile = 0;         // network tile side in HR pixels (0: from ramMb)
   double ramMb = 2048;  // memory budget in MB
   std::string device = "cpu";

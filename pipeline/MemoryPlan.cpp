@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "lib/core/Error.h"
 #include "lib/spatial/TilePlan.h"
@@ -49,7 +50,17 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
                                      : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);
     const int budgetTile = tileSizeForBudget(P::kTileShareOfBudget * budgetMb * 1e6, bytesPerPixel, in.netRadius, s);
     plan.tile = std::min(budgetTile, plan.canonicalTile);
+    const double canonicalSide = plan.canonicalTile + 2.0 * in.netRadius;
+    plan.ramForCanonicalTileMb =
+        std::ceil(plan.heldMb + canonicalSide * canonicalSide * bytesPerPixel / 1e6 / P::kTileShareOfBudget);
     plan.budgetLimited = in.usesNetworks && plan.tile < plan.canonicalTile;
+  }
+  if (in.adapts) {
+    plan.stageMb = 4.0 * bands * hrPixels / 1e6;
+    const double tileSide = plan.tile + 2.0 * in.netRadius;
+    const double tileMb =
+        tileSide * tileSide * 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands) / 1e6;
+    plan.stageInMemory = plan.stageMb <= P::kTileShareOfBudget * (in.ramMb - plan.heldMb - tileMb);
   }
   return plan;
 }

@@ -51,6 +51,11 @@ struct MemoryPlan {
   int tile = 0;                // HR pixels, a multiple of s
   int canonicalTile = 0;       // the side used whenever --ram allows it (kNetworkTileHr or kClassicalTileHr, per s)
   bool budgetLimited = false;  // a network tile under canonicalTile because of --ram
+  double ramForCanonicalTileMb = 0;  // the --ram that would allow canonicalTile
+  // The first stage the adaptation reads by patches (all HSI bands, HR size): held in memory when it fits in what
+  // the rest leaves of --ram, else written to a temporary file beside OUTPUT.
+  double stageMb = 0;
+  bool stageInMemory = false;
 };
 
 // Throws InputError naming --ram when what is held leaves less than kMinTileBudgetMb for the tiles.

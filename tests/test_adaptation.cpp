@@ -92,6 +92,29 @@ TEST(Adaptation, StopsEarlyWhenTheValidationLossStopsImproving) {
   EXPECT_EQ(r.bestStep, 0);
 }
 
+// The step budget follows the valid area: scenes up to the HypSen size keep options.steps, larger ones get enough
+// steps for the asked visits per valid LR pixel; and patches are drawn where the scene holds data.
+TEST(Adaptation, StepBudgetFollowsTheValidArea) {
+  EXPECT_EQ(stepBudget(1500, 0, 1e7, 4096), 1500);  // no visits asked: the steps as given
+  EXPECT_EQ(stepBudget(1500, kDefaultVisitsPerPixel, 330.0 * 250, 64.0 * 64), 1500);  // 1491 visits' worth
+  EXPECT_EQ(stepBudget(1500, kDefaultVisitsPerPixel, 24.0 * 24, 24.0 * 24), 1500);
+  EXPECT_EQ(stepBudget(1500, kDefaultVisitsPerPixel, 4 * 330.0 * 250, 64.0 * 64), 5962);
+  EXPECT_EQ(stepBudget(1500, 74, 1e15, 1), 10000000);  // capped
+  RealCase c;
+  AdaptationOptions o = validating(20, 2e-4, 10, 0);
+  o.patchLr = 6;
+  o.visitsPerPixel = 30;
+  // The left half of the LR scene is nodata: the budget counts the valid half only.
+  o.lrValid.assign(static_cast<std::size_t>(c.y.rows) * c.y.cols, 1);
+  for (int r = 0; r < c.y.rows; ++r)
+    for (int col = 0; col < c.y.cols / 2; ++col) o.lrValid[r * c.y.cols + col] = 0;
+  const double valid = double(c.y.rows) * (c.y.cols - c.y.cols / 2);
+  const AdaptationResult r = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  EXPECT_EQ(r.stepBudget, static_cast<int>(std::ceil(30 * valid / 36)));  // 60, above the 20 given
+  EXPECT_EQ(r.stepsRun, r.stepBudget);
+  EXPECT_NEAR(r.visitsPerPixel, r.stepsRun * 36.0 / valid, 1e-9);
+}
+
 // The joint objective of Eq. 4 goes down (whole-scene steps are deterministic).
 TEST(Adaptation, JointLossDecreases) {
   RealCase c;

@@ -843,9 +843,9 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
 // written by window; the tiles join without seams (the output equals the one-tile run) and the whole process
 // stays within the budget (the report's peak RSS). 600 x 600 HR pixels x 128 bands: one HR cube is 184 MB, and
 // holding the first stage and the output whole, as `fuse` used to, would alone take 369 MB beside the program.
-// Issue #14: the same --seed gives the same bytes whatever --ram (and so whatever the load the memory plan sees):
-// the network passes run on one tile side unless the budget is too small for it.
-TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
+// Issue #14: the same --seed gives the same bytes whatever --ram (and so whatever the load the memory plan sees) and
+// whatever --num-threads: the network passes run on one tile side, and the training steps on one LibTorch thread.
+TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudgetAndThreads) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
   ASSERT_EQ(
@@ -853,21 +853,30 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudget) {
   ASSERT_EQ(
       hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
       0);
-  auto fused = [&](const std::string& ram) {
-    const std::string out = dir.path("ual" + ram + ".tif"), rep = dir.path("ual" + ram + ".json");
-    const RunResult r =
-        runHsiFuse("fuse " + lr + " " + msi + " " + out +
-                   " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram " + ram + " --report " + rep);
+  auto fused = [&](const std::string& ram, const std::string& threads) {
+    const std::string out = dir.path("ual" + ram + "_" + threads + ".tif"),
+                      rep = dir.path("ual" + ram + "_" + threads + ".json");
+    const RunResult r = runHsiFuse("fuse " + lr + " " + msi + " " + out +
+                                   " --srf sentinel2a --stage1 model --steps 12 --patch 24 --seed 3 -q --ram " + ram +
+                                   " --num-threads " + threads + " --report " + rep);
     EXPECT_EQ(r.exitCode, 0) << r.err;
     std::ifstream in(rep);
     const json j = json::parse(in);
     EXPECT_GT(j["tiles"]["count"].get<int>(), 1);
-    EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 26);  // the adapted state, not the first stage
+    EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 12);  // the adapted state, not the first stage
     return out;
   };
   // The pixels, not the file bytes: a compressed GeoTIFF's layout follows the order its tiles were written in, which
   // follows --ram; the values must not.
-  EXPECT_TRUE(samePixels(dir, fused("1500"), fused("8000"))) << "the output depends on --ram";
+  const std::string reference = fused("1500", "2");
+  EXPECT_TRUE(samePixels(dir, reference, fused("8000", "2"))) << "the output depends on --ram";
+  EXPECT_TRUE(samePixels(dir, reference, fused("1500", "1"))) << "the output depends on --num-threads";
+  EXPECT_TRUE(samePixels(dir, reference, fused("1500", "3"))) << "the output depends on --num-threads";
+  // A budget too small for the usual tiles cannot keep that promise: an error naming --ram, not other bytes.
+  const RunResult small = runHsiFuse("fuse " + lr + " " + msi + " " + dir.path("small.tif") +
+                                     " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram 600");
+  EXPECT_EQ(small.exitCode, 2) << small.err;
+  EXPECT_NE(small.err.find("--ram 600 allows network tiles"), std::string::npos) << small.err;
 }
 
 TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {

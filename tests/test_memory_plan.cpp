@@ -94,3 +94,20 @@ TEST(MemoryPlan, AStepGrowsWithThePatchAndTheTrainedFusionModule) {
   in.fusionWidth = 64;
   EXPECT_GT(planMemory(in).trainingMb, large);
 }
+
+// The first stage the adaptation reads by patches stays in memory when --ram holds it beside everything else, and goes
+// to a temporary file when it does not (issue #15: the stage file only where the budget needs it).
+TEST(MemoryPlan, TheFirstStageIsHeldInMemoryWhenTheBudgetAllows) {
+  MemoryPlanInputs in = hypsen();
+  in.lrRows = 330;
+  in.lrCols = 250;  // the HypSen-size scene: 990 x 750 x 128 HR values, 380 MB
+  in.ramMb = 2048;
+  const MemoryPlan roomy = planMemory(in);
+  EXPECT_DOUBLE_EQ(roomy.stageMb, 4.0 * 128 * 990 * 750 / 1e6);
+  EXPECT_TRUE(roomy.stageInMemory);
+  in.lrRows = 660;
+  in.lrCols = 500;  // 4 x the area: 1.5 GB of first stage does not fit beside the rest in 2 GB
+  EXPECT_FALSE(planMemory(in).stageInMemory);
+  in.adapts = false;  // nothing reads it back: no stage at all
+  EXPECT_EQ(planMemory(in).stageMb, 0.0);
+}
