@@ -278,7 +278,7 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
   TempDir dir;
   const std::string fuse = "fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("o.tif") + " --srf sentinel2a ";
   const std::pair<std::string, std::string> probes[] = {
-      {fuse + "--steps -5", "--steps: -5 is out of range (0..1000000)"},
+      {fuse + "--steps -5", "--steps: -5 is out of range (-1..1000000)"},
       {fuse + "--ram nan", "--ram: a number is needed, not nan"},
       {fuse + "--tile -7", "--tile"},
       {fuse + "--patch -9", "--patch"},
@@ -320,7 +320,7 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (std::vector<std::string>{"huge.vrt", "srf.csv", "wl.csv"}));
   // The range is in --help (and so in the man page) from the same declaration.
-  EXPECT_NE(runHsiFuse("fuse --help").out.find("Range 0..1000000."), std::string::npos);
+  EXPECT_NE(runHsiFuse("fuse --help").out.find("Range -1..1000000."), std::string::npos);
 }
 
 TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
@@ -829,10 +829,17 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   EXPECT_NE(r.err.find("out.tif"), std::string::npos) << r.err;
   EXPECT_EQ(lineCount(r.err), 1) << r.err;
   EXPECT_TRUE(dir.files().empty());
-  // UAL writes its first stage to a temporary file beside the output first: when that fails, the error names
-  // OUTPUT and says what the file is.
-  r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " +
-                              kExampleMsi + " " + out + " --srf sentinel2a --method ual --model none --steps 2 -q )");
+  // UAL writes its first stage to a temporary file beside the output first when --ram cannot hold it (here 42 MB of
+  // a 288 x 288 x 128 scene beside 600 MB): when that fails, the error names OUTPUT and says what the file is.
+  TempDir inputs;
+  const std::string lr = inputs.path("lr.tif"), msi = inputs.path("msi.tif");
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
+  ASSERT_EQ(
+      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
+      0);
+  r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + lr + " " + msi + " " +
+                              out + " --srf sentinel2a --method ual --model none --steps 2 --ram 600 -q )");
   EXPECT_EQ(r.exitCode, 1) << r.err;
   EXPECT_EQ(r.err.rfind("ERROR: fuse: " + out + ": cannot write the temporary first stage beside it", 0), 0u) << r.err;
   EXPECT_EQ(lineCount(r.err), 1) << r.err;
