@@ -9,6 +9,7 @@
 #include "geo/GdalEnvironment.h"
 #include "geo/SpectralMetadata.h"
 #include "lib/core/Error.h"
+#include "lib/core/MemoryCeiling.h"
 
 namespace hsifuse {
 namespace {
@@ -132,6 +133,8 @@ Cube RasterDataset::readWindow(const Window& w, const std::vector<int>& bands) c
           fmt::format("{}: band {} does not exist (the file has {})", info_.path, b + 1, info_.bandCount()));
     bandMap.push_back(b + 1);
   }
+  requireMemory(4.0 * double(bandMap.size()) * w.width * w.height, 1,
+                fmt::format("{}: {} x {} x {} values", info_.path, w.width, w.height, bandMap.size()));
   Cube cube(static_cast<int>(bandMap.size()), w.height, w.width);
   const GSpacing pixel = sizeof(float), line = pixel * w.width, band = line * w.height;
   CPLErr err = ds_->RasterIO(GF_Read, w.col, w.row, w.width, w.height, cube.data.data(), w.width, w.height, GDT_Float32,

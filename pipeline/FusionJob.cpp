@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "lib/core/FileChecksum.h"
+#include "lib/core/MemoryCeiling.h"
 #include "models/TorchRuntime.h"
 #include "pipeline/AdaptationFolder.h"
 #include "pipeline/FuseOutput.h"
@@ -102,6 +103,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   json report;
   FuseLog log(logFn);
   const FuseMethod method = checkFuseOptions(o);
+  setMemoryCeiling(o.ramMb);  // every read sized from a header is checked against it (or the physical memory)
   FuseInputs in = openInputs(o, start.time_since_epoch().count());
   reportGrids(in.grid, report, log);
   MsiResponse response = buildResponse(o, in, log);

@@ -12,6 +12,7 @@
 #include "geo/RasterDataset.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
+#include "lib/core/MemoryCeiling.h"
 #include "lib/core/ShareDir.h"
 #include "lib/core/Text.h"
 #include "lib/quality/Metrics.h"
@@ -81,13 +82,8 @@ const PristineModel& loadModel(const std::string& path, PristineModel& storage) 
 // eval and score hold whole cubes (a few copies each): a raster whose size comes from a header must fit in this
 // machine's memory before anything is allocated, or the run would end in std::bad_alloc or the OOM killer.
 void requireFitsInMemory(const RasterInfo& info, const Window& window, std::size_t bands) {
-  const double bytes = 4.0 * window.width * window.height * bands;
-  const double physical = double(::sysconf(_SC_PHYS_PAGES)) * double(::sysconf(_SC_PAGE_SIZE));
-  if (physical > 0 && 3.0 * bytes > physical)
-    throw InputError(
-        fmt::format("{}: {} x {} x {} values need {:.1f} GB to hold as Float32 (about 3 copies), more than this "
-                    "machine's {:.1f} GB; crop it first (gdal_translate -srcwin)",
-                    info.path, window.width, window.height, bands, 3.0 * bytes / 1e9, physical / 1e9));
+  requireMemory(4.0 * double(window.width) * window.height * bands, 3,
+                fmt::format("{}: {} x {} x {} values", info.path, window.width, window.height, bands));
 }
 
 // Reads a raster with its mask of valid pixels.

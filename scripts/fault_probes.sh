@@ -118,7 +118,12 @@ gdal_translate -q -of VRT -outsize 100000 100000 lr.tif huge.vrt
 base_list=$(listing)
 probe "eval of a 100000 x 100000 header" 2 "crop it first" eval huge.vrt huge.vrt
 probe "score of a 100000 x 100000 header" 2 "crop it first" score huge.vrt
-rm -f huge.vrt
+probe "degrade of a 100000 x 100000 header" 2 "values need" degrade huge.vrt $srf --scale 3 --lr-out l.tif --msi-out m.tif
+probe "train on a 100000 x 100000 header" 2 "values need" train huge.vrt --out out.safetensors $srf --band-grid 31x450-700
+gdal_translate -q -of VRT -outsize 300000 300000 msi.tif hugemsi.vrt
+base_list=$(listing)
+probe "fuse --ram 1e9 with 100000 x 100000 LR and 300000 x 300000 MSI headers" 2 "values need" fuse huge.vrt hugemsi.vrt out.tif $srf --ram 1e9
+rm -f huge.vrt hugemsi.vrt
 # Randomised response-curve CSVs, band tables and sidecars: exit 2 with the file named, never a crash.
 RANDOM=7
 for i in $(seq 1 12); do

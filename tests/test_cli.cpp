@@ -316,6 +316,9 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
             0);
   expectBadInput(runHsiFuse("eval " + dir.path("huge.vrt") + " " + dir.path("huge.vrt")), "crop it first");
   expectBadInput(runHsiFuse("score " + dir.path("huge.vrt")), "crop it first");
+  expectBadInput(runHsiFuse("degrade " + dir.path("huge.vrt") + " --srf sentinel2a --scale 3 --lr-out " +
+                            dir.path("l.tif") + " --msi-out " + dir.path("m.tif")),
+                 "values need");
   std::vector<std::string> left = dir.files();
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (std::vector<std::string>{"huge.vrt", "srf.csv", "wl.csv"}));
