@@ -1,9 +1,11 @@
 #include "geo/RasterDataset.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "geo/GdalEnvironment.h"
@@ -87,7 +89,37 @@ RasterInfo describe(GDALDataset& ds, const std::string& path) {
   return info;
 }
 
+// A container (a Sentinel-2 SAFE, HDF, netCDF) has subdatasets instead of bands: list them, as gdalinfo does, so
+// the user can pick one.
+std::string noBandsMessage(GDALDataset& ds) {
+  char** sub = ds.GetMetadata("SUBDATASETS");
+  std::vector<std::string> names;
+  for (int i = 1;; ++i) {
+    const char* name = CSLFetchNameValue(sub, fmt::format("SUBDATASET_{}_NAME", i).c_str());
+    if (!name) break;
+    const char* desc = CSLFetchNameValue(sub, fmt::format("SUBDATASET_{}_DESC", i).c_str());
+    names.push_back(desc ? fmt::format("{} ({})", name, desc) : std::string(name));
+  }
+  if (names.empty()) return "the file has no raster bands";
+  return fmt::format("no raster bands, but {} subdataset{}; open one of them by name: {}", names.size(),
+                     names.size() > 1 ? "s" : "", fmt::join(names, "; "));
+}
+
 }  // namespace
+
+bool isGdalDatasetName(const std::string& path) {
+  if (path.rfind("/vsi", 0) == 0) return true;
+  // DRIVER:... (SENTINEL2_L1C:, HDF5:, NETCDF:, GTIFF_DIR:): a prefix of capitals, digits and '_' before a ':', longer
+  // than a drive letter.
+  const std::size_t colon = path.find(':');
+  if (colon == std::string::npos || colon < 2) return false;
+  for (std::size_t i = 0; i < colon; ++i) {
+    const char c = path[i];
+    if (!(std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      return false;
+  }
+  return true;
+}
 
 void RasterDataset::Closer::operator()(GDALDataset* ds) const {
   GDALClose(ds);
@@ -100,8 +132,8 @@ RasterDataset::~RasterDataset() = default;
 RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& options) {
   initGdal();
   std::error_code ec;
-  const bool virtualPath = path.rfind("/vsi", 0) == 0;
-  if (!virtualPath && !std::filesystem::exists(path, ec)) throw InputError(path + ": no such file (check the path)");
+  if (!isGdalDatasetName(path) && !std::filesystem::exists(path, ec))
+    throw InputError(path + ": no such file (check the path)");
   takeGdalError();
   GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
   if (!raw) {
@@ -110,7 +142,7 @@ RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& op
   }
   RasterDataset r;
   r.ds_.reset(raw);
-  if (raw->GetRasterCount() == 0) throw InputError(path + ": the file has no raster bands");
+  if (raw->GetRasterCount() == 0) throw InputError(path + ": " + noBandsMessage(*raw));
   r.info_ = describe(*raw, path);
   if (!options.wavelengthTable.empty()) applyWavelengthTable(options.wavelengthTable, r.info_);
   return r;

@@ -43,5 +43,9 @@ class RasterDataset {
 
 // Reads only the description of a raster (same errors as RasterDataset::open).
 RasterInfo readRasterInfo(const std::string& path, const OpenOptions& options = {});
+// Whether `path` names a GDAL dataset that is not a plain file: /vsi... paths and connection strings such as
+// SENTINEL2_L1C:.../MTD_MSIL1C.xml:10m:EPSG_32631, HDF5:"f.h5"://x or GTIFF_DIR:2:f.tif. Such names are passed to
+// GDAL as they are, without the file-existence check.
+bool isGdalDatasetName(const std::string& path);
 
 }  // namespace hsifuse

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "TestSupport.h"
@@ -79,6 +80,36 @@ TEST(RasterRead, MissingFileAndNotARasterNameTheFile) {
   std::ofstream(dir.path("notes.txt")) << "not a raster\n";
   const std::string m = messageOf([&] { RasterDataset::open(dir.path("notes.txt")); });
   EXPECT_NE(m.find("notes.txt: not a raster"), std::string::npos) << m;
+}
+
+// Issue #13: GDAL dataset names that are not files open (no existence check first), and a container without bands
+// lists its subdatasets.
+TEST(RasterRead, DatasetNamesOpenAndContainersListTheirSubdatasets) {
+  test::TempDir dir;
+  EXPECT_TRUE(isGdalDatasetName("SENTINEL2_L1C:S2A.SAFE/MTD_MSIL1C.xml:10m:EPSG_32631"));
+  EXPECT_TRUE(isGdalDatasetName("/vsizip/a.zip/b.tif"));
+  EXPECT_FALSE(isGdalDatasetName("C:/data/a.tif"));  // a drive letter
+  EXPECT_FALSE(isGdalDatasetName("scene:1.tif"));
+  const RasterDataset page = RasterDataset::open("GTIFF_DIR:1:" + test::dataPath("hyperion_paris_16x16x128.tif"));
+  EXPECT_EQ(page.info().bandCount(), 128);
+  EXPECT_NE(messageOf([] { RasterDataset::open("GTIFF_DIR:1:/no/such/file.tif"); }).find("not a raster"),
+            std::string::npos);
+  // Two variables in one netCDF file: no bands, two subdatasets named in the message.
+  GDALDriver* nc = GetGDALDriverManager()->GetDriverByName("netCDF");
+  if (!nc) GTEST_SKIP() << "GDAL without the netCDF driver";
+  {
+    std::unique_ptr<GDALDataset> ds(nc->CreateMultiDimensional(dir.path("two.nc").c_str(), nullptr, nullptr));
+    ASSERT_TRUE(ds);
+    auto root = ds->GetRootGroup();
+    std::vector<std::shared_ptr<GDALDimension>> dims{root->CreateDimension("y", "", "", 4, nullptr),
+                                                     root->CreateDimension("x", "", "", 5, nullptr)};
+    for (const char* name : {"red", "nir"})
+      ASSERT_TRUE(root->CreateMDArray(name, dims, GDALExtendedDataType::Create(GDT_Float32), nullptr));
+  }
+  const std::string m = messageOf([&] { RasterDataset::open(dir.path("two.nc")); });
+  EXPECT_NE(m.find("2 subdatasets"), std::string::npos) << m;
+  EXPECT_NE(m.find(":red"), std::string::npos) << m;
+  EXPECT_NE(m.find(":nir"), std::string::npos) << m;
 }
 
 TEST(Wavelengths, PerBandItemsInMicrometres) {

@@ -110,6 +110,19 @@ TEST(AtomicOutput, AnOutputThatIsAnInputOrAnotherOutputIsRefusedEvenWithOverwrit
     EXPECT_NE(m.find("OUTPUT"), std::string::npos) << spelling;
     EXPECT_NE(m.find("LR_HSI"), std::string::npos) << m;
   }
+  // GDAL dataset names that read the input: a connection string, a /vsi path into it (issue #13's non-file names).
+  for (const std::string& name : {"GTIFF_DIR:1:" + in, "NETCDF:\"" + in + "\":band", "/vsizip/" + in + "/x.tif"}) {
+    const std::string m = message({{in, "OUTPUT"}});
+    EXPECT_NE(m.find("LR_HSI"), std::string::npos) << name;
+    try {
+      checkOutputs({{in, "OUTPUT"}}, {{name, "MSI"}}, true);
+      ADD_FAILURE() << name << " was not seen as naming " << in;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("MSI"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(filesNamedBy(name), (std::vector<std::string>{name, in})) << name;
+  }
+  EXPECT_EQ(filesNamedBy(in), (std::vector<std::string>{in}));
   // Two outputs on one (not yet existing) file, named both.
   const std::string m = message({{dir.path("a.tif"), "OUTPUT"}, {dir.path("sub/../a.tif"), "--report"}});
   EXPECT_NE(m.find("--report"), std::string::npos) << m;

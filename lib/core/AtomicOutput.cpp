@@ -86,10 +86,41 @@ void removeStaleTemporaries(const std::string& output) {
 
 }  // namespace
 
+std::vector<std::string> filesNamedBy(const std::string& name) {
+  std::vector<std::string> files{name};
+  std::error_code ec;
+  if (fs::exists(name, ec)) return files;
+  auto addExisting = [&](std::string part) {
+    if (part.size() >= 2 && part.front() == '"' && part.back() == '"') part = part.substr(1, part.size() - 2);
+    if (!part.empty() && fs::exists(part, ec)) files.push_back(part);
+  };
+  if (name.rfind("/vsi", 0) == 0) {
+    const std::size_t slash = name.find('/', 1);
+    if (slash == std::string::npos) return files;
+    fs::path walked;
+    for (const fs::path& piece : fs::path(name.substr(slash + 1))) {
+      walked /= piece;
+      if (fs::is_regular_file(walked, ec)) {
+        files.push_back(walked.string());
+        break;
+      }
+    }
+    return files;
+  }
+  std::size_t start = 0;
+  for (std::size_t colon = name.find(':'); start <= name.size(); colon = name.find(':', start)) {
+    addExisting(name.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  return files;
+}
+
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite) {
   std::vector<std::pair<const NamedPath*, FileIdentity>> seen;
   for (const NamedPath& in : inputs)
-    if (!in.path.empty() && in.path != "-") seen.emplace_back(&in, FileIdentity(in.path));
+    if (!in.path.empty() && in.path != "-")
+      for (const std::string& file : filesNamedBy(in.path)) seen.emplace_back(&in, FileIdentity(file));
   const std::size_t inputCount = seen.size();
   for (const NamedPath& out : outputs) {
     if (out.path.empty() || out.path == "-") continue;
@@ -116,11 +147,13 @@ void checkOutputFolder(const NamedPath& folder, const std::string& marker, const
   const FileIdentity id(folder.path);
   for (const NamedPath& o : others) {
     if (o.path.empty() || o.path == "-") continue;
-    const FileIdentity other(o.path);
-    const std::string inside = id.canonical + "/";
-    if (other.same(id) || other.canonical.rfind(inside, 0) == 0)
-      throw InputError(
-          fmt::format("{}: {} is or holds {} ({}); name another folder", folder.option, folder.path, o.option, o.path));
+    for (const std::string& file : filesNamedBy(o.path)) {
+      const FileIdentity other(file);
+      const std::string inside = id.canonical + "/";
+      if (other.same(id) || other.canonical.rfind(inside, 0) == 0)
+        throw InputError(fmt::format("{}: {} is or holds {} ({}); name another folder", folder.option, folder.path,
+                                     o.option, o.path));
+    }
   }
   std::error_code ec;
   const fs::file_status status = fs::status(folder.path, ec);

@@ -23,8 +23,15 @@ struct NamedPath {
 // "dir/../a.tif", a symbolic link to it, a hard link): a clash is InputError naming both, even with
 // --overwrite. Temporaries a killed run left beside an output (".NAME.tmp-PID-*", ".NAME.hsifuse-stage1-PID.tif"
 // whose PID no longer runs) are removed. Empty paths and "-" (standard output) are skipped; inputs that are not files
-// (GDAL dataset names such as "HDF5:f.h5://x") only clash when they resolve to the same name.
+// (GDAL dataset names such as GTIFF_DIR:2:f.tif, NETCDF:"f.nc":x, /vsizip/a.zip/b.tif) clash through the files they
+// name (f.tif, f.nc, a.zip).
 void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs, bool overwrite);
+
+// The files a GDAL dataset name reads: the name itself, and where it is not a plain file, the files inside it: each
+// ':'-separated part of a connection string (GTIFF_DIR:2:f.tif, NETCDF:"f.nc":var, SENTINEL2_L1C:MTD.xml:10m:...)
+// that exists, and the archive or file under a /vsi prefix (/vsizip/a.zip/b.tif -> a.zip). Outputs are compared
+// with all of them, so that no spelling of an input can be overwritten; manifests checksum them.
+std::vector<std::string> filesNamedBy(const std::string& name);
 
 // A folder as an output (fuse --save-adaptation DIR): refused (InputError naming `folder.option`) when it is, or
 // holds, one of `others` (inputs and other outputs); when it exists without --overwrite; when it exists and is not a

@@ -12,7 +12,8 @@ struct FileChecksum {
   bool operator==(const FileChecksum& o) const { return bytes == o.bytes && fnv1a64 == o.fnv1a64; }
 };
 
-// Reads the whole file; throws InputError naming it when it cannot be read.
+// Reads the whole file (for a GDAL dataset name that is not a file, the files it names: AtomicOutput.h
+// filesNamedBy); throws InputError naming it when it cannot be read.
 FileChecksum checksumFile(const std::string& path);
 
 }  // namespace hsifuse
