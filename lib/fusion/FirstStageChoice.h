@@ -3,8 +3,9 @@
 // a pretrained fusion module) is scored on the scene itself:
 //  - reduced resolution (Wald's protocol one level down): the LR HSI and the MSI are degraded once more with the
 //    scene's own kernel (lib/spatial/SceneKernel.h), each candidate fuses that pair, and its result is compared with
-//    the real LR HSI (PSNR and SAM, on the HSI's scale). Needs at least kMinReducedSide LR pixels of the reduced pair
-//    each way, i.e. an LR scene of kMinReducedSide * s pixels;
+//    the real LR HSI (PSNR and SAM, on the HSI's scale), at up to 3 x 3 decimation phases (the reduced pixels
+//    starting at different LR offsets; the score is the mean error over them). Needs at least kMinReducedSide LR
+//    pixels of the reduced pair each way, i.e. an LR scene of kMinReducedSide * s pixels;
 //  - full resolution, always: the consistency of the candidate's result with both observations,
 //    |D_k Z - Y|^2 and |P Z - X|^2, as one PSNR (the adaptation's own terms, squared).
 // The choice is the best reduced-resolution PSNR where the scene allows it, else the first candidate (callers
