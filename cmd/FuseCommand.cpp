@@ -1,4 +1,5 @@
 // hsi-fuse fuse LR_HSI HR_MSI OUTPUT: the main job.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,7 +21,15 @@ struct FuseCommandOptions {
   BandFilterOptions filter;
   OutputOptions out;
   std::vector<std::string> srcwin, projwin;  // four numbers each, parsed into the job's windows
+  std::string lrNodata, msiNodata;           // a number, parsed into the job's
 };
+
+std::optional<double> nodataValue(const std::string& value, const std::string& option) {
+  if (value.empty()) return std::nullopt;
+  const double v = parseDouble(value, option);
+  if (!std::isfinite(v)) throw InputError(option + ": a finite value is needed (NaN is always nodata)");
+  return v;
+}
 
 std::vector<double> numbers(const std::vector<std::string>& values, const std::string& option) {
   std::vector<double> out;
@@ -132,6 +141,9 @@ class FuseCommand : public Command {
         .range(0, 1e12)
         .flag("skip-existing", 0, &o_.job.skipExisting,
               "Leave OUTPUT alone (exit 3) when hsi-fuse made it from the same inputs and options; for archive reruns.")
+        .text("lr-nodata", &o_.lrNodata, "VALUE",
+              "Nodata value of every LR HSI band, in place of the file's (e.g. 0 for fill outside the flight line).")
+        .text("msi-nodata", &o_.msiNodata, "VALUE", "Nodata value of every MSI band, in place of the file's.")
         .list("srcwin", &o_.srcwin, "XOFF YOFF XSIZE YSIZE",
               "Fuse only this area of the MSI (pixels, as gdal_translate -srcwin): the whole LR pixels inside it.")
         .list("projwin", &o_.projwin, "ULX ULY LRX LRY",
@@ -153,6 +165,8 @@ class FuseCommand : public Command {
     f.write = o_.out.toWriteOptions("Float32");
     f.srcWindow = numbers(o_.srcwin, "--srcwin");
     f.projWindow = numbers(o_.projwin, "--projwin");
+    f.lrNodata = nodataValue(o_.lrNodata, "--lr-nodata");
+    f.msiNodata = nodataValue(o_.msiNodata, "--msi-nodata");
     // OUTPUT - (or /vsistdout/): the finished file goes to stdout, for pipelines; it is written to a temporary file
     // first (a GeoTIFF cannot be streamed while it is written) and copied out only once complete.
     const bool toStdout = f.outPath == "-" || f.outPath == "/vsistdout/";

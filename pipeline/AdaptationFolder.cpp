@@ -54,6 +54,8 @@ json toJson(const AdaptationManifest& m) {
             {"assume_aligned", m.assumeAligned},
             {"resampling", m.resampling},
             {"fix_shift", m.fixShift},
+            {"lr_nodata", m.lrNodata ? json(*m.lrNodata) : json(nullptr)},
+            {"msi_nodata", m.msiNodata ? json(*m.msiNodata) : json(nullptr)},
             {"shift", m.shift ? json{m.shift->first, m.shift->second} : json(nullptr)},
             {"lr_window", windowJson(m.lrWindow)},
             {"hr_window", windowJson(m.hrWindow)},
@@ -86,6 +88,8 @@ AdaptationManifest fromJson(const json& j) {
   m.assumeAligned = g.at("assume_aligned").get<bool>();
   m.resampling = g.at("resampling").get<std::string>();
   m.fixShift = g.at("fix_shift").get<bool>();
+  for (auto [key, value] : {std::pair{"lr_nodata", &m.lrNodata}, std::pair{"msi_nodata", &m.msiNodata}})
+    if (g.contains(key) && !g.at(key).is_null()) *value = g.at(key).get<double>();
   if (g.contains("shift") && !g.at("shift").is_null())
     m.shift = std::pair{g.at("shift").at(0).get<double>(), g.at("shift").at(1).get<double>()};
   m.lrWindow = windowFrom(g.at("lr_window"));

@@ -38,6 +38,7 @@ struct AdaptationManifest {
   bool assumeAligned = false;
   std::string resampling = "bilinear";
   bool fixShift = false;
+  std::optional<double> lrNodata, msiNodata;       // fuse's --lr-nodata / --msi-nodata
   std::optional<std::pair<double, double>> shift;  // the residual shift fuse estimated (dx, dy HR pixels)
   Window lrWindow;                      // the LR window the grids paired on (before a warped footprint's trim)
   Window hrWindow;                      // the output's extent on the MSI grid

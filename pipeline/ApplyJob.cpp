@@ -81,6 +81,8 @@ FuseOptions fuseOptionsFor(const AdaptationManifest& m, const ApplyOptions& o) {
   f.assumeAligned = m.assumeAligned;
   f.resampling = m.resampling;
   f.fixShift = m.fixShift;
+  f.lrNodata = m.lrNodata;
+  f.msiNodata = m.msiNodata;
   if (m.area) f.srcWindow = {double(m.area->col), double(m.area->row), double(m.area->width), double(m.area->height)};
   f.device = o.device;
   f.write = o.write;

@@ -109,8 +109,26 @@ void refuseEmptyBands(const std::string& path, const std::vector<int>& empty, co
 void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
   Cube& y = scene.y;
   Cube& x = scene.x;
-  const auto lrNodata = in.lr.info().selectBands(in.hsiSelection.kept).nodataValues();
-  const auto msiNodata = in.msi.info().selectBands(r.msiKeep).nodataValues();
+  auto nodataOf = [](const RasterInfo& info, const std::optional<double>& given) {
+    std::vector<std::optional<double>> values = info.nodataValues();
+    if (given) values.assign(values.size(), given);
+    return values;
+  };
+  const auto lrNodata = nodataOf(in.lr.info().selectBands(in.hsiSelection.kept), o.lrNodata);
+  const auto msiNodata = nodataOf(in.msi.info().selectBands(r.msiKeep), o.msiNodata);
+  // Fill without a declared nodata (a zero corner outside a flight line) would be fused as data: say so.
+  auto warnOfFill = [&](const Cube& c, const std::vector<std::optional<double>>& nodata, const char* which,
+                        const char* option) {
+    if (std::any_of(nodata.begin(), nodata.end(), [](const auto& v) { return v.has_value(); })) return;
+    const double share = double(countPixelsEqualTo(c, 0.0f)) / std::max<std::size_t>(c.planeSize(), 1);
+    if (share >= kFillShareForWarning)
+      scene.warnings.push_back(fmt::format(
+          "Warning: {:.1f} % of the {} pixels are exactly 0 in every band and the file declares no nodata; they are "
+          "fused as data. If that is fill outside the footprint, add {} 0",
+          100 * share, which, option));
+  };
+  warnOfFill(y, lrNodata, "LR HSI", "--lr-nodata");
+  warnOfFill(x, msiNodata, "MSI", "--msi-nodata");
   refuseEmptyBands(o.lrPath, emptyBands(y, lrNodata), in.hsiSelection.kept, false, "--drop-bands");
   refuseEmptyBands(o.msiPath, emptyBands(x, msiNodata), r.msiKeep, true, "--msi-bands");
   scene.lrValid = validPixels(y, lrNodata);
@@ -192,6 +210,7 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   scene.peak = scene.y.peak();
   if (!(scene.peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
   // Every input check has passed: the messages held back so far can go out.
+  for (const std::string& w : scene.warnings) log.say(w);
   log.release();
   scene.y.scale(1.0f / scene.peak);
   if (r.estimate) {

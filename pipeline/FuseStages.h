@@ -91,6 +91,8 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
 // 6. y is the LR HSI divided by `peak`; x the MSI with each band matched to P y. Invalid pixels are filled with
 // their band's mean and flagged in the masks (empty: all valid). Releases `log` once every input check passed.
 // `report` gets "nodata", "radiometry", "P", "shift" and (after a trim) "hr_window".
+// A share of pixels exactly 0 in every band, with no nodata declared, that is worth a warning (likely fill).
+inline constexpr double kFillShareForWarning = 0.05;
 // A residual shift of the MSI against the HSI, (dx, dy) in HR pixels.
 using HrShift = std::pair<double, double>;
 
@@ -101,8 +103,9 @@ struct FuseScene {
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
   std::vector<std::vector<double>> p;
-  std::vector<double> gains;     // the MSI bands' radiometric gains
-  std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
+  std::vector<double> gains;          // the MSI bands' radiometric gains
+  std::optional<HrShift> shift;       // the residual shift estimated (none on scenes under 16 HR pixels across)
+  std::vector<std::string> warnings;  // about the inputs, said once every input check has passed
 };
 // knownShift: a shift recorded earlier (apply), used instead of estimating it again.
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,

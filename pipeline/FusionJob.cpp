@@ -43,6 +43,8 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.assumeAligned = o.assumeAligned;
   m.resampling = o.resampling;
   m.fixShift = o.fixShift;
+  m.lrNodata = o.lrNodata;
+  m.msiNodata = o.msiNodata;
   m.shift = scene.shift;
   m.lrWindow = in.grid.lrWin;
   m.hrWindow = scene.hrWin;

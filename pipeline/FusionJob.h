@@ -15,6 +15,7 @@
 // The report's no-reference quality is computed on the central window that the budget allows.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,11 +42,14 @@ struct FuseOptions {
   bool assumeAligned = false;
   std::string resampling = "bilinear";  // GDAL method for warping the LR HSI onto the MSI grid
   bool fixShift = false;                // move the HSI by the estimated residual shift
-  int steps = -1;                       // -1: 1500, more on scenes larger than HypSen's (kDefaultVisitsPerPixel)
-  double adaptLearningRate = 0;         // 0 = the AdaptationOptions default
-  double kernelLearningRate = -1;       // < 0 = the default; 0 = keep the starting kernel
-  int adaptWidth = 0;                   // 0 = the default
-  int patchLr = -1;                     // < 0 = the default; 0 = the whole scene each step
+  // --lr-nodata / --msi-nodata: the nodata value of every band of that input, in place of the file's (none: the
+  // file's own).
+  std::optional<double> lrNodata, msiNodata;
+  int steps = -1;                  // -1: 1500, more on scenes larger than HypSen's (kDefaultVisitsPerPixel)
+  double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
+  double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel
+  int adaptWidth = 0;              // 0 = the default
+  int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   // -1: none given (seed 0, training on --num-threads threads: the same bytes on the same thread count). Given (>= 0):
   // the training steps run on one LibTorch thread and the network tiles must have their canonical side, so the
   // output is bit-identical whatever --num-threads, the load and --ram (issue #14).

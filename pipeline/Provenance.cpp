@@ -48,6 +48,8 @@ std::string fuseProvenance(const FuseOptions& o) {
                      {"assume_aligned", o.assumeAligned},
                      {"resampling", o.resampling},
                      {"fix_shift", o.fixShift},
+                     {"lr_nodata", o.lrNodata ? json(*o.lrNodata) : json(nullptr)},
+                     {"msi_nodata", o.msiNodata ? json(*o.msiNodata) : json(nullptr)},
                      {"steps", o.steps},
                      {"adapt_lr", o.adaptLearningRate},
                      {"kernel_lr", o.kernelLearningRate},

@@ -790,6 +790,37 @@ TEST(Cli, RealHyperionAliPanWithoutGroundTruth) {
   EXPECT_GT(quality["gsa"]["qnr"].get<double>(), quality["bicubic"]["qnr"].get<double>());
 }
 
+// Issue #13: fill that no nodata value declares (an 8 x 8 LR-pixel corner of exact zeros in every band, and the MSI
+// under it) is fused as data with a warning that names the option; --lr-nodata 0 --msi-nodata 0 leave it out.
+TEST(Cli, UndeclaredZeroFillIsWarnedAboutAndNodataOptionsLeaveItOut) {
+  TempDir dir;
+  std::ofstream(dir.path("corner.geojson"))
+      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":[{"type":"Feature","properties":{},)"
+      << R"("geometry":{"type":"Polygon","coordinates":[[[448000,5414000],[448240,5414000],[448240,5413760],[448000,5413760],[448000,5414000]]]}}]})";
+  const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
+  for (const auto& [from, to, bands] : {std::tuple{kExampleLr, lr, 128}, std::tuple{kExampleMsi, msi, 11}}) {
+    std::string everyBand;
+    for (int b = 1; b <= bands; ++b) everyBand += " -b " + std::to_string(b);
+    ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q " + from + " " + to + " && gdal_rasterize -q" + everyBand +
+                                      " -burn 0 " + dir.path("corner.geojson") + " " + to)
+                  .exitCode,
+              0);
+  }
+  const std::string fuse = "fuse " + lr + " " + msi + " " + dir.path("gsa.tif") + " --srf sentinel2a --method gsa ";
+  RunResult r = runHsiFuse(fuse + "--overwrite");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.err.find("11.1 % of the LR HSI pixels are exactly 0 in every band"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("add --lr-nodata 0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("add --msi-nodata 0"), std::string::npos) << r.err;
+  r = runHsiFuse(fuse + "--overwrite --lr-nodata 0 --msi-nodata 0 --report -");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.err.find("exactly 0"), std::string::npos) << r.err;
+  const json report = json::parse(r.out);
+  EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 64);
+  EXPECT_EQ(report["nodata"]["hr_invalid_pixels"], 576);
+  expectBadInput(runHsiFuse(fuse + "--lr-nodata x -q"), "--lr-nodata");
+}
+
 // Nodata in the LR HSI: an 8 x 8 LR-pixel corner burnt to -9999 (band 1) and declared nodata. fuse leaves it out
 // of the adaptation's losses and writes the 24 x 24 HR pixels under it as nodata (the file's -9999); elsewhere the
 // result stays close to the run without nodata.

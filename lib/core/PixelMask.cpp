@@ -101,6 +101,15 @@ Window nanFreeInterior(const Cube& y) {
   return {c0, r0, c1 - c0, r1 - r0};
 }
 
+std::size_t countPixelsEqualTo(const Cube& cube, float value) {
+  std::vector<std::uint8_t> all(cube.planeSize(), 1);
+  for (int b = 0; b < cube.bands; ++b) {
+    const float* v = cube.band(b);
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] &= v[i] == value ? 1 : 0;
+  }
+  return static_cast<std::size_t>(std::count(all.begin(), all.end(), 1));
+}
+
 ValidArea::ValidArea(const PixelMask& mask, int rows, int cols)
     : rows_(rows), cols_(cols), total_(static_cast<std::size_t>(rows) * cols) {
   if (mask.empty()) return;

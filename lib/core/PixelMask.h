@@ -19,6 +19,8 @@ bool allValid(const PixelMask& m);
 PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>& nodata);
 // The bands (0-based) that hold no valid value at all (every pixel NaN, infinite or the band's nodata value).
 std::vector<int> emptyBands(const Cube& cube, const std::vector<std::optional<double>>& nodata);
+// The pixels (of rows x cols) whose every band holds exactly `value`: fill that no nodata value declares.
+std::size_t countPixelsEqualTo(const Cube& cube, float value);
 // Replaces the invalid pixels of every band by the mean of its valid pixels; returns the number of valid pixels.
 std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid);
 // Both masks at once (a pixel is valid when it is valid in both); empty when every pixel is valid.
