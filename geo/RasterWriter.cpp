@@ -48,7 +48,8 @@ struct StringList {
 // What a GIS tool expects of a GeoTIFF (issue #13): tiled, band-interleaved, DEFLATE-compressed with the predictor
 // that suits the type (floating point or horizontal differencing), BigTIFF when the size needs it. A --co naming any of
 // these keys replaces the default (and --co COMPRESS=NONE drops the predictor).
-void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GDALDataType type, int bands) {
+void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GDALDataType type, int bands,
+                        int blockSize) {
   std::map<std::string, std::string> given;
   for (const auto& kv : user) {
     auto [k, v] = splitKeyValue(kv, "--co");
@@ -56,6 +57,10 @@ void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GD
   }
   const auto unset = [&](const char* key) { return given.count(key) == 0; };
   if (unset("TILED")) co.set("TILED", "YES");
+  if (unset("TILED") && unset("BLOCKXSIZE") && unset("BLOCKYSIZE") && blockSize > 0) {
+    co.set("BLOCKXSIZE", std::to_string(blockSize));
+    co.set("BLOCKYSIZE", std::to_string(blockSize));
+  }
   if (unset("BIGTIFF")) co.set("BIGTIFF", "IF_SAFER");
   if (unset("INTERLEAVE") && bands > 1) co.set("INTERLEAVE", "BAND");
   if (unset("COMPRESS")) co.set("COMPRESS", "DEFLATE");
@@ -136,7 +141,7 @@ RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOpti
   const bool direct = driver->GetMetadataItem(GDAL_DCAP_CREATE) != nullptr;
   if (direct) {
     if (EQUAL(driver->GetDescription(), "GTiff"))
-      setGeoTiffDefaults(co, options_.creationOptions, type, layout_.bandCount());
+      setGeoTiffDefaults(co, options_.creationOptions, type, layout_.bandCount(), alignedBlockSide());
     for (const auto& kv : options_.creationOptions) {
       auto [k, v] = splitKeyValue(kv, "--co");
       co.set(k, v);
@@ -148,6 +153,10 @@ RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOpti
     co.set("TILED", "YES");
     co.set("BIGTIFF", "IF_SAFER");
     co.set("COMPRESS", "ZSTD");
+    if (const int side = alignedBlockSide(); side > 0) {
+      co.set("BLOCKXSIZE", std::to_string(side));
+      co.set("BLOCKYSIZE", std::to_string(side));
+    }
     if (layout_.bandCount() > 1) co.set("INTERLEAVE", "BAND");
     tempPath_ = temporaryPathFor(path_) + ".stage.tif";
     copyPath_ = temporaryPathFor(path_);
@@ -160,6 +169,13 @@ RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOpti
     throw Error(path_ + ": cannot create the output" + (why.empty() ? "" : " (" + why + ")"));
   }
   applyLayout(layout_, *ds_);
+}
+
+int RasterWriter::alignedBlockSide() const {
+  const int side = options_.blockSize;
+  // One tile covers a raster no larger than it: GDAL's 256 blocks are as good there, and smaller.
+  const bool tiles = layout_.width > side || layout_.height > side;
+  return side >= 16 && side % 16 == 0 && tiles ? side : 0;
 }
 
 RasterWriter::~RasterWriter() {

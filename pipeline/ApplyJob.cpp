@@ -187,7 +187,7 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
 
   float nodataValue = 0;
   const RasterInfo layout = blockLayout(outputLayout(f, in.hsi, in.msi.info(), scene, nodataValue), report.window);
-  OutputTiles tiles(f, layout, scene, nodataValue, report.window);
+  OutputTiles tiles(f, layout, scene, nodataValue, report.window, m.tile);
   const WindowSink sink = tiles.sink();
   std::vector<Window> cores;
   for (const Tile& t : plan.tiles())

@@ -93,9 +93,18 @@ RasterInfo outputLayout(const FuseOptions& o, const RasterInfo& hsi, const Raste
   return layout;
 }
 
+namespace {
+
+WriteOptions alignedTo(WriteOptions w, int tile) {
+  w.blockSize = tile;
+  return w;
+}
+
+}  // namespace
+
 OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, float nodataValue,
-                         const Window& block)
-    : writer_(o.outPath, layout, o.write),
+                         const Window& block, int tile)
+    : writer_(o.outPath, layout, alignedTo(o.write, tile)),
       peak_(scene.peak * static_cast<float>(o.scaleTo > 0 ? o.scaleTo : 1.0)),
       hrValid_(scene.hrValid),
       nodataValue_(nodataValue),
@@ -104,7 +113,7 @@ OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const F
 
 OutputTiles::OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene,
                          const MemoryPlan& memory, float nodataValue)
-    : OutputTiles(o, layout, scene, nodataValue, Window{0, 0, scene.hrWin.width, scene.hrWin.height}) {
+    : OutputTiles(o, layout, scene, nodataValue, Window{0, 0, scene.hrWin.width, scene.hrWin.height}, memory.tile) {
   if (!o.reportPath.empty())
     qualityWindow_ = centralWindow(scene.hrWin.height, scene.hrWin.width, scene.scale, memory.qualityPixels);
   if (!o.quicklookPath.empty()) {

@@ -36,7 +36,7 @@ class OutputTiles {
   // One block of the output (hsi-fuse apply): `layout` describes `block` of the output grid, the tiles arrive in
   // output-grid coordinates; no quality window, no quicklook.
   OutputTiles(const FuseOptions& o, const RasterInfo& layout, const FuseScene& scene, float nodataValue,
-              const Window& block);
+              const Window& block, int tile);
   WindowSink sink() {
     return [this](const Window& w, const Cube& z) { put(w, z); };
   }

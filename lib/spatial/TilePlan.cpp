@@ -10,20 +10,15 @@
 namespace hsifuse {
 namespace {
 
-// Starts and lengths of cores along one axis: n pixels in pieces of at most `size` (a multiple of
-// align), as even as the alignment allows.
+// Starts and lengths of cores along one axis: n pixels in pieces of `size` rounded down to a multiple of align (at
+// least align) from 0, the last piece holding what is left. Core edges then fall on multiples of that side, so an
+// output written in blocks of the same side gets each block whole, once: with evenly spread cores (330 and 375 HR
+// pixels of a 990 x 750 scene) GDAL flushed partly filled DEFLATE blocks and compressed them again later, and the
+// file held 2.4 times its data.
 std::vector<std::pair<int, int>> axisCores(int n, int size, int align) {
-  const int units = (n + align - 1) / align;      // aligned units (the last may be partial)
-  const int perTile = std::max(1, size / align);  // units per core
-  const int count = (units + perTile - 1) / perTile;
+  const int step = std::max(1, size / align) * align;
   std::vector<std::pair<int, int>> out;
-  int start = 0;
-  for (int k = 0; k < count; ++k) {
-    const int endUnit = static_cast<int>((static_cast<long long>(units) * (k + 1)) / count);
-    const int end = std::min(n, endUnit * align);
-    out.emplace_back(start, end - start);
-    start = end;
-  }
+  for (int start = 0; start < n; start += step) out.emplace_back(start, std::min(step, n - start));
   return out;
 }
 

@@ -24,8 +24,8 @@ struct Tile {
 
 class TilePlan {
  public:
-  // Cores of at most tileSize x tileSize pixels (rounded down to a multiple of `align`, at least `align`),
-  // spread evenly over rows x cols; `halo` pixels of context around each.
+  // Cores of tileSize x tileSize pixels (rounded down to a multiple of `align`, at least `align`) from the grid's
+  // top-left corner, those of the last row and column holding what is left; `halo` pixels of context around each.
   TilePlan(int rows, int cols, int tileSize, int halo, int align = 1);
   const std::vector<Tile>& tiles() const { return tiles_; }
   int rows() const { return rows_; }
