@@ -791,19 +791,30 @@ TEST(Cli, RealHyperionAliPanWithoutGroundTruth) {
   EXPECT_GT(quality["gsa"]["qnr"].get<double>(), quality["bicubic"]["qnr"].get<double>());
 }
 
+namespace {
+
+// A GeoJSON square over the example's top-left 8 x 8 LR pixels (24 x 24 HR), for gdal_rasterize.
+std::string writeCornerPolygon(const TempDir& dir) {
+  const std::string path = dir.path("corner.geojson");
+  std::ofstream(path)
+      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":[{"type":"Feature","properties":{},)"
+      << R"("geometry":{"type":"Polygon","coordinates":[[[448000,5414000],[448240,5414000],[448240,5413760],[448000,5413760],[448000,5414000]]]}}]})";
+  return path;
+}
+
+}  // namespace
+
 // Issue #13: fill that no nodata value declares (an 8 x 8 LR-pixel corner of exact zeros in every band, and the MSI
 // under it) is fused as data with a warning that names the option; --lr-nodata 0 --msi-nodata 0 leave it out.
 TEST(Cli, UndeclaredZeroFillIsWarnedAboutAndNodataOptionsLeaveItOut) {
   TempDir dir;
-  std::ofstream(dir.path("corner.geojson"))
-      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":[{"type":"Feature","properties":{},)"
-      << R"("geometry":{"type":"Polygon","coordinates":[[[448000,5414000],[448240,5414000],[448240,5413760],[448000,5413760],[448000,5414000]]]}}]})";
+  const std::string corner = writeCornerPolygon(dir);
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
   for (const auto& [from, to, bands] : {std::tuple{kExampleLr, lr, 128}, std::tuple{kExampleMsi, msi, 11}}) {
     std::string everyBand;
     for (int b = 1; b <= bands; ++b) everyBand += " -b " + std::to_string(b);
     ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q " + from + " " + to + " && gdal_rasterize -q" + everyBand +
-                                      " -burn 0 " + dir.path("corner.geojson") + " " + to)
+                                      " -burn 0 " + corner + " " + to)
                   .exitCode,
               0);
   }
@@ -827,13 +838,11 @@ TEST(Cli, UndeclaredZeroFillIsWarnedAboutAndNodataOptionsLeaveItOut) {
 // result stays close to the run without nodata.
 TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
   TempDir dir;
-  std::ofstream(dir.path("corner.geojson"))
-      << R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":[{"type":"Feature","properties":{},)"
-      << R"("geometry":{"type":"Polygon","coordinates":[[[448000,5414000],[448240,5414000],[448240,5413760],[448000,5413760],[448000,5414000]]]}}]})";
+  const std::string corner = writeCornerPolygon(dir);
   const std::string burnt = dir.path("burnt.tif"), lr = dir.path("lr_nodata.tif");
   ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q " + kExampleLr + " " + burnt +
-                                    " && gdal_rasterize -q -b 1 -burn -9999 " + dir.path("corner.geojson") + " " +
-                                    burnt + " && gdal_translate -q -a_nodata -9999 " + burnt + " " + lr)
+                                    " && gdal_rasterize -q -b 1 -burn -9999 " + corner + " " + burnt +
+                                    " && gdal_translate -q -a_nodata -9999 " + burnt + " " + lr)
                 .exitCode,
             0);
   auto r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("ual.tif") +
@@ -852,6 +861,18 @@ TEST(Cli, FuseWritesNodataWhereTheInputHasNone) {
             37.0);  // measured 39.2 dB on the valid pixels (the example without nodata: 39.0 dB)
 }
 
+namespace {
+
+// The example pair upsized 4 times (288 x 288 HR pixels, bilinear), for runs that need more than one tile.
+bool upsizedExample(const std::string& lr, const std::string& msi) {
+  for (const auto& [from, to] : {std::pair{kExampleLr, lr}, std::pair{kExampleMsi, msi}})
+    if (hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + from + " " + to).exitCode != 0)
+      return false;
+  return true;
+}
+
+}  // namespace
+
 // A write that fails midway: a 64 KB file-size limit (like a full disk for this process) stops the 2.6 MB output.
 // Exit 1, one error line naming the output, and no file or temporary left.
 TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
@@ -868,11 +889,7 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   // a 288 x 288 x 128 scene beside 600 MB): when that fails, the error names OUTPUT and says what the file is.
   TempDir inputs;
   const std::string lr = inputs.path("lr.tif"), msi = inputs.path("msi.tif");
-  ASSERT_EQ(
-      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
-  ASSERT_EQ(
-      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
-      0);
+  ASSERT_TRUE(upsizedExample(lr, msi));
   r = hsifuse::test::runShell("( ulimit -f 600; " + hsifuse::test::binaryPath() + " fuse " + lr + " " + msi + " " +
                               out + " --srf sentinel2a --method ual --model none --steps 2 --ram 600 -q )");
   EXPECT_EQ(r.exitCode, 1) << r.err;
@@ -881,20 +898,12 @@ TEST(Cli, AWriteThatFailsMidwayLeavesNothingBehind) {
   EXPECT_TRUE(dir.files().empty());
 }
 
-// Issue "fuse" section 3: a scene whose HR cube is a large part of the --ram budget is fused in tiles read and
-// written by window; the tiles join without seams (the output equals the one-tile run) and the whole process
-// stays within the budget (the report's peak RSS). 600 x 600 HR pixels x 128 bands: one HR cube is 184 MB, and
-// holding the first stage and the output whole, as `fuse` used to, would alone take 369 MB beside the program.
 // Issue #14: the same --seed gives the same bytes whatever --ram (and so whatever the load the memory plan sees) and
 // whatever --num-threads: the network passes run on one tile side, and the training steps on one LibTorch thread.
 TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudgetAndThreads) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
-  ASSERT_EQ(
-      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleLr + " " + lr).exitCode, 0);
-  ASSERT_EQ(
-      hsifuse::test::runShell("gdal_translate -q -outsize 400% 400% -r bilinear " + kExampleMsi + " " + msi).exitCode,
-      0);
+  ASSERT_TRUE(upsizedExample(lr, msi));
   auto fused = [&](const std::string& ram, const std::string& threads) {
     const std::string out = dir.path("ual" + ram + "_" + threads + ".tif"),
                       rep = dir.path("ual" + ram + "_" + threads + ".json");
@@ -921,6 +930,10 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudgetAndThreads) {
   EXPECT_NE(small.err.find("--ram 600 allows network tiles"), std::string::npos) << small.err;
 }
 
+// Issue "fuse" section 3: a scene whose HR cube is a large part of the --ram budget is fused in tiles read and
+// written by window; the tiles join without seams (the output equals the one-tile run) and the whole process
+// stays within the budget (the report's peak RSS). 600 x 600 HR pixels x 128 bands: one HR cube is 184 MB, and
+// holding the first stage and the output whole, as `fuse` used to, would alone take 369 MB beside the program.
 TEST(Cli, FuseStreamsASceneLargerThanItsMemoryBudget) {
   TempDir dir;
   const std::string truth = dir.path("truth.tif"), lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
