@@ -38,8 +38,9 @@ struct RasterInfo {
   // Dataset metadata by domain ("" = default), without the wavelength/fwhm/bbl lists, which are
   // represented by the bands' spectral fields and badBandList and written back from them.
   std::map<std::string, MetadataList> metadata;
-  std::vector<int> badBandList;  // ENVI bbl (1 good, 0 bad); empty when the file has none
-  std::string wavelengthSource;  // where the wavelengths came from, for reports; empty: none
+  std::vector<int> badBandList;   // ENVI bbl (1 good, 0 bad); empty when the file has none
+  std::string wavelengthSource;   // where the wavelengths came from, for reports; empty: none
+  std::string wavelengthWarning;  // a doubt about them worth telling the user (an ENVI unit of 'Unknown'); empty: none
 
   int bandCount() const { return static_cast<int>(bands.size()); }
   std::vector<SpectralBand> spectralBands() const;

@@ -26,6 +26,9 @@ const char* datasetUnits(GDALDataset& ds) {
 }
 
 double unitFactor(const char* unit, const std::string& path, const std::vector<double>& values, std::string& note) {
+  // ENVI writes 'Unknown' when the producer did not say: the values' size decides, as when no unit is given.
+  const bool unknown = unit && EQUAL(trim(unit).c_str(), "Unknown");
+  if (unknown) unit = nullptr;
   if (unit) {
     auto f = nanometresPerUnit(unit);
     if (!f)
@@ -36,7 +39,8 @@ double unitFactor(const char* unit, const std::string& path, const std::vector<d
   // No unit given: no optical sensor measures beyond 100 um or below 100 nm, so the values tell.
   double maxValue = 0;
   for (double v : values) maxValue = std::max(maxValue, v);
-  note = maxValue < 100 ? " (no unit given: values taken as um)" : " (no unit given: values taken as nm)";
+  note = fmt::format(" ({}: values taken as {})", unknown ? "unit 'Unknown'" : "no unit given",
+                     maxValue < 100 ? "um, all under 100" : "nm");
   return maxValue < 100 ? 1000.0 : 1.0;
 }
 
@@ -60,6 +64,19 @@ bool isSpectralMetadataKey(const std::string& domain, const std::string& key) {
     return k == "wavelength" || k == "fwhm" || k == "wavelength_units" || k == "wavelength units" || k == "bbl";
   return false;
 }
+
+namespace {
+
+// A unit of 'Unknown' is a guess by the values' size: worth a warning where the file is used.
+void noteUnknownUnit(RasterInfo& info, const std::string& note) {
+  if (note.find("'Unknown'") != std::string::npos)
+    info.wavelengthWarning = fmt::format(
+        "{}: wavelength units are 'Unknown'; the values were taken as {}; check them or pass --wavelengths "
+        "CSV",
+        info.path, note.find("um,") != std::string::npos ? "micrometres (all under 100)" : "nanometres");
+}
+
+}  // namespace
 
 void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
   const int n = ds.GetRasterCount();
@@ -89,6 +106,7 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
       info.bands[b].spectral = {wl[b] * factor[b], fw[b] * factor[b]};
     }
     info.wavelengthSource = "per-band 'wavelength' items" + note;
+    noteUnknownUnit(info, note);
   } else {
     // 2. dataset lists
     std::string domain;
@@ -106,6 +124,7 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
       const double f = unitFactor(datasetUnits(ds), path, wl, note);
       for (int b = 0; b < n; ++b) info.bands[b].spectral = {wl[b] * f, fw.empty() ? NAN : fw[b] * f};
       info.wavelengthSource = "dataset 'wavelength' list (" + domain + " domain)" + note;
+      noteUnknownUnit(info, note);
     } else {
       // 3. IMAGERY domain
       bool imagery = n > 0;

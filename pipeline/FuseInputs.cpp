@@ -139,6 +139,7 @@ MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& l
   for (int k : r.msiKeep)
     r.msiNames.push_back(msiInfo.bands[k].description.empty() ? fmt::format("band {}", k + 1)
                                                               : msiInfo.bands[k].description);
+  if (!in.lr.info().wavelengthWarning.empty()) log.say("Warning: " + in.lr.info().wavelengthWarning);
   const std::size_t hsiBands = in.hsiSelection.kept.size();
   r.p = r.estimate ? SpectralResponse::fromRows(
                          "estimate", r.msiNames,

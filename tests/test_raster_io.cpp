@@ -180,6 +180,21 @@ TEST(Wavelengths, ImageryDomainItems) {
   EXPECT_NEAR(info.bands[1].spectral.fwhmNm, 115, 1e-9);
 }
 
+// ENVI's 'Unknown' unit (issue #13): the values' size decides, as without a unit, and the file gets a warning.
+TEST(Wavelengths, EnviUnknownUnitIsTakenByTheValuesSizeWithAWarning) {
+  test::TempDir dir;
+  for (const auto& [value, nm] : {std::pair{"0.65", 650.0}, std::pair{"650", 650.0}}) {
+    auto p = makeRaster(dir.path(std::string("unknown") + value + ".tif"), 1, [&](GDALDataset& ds) {
+      ds.GetRasterBand(1)->SetMetadataItem("wavelength", value);
+      ds.SetMetadataItem("wavelength_units", "Unknown");
+    });
+    const RasterInfo info = readRasterInfo(p);
+    EXPECT_NEAR(info.bands[0].spectral.wavelengthNm, nm, 1e-9) << value;
+    EXPECT_NE(info.wavelengthWarning.find("'Unknown'"), std::string::npos) << info.wavelengthWarning;
+    EXPECT_NE(info.wavelengthWarning.find(p), std::string::npos) << info.wavelengthWarning;
+  }
+}
+
 TEST(Wavelengths, UnknownUnitIsAnErrorNamingFileAndUnit) {
   test::TempDir dir;
   auto p = makeRaster(dir.path("furlong.tif"), 1, [](GDALDataset& ds) {
