@@ -43,6 +43,12 @@ struct StringList {
   char** list = nullptr;
   ~StringList() { CSLDestroy(list); }
   void set(const std::string& k, const std::string& v) { list = CSLSetNameValue(list, k.c_str(), v.c_str()); }
+  // Square blocks of `side` (0: GDAL's own).
+  void setBlockSide(int side) {
+    if (side <= 0) return;
+    set("BLOCKXSIZE", std::to_string(side));
+    set("BLOCKYSIZE", std::to_string(side));
+  }
 };
 
 // What a GIS tool expects of a GeoTIFF (issue #13): tiled, band-interleaved, DEFLATE-compressed with the predictor
@@ -57,10 +63,7 @@ void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GD
   }
   const auto unset = [&](const char* key) { return given.count(key) == 0; };
   if (unset("TILED")) co.set("TILED", "YES");
-  if (unset("TILED") && unset("BLOCKXSIZE") && unset("BLOCKYSIZE") && blockSize > 0) {
-    co.set("BLOCKXSIZE", std::to_string(blockSize));
-    co.set("BLOCKYSIZE", std::to_string(blockSize));
-  }
+  if (unset("TILED") && unset("BLOCKXSIZE") && unset("BLOCKYSIZE")) co.setBlockSide(blockSize);
   if (unset("BIGTIFF")) co.set("BIGTIFF", "IF_SAFER");
   if (unset("INTERLEAVE") && bands > 1) co.set("INTERLEAVE", "BAND");
   if (unset("COMPRESS")) co.set("COMPRESS", "DEFLATE");
@@ -153,10 +156,7 @@ RasterWriter::RasterWriter(std::string path, const RasterInfo& layout, WriteOpti
     co.set("TILED", "YES");
     co.set("BIGTIFF", "IF_SAFER");
     co.set("COMPRESS", "ZSTD");
-    if (const int side = alignedBlockSide(); side > 0) {
-      co.set("BLOCKXSIZE", std::to_string(side));
-      co.set("BLOCKYSIZE", std::to_string(side));
-    }
+    co.setBlockSide(alignedBlockSide());
     if (layout_.bandCount() > 1) co.set("INTERLEAVE", "BAND");
     tempPath_ = temporaryPathFor(path_) + ".stage.tif";
     copyPath_ = temporaryPathFor(path_);

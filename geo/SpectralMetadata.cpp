@@ -25,7 +25,9 @@ const char* datasetUnits(GDALDataset& ds) {
   return nullptr;
 }
 
-double unitFactor(const char* unit, const std::string& path, const std::vector<double>& values, std::string& note) {
+// `note` says how a missing unit was decided; a unit of 'Unknown' also sets `warning` (a guess worth telling).
+double unitFactor(const char* unit, const std::string& path, const std::vector<double>& values, std::string& note,
+                  std::string& warning) {
   // ENVI writes 'Unknown' when the producer did not say: the values' size decides, as when no unit is given.
   const bool unknown = unit && EQUAL(trim(unit).c_str(), "Unknown");
   if (unknown) unit = nullptr;
@@ -39,9 +41,15 @@ double unitFactor(const char* unit, const std::string& path, const std::vector<d
   // No unit given: no optical sensor measures beyond 100 um or below 100 nm, so the values tell.
   double maxValue = 0;
   for (double v : values) maxValue = std::max(maxValue, v);
+  const bool micrometres = maxValue < 100;
   note = fmt::format(" ({}: values taken as {})", unknown ? "unit 'Unknown'" : "no unit given",
-                     maxValue < 100 ? "um, all under 100" : "nm");
-  return maxValue < 100 ? 1000.0 : 1.0;
+                     micrometres ? "um, all under 100" : "nm");
+  if (unknown)
+    warning = fmt::format(
+        "{}: wavelength units are 'Unknown'; the values were taken as {}; check them or pass "
+        "--wavelengths CSV",
+        path, micrometres ? "micrometres (all under 100)" : "nanometres");
+  return micrometres ? 1000.0 : 1.0;
 }
 
 std::vector<double> datasetList(GDALDataset& ds, const char* key, std::string& domainOut) {
@@ -65,19 +73,6 @@ bool isSpectralMetadataKey(const std::string& domain, const std::string& key) {
   return false;
 }
 
-namespace {
-
-// A unit of 'Unknown' is a guess by the values' size: worth a warning where the file is used.
-void noteUnknownUnit(RasterInfo& info, const std::string& note) {
-  if (note.find("'Unknown'") != std::string::npos)
-    info.wavelengthWarning = fmt::format(
-        "{}: wavelength units are 'Unknown'; the values were taken as {}; check them or pass --wavelengths "
-        "CSV",
-        info.path, note.find("um,") != std::string::npos ? "micrometres (all under 100)" : "nanometres");
-}
-
-}  // namespace
-
 void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
   const int n = ds.GetRasterCount();
   const std::string& path = info.path;
@@ -96,7 +91,7 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
     for (int b = 1; b <= n; ++b) {
       const char* unit = item(*ds.GetRasterBand(b), "wavelength_units");
       if (!unit) unit = datasetUnits(ds);
-      factor[b - 1] = unitFactor(unit, path, wl, note);
+      factor[b - 1] = unitFactor(unit, path, wl, note, info.wavelengthWarning);
     }
     // ENVI files carry per-band wavelengths but FWHM only as the dataset list.
     std::string fwDomain;
@@ -106,7 +101,6 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
       info.bands[b].spectral = {wl[b] * factor[b], fw[b] * factor[b]};
     }
     info.wavelengthSource = "per-band 'wavelength' items" + note;
-    noteUnknownUnit(info, note);
   } else {
     // 2. dataset lists
     std::string domain;
@@ -121,10 +115,9 @@ void readSpectralMetadata(GDALDataset& ds, RasterInfo& info) {
       std::vector<double> fw = datasetList(ds, "fwhm", fwDomain);
       if (!fw.empty() && static_cast<int>(fw.size()) != n)
         throw InputError(fmt::format("{}: the 'fwhm' list has {} values for {} bands", path, fw.size(), n));
-      const double f = unitFactor(datasetUnits(ds), path, wl, note);
+      const double f = unitFactor(datasetUnits(ds), path, wl, note, info.wavelengthWarning);
       for (int b = 0; b < n; ++b) info.bands[b].spectral = {wl[b] * f, fw.empty() ? NAN : fw[b] * f};
       info.wavelengthSource = "dataset 'wavelength' list (" + domain + " domain)" + note;
-      noteUnknownUnit(info, note);
     } else {
       // 3. IMAGERY domain
       bool imagery = n > 0;

@@ -1,11 +1,11 @@
 #include "models/Adaptation.h"
 
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <random>
 
 #include "lib/core/Error.h"
@@ -17,6 +17,7 @@
 #include "models/FusionModelImpl.h"
 #include "models/Networks.h"
 #include "models/TensorCube.h"
+#include "models/TorchRuntime.h"
 
 namespace hsifuse {
 namespace {
@@ -299,13 +300,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     return true;
   };
   adapt->train();
-  if (fusionModel) fusion->train();  // after the kernel start, whose inference left it in eval mode
-  const int callerThreads = at::get_num_threads();
-  if (o.trainingThreads > 0) at::set_num_threads(o.trainingThreads);
-  struct RestoreThreads {
-    int threads;
-    ~RestoreThreads() { at::set_num_threads(threads); }
-  } restore{callerThreads};
+  if (fusionModel) fusion->train();                   // after the kernel start, whose inference left it in eval mode
+  std::optional<ScopedTorchThreads> trainingThreads;  // back to the caller's count for the final pass
+  if (o.trainingThreads > 0) trainingThreads.emplace(o.trainingThreads);
   if (validating) validate(0);
   for (int step = 0; step < budget; ++step) {
     std::vector<std::pair<int, int>> at;
@@ -348,7 +345,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   }
   result.visitsPerPixel =
       lrArea.count() > 0 ? double(result.stepsRun) * (whole ? 1.0 : o.patchesPerStep) * qh * qw / lrArea.count() : 0;
-  at::set_num_threads(callerThreads);
+  trainingThreads.reset();
   if (validating && !kept.empty()) {
     torch::NoGradGuard g;
     for (std::size_t i = 0; i < learned.size(); ++i) learned[i].copy_(kept[i]);

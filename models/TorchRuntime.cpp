@@ -32,6 +32,14 @@ int torchThreads() {
   return at::get_num_threads();
 }
 
+ScopedTorchThreads::ScopedTorchThreads(int threads) : previous_(at::get_num_threads()) {
+  at::set_num_threads(threads);
+}
+
+ScopedTorchThreads::~ScopedTorchThreads() {
+  at::set_num_threads(previous_);
+}
+
 std::string resolveDevice(const std::string& spec) {
   const std::string s = toLower(spec);
   if (s == "cpu") return "cpu";

@@ -30,6 +30,11 @@ void streamTiles(const WindowSource& source, int tile, int s, const WindowSink& 
   }
 }
 
+// The progress stage that computing the first stage reports.
+std::string stageName(const FirstStage& first) {
+  return first.moduleApplied ? "fusion" : first.name;
+}
+
 // The first stage computed once into a temporary GeoTIFF beside OUTPUT, for the adaptation to read by patches.
 // The returned dataset keeps the file open after its name is removed: even a run killed during the adaptation
 // (SIGKILL, no destructors) then leaves no scene-sized file behind.
@@ -55,7 +60,7 @@ RasterDataset writeStageFile(const FuseOptions& o, const FirstStage& first, int 
     RasterWriter writer(file.path(), layout, w);
     streamTiles(
         stage, tile, s, [&](const Window& win, const Cube& z) { writer.writeWindow(win, z); }, progress,
-        first.moduleApplied ? "fusion" : first.name);
+        stageName(first));
     writer.commit();
   } catch (const Interrupted&) {
     throw;
@@ -162,8 +167,7 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   const WindowSource& source = first.source;
   if (memory.stageInMemory) {
     stageCube = Cube(source.bands, source.rows, source.cols);
-    streamTiles(source, tile, s, collectInto(stageCube), scaledProgress(progress, 0.1, 0.2),
-                first.moduleApplied ? "fusion" : first.name);
+    streamTiles(source, tile, s, collectInto(stageCube), scaledProgress(progress, 0.1, 0.2), stageName(first));
   } else {
     stageDs.emplace(writeStageFile(o, first, tile, s, scaledProgress(progress, 0.1, 0.2)));
   }

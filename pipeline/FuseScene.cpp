@@ -106,7 +106,9 @@ void refuseEmptyBands(const std::string& path, const std::vector<int>& empty, co
 
 // Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels (so GSA and the networks
 // see plausible numbers), left out of the adaptation's losses, and written as nodata.
-void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
+// Warnings go to `log`, which holds them until every input check has passed.
+void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report,
+                 FuseLog& log) {
   Cube& y = scene.y;
   Cube& x = scene.x;
   auto nodataOf = [](const RasterInfo& info, const std::optional<double>& given) {
@@ -122,7 +124,7 @@ void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& 
     if (std::any_of(nodata.begin(), nodata.end(), [](const auto& v) { return v.has_value(); })) return;
     const double share = double(countPixelsEqualTo(c, 0.0f)) / std::max<std::size_t>(c.planeSize(), 1);
     if (share >= kFillShareForWarning)
-      scene.warnings.push_back(fmt::format(
+      log.say(fmt::format(
           "Warning: {:.1f} % of the {} pixels are exactly 0 in every band and the file declares no nodata; they are "
           "fused as data. If that is fill outside the footprint, add {} 0",
           100 * share, which, option));
@@ -206,11 +208,10 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   FuseScene scene;
   scene.scale = in.grid.scale;
   readOverlap(in, r, scene, report);
-  maskInvalid(o, in, r, scene, report);
+  maskInvalid(o, in, r, scene, report, log);
   scene.peak = scene.y.peak();
   if (!(scene.peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
   // Every input check has passed: the messages held back so far can go out.
-  for (const std::string& w : scene.warnings) log.say(w);
   log.release();
   scene.y.scale(1.0f / scene.peak);
   if (r.estimate) {

@@ -103,9 +103,8 @@ struct FuseScene {
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
   std::vector<std::vector<double>> p;
-  std::vector<double> gains;          // the MSI bands' radiometric gains
-  std::optional<HrShift> shift;       // the residual shift estimated (none on scenes under 16 HR pixels across)
-  std::vector<std::string> warnings;  // about the inputs, said once every input check has passed
+  std::vector<double> gains;     // the MSI bands' radiometric gains
+  std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
 };
 // knownShift: a shift recorded earlier (apply), used instead of estimating it again.
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,

@@ -38,6 +38,13 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   // The networks' float rounding depends on the tensor sizes, so their passes use one tile side whatever the
   // budget (the same --seed gives the same bytes under any load and --ram); classical methods are exact per pixel.
   plan.canonicalTile = std::max(s, (in.usesNetworks ? kNetworkTileHr : P::kClassicalTileHr) / s * s);
+  // What one tile holds per HR pixel, its halo included.
+  const double bytesPerPixel = in.usesNetworks
+                                   ? 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands)
+                                   : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);
+  const auto tileMb = [&](int side) {
+    return (side + 2.0 * in.netRadius) * (side + 2.0 * in.netRadius) * bytesPerPixel / 1e6;
+  };
   if (plan.tile <= 0) {
     const double budgetMb = in.ramMb - plan.heldMb;
     if (budgetMb < P::kMinTileBudgetMb)
@@ -45,22 +52,14 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
           fmt::format("--ram {:.0f}: this scene's inputs and buffers need {:.0f} MB and its tiles at least {:.0f} MB "
                       "more; raise --ram or crop the inputs",
                       in.ramMb, plan.heldMb, P::kMinTileBudgetMb));
-    const double bytesPerPixel = in.usesNetworks
-                                     ? 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands)
-                                     : 4.0 * (P::kClassicalHsiCopies * bands + in.msiBands);
     const int budgetTile = tileSizeForBudget(P::kTileShareOfBudget * budgetMb * 1e6, bytesPerPixel, in.netRadius, s);
     plan.tile = std::min(budgetTile, plan.canonicalTile);
-    const double canonicalSide = plan.canonicalTile + 2.0 * in.netRadius;
-    plan.ramForCanonicalTileMb =
-        std::ceil(plan.heldMb + canonicalSide * canonicalSide * bytesPerPixel / 1e6 / P::kTileShareOfBudget);
+    plan.ramForCanonicalTileMb = std::ceil(plan.heldMb + tileMb(plan.canonicalTile) / P::kTileShareOfBudget);
     plan.budgetLimited = in.usesNetworks && plan.tile < plan.canonicalTile;
   }
   if (in.adapts) {
     plan.stageMb = 4.0 * bands * hrPixels / 1e6;
-    const double tileSide = plan.tile + 2.0 * in.netRadius;
-    const double tileMb =
-        tileSide * tileSide * 4.0 * (P::kActivationsPerWidth * in.netWidth + P::kTileHsiCopies * bands) / 1e6;
-    plan.stageInMemory = plan.stageMb <= P::kTileShareOfBudget * (in.ramMb - plan.heldMb - tileMb);
+    plan.stageInMemory = plan.stageMb <= P::kTileShareOfBudget * (in.ramMb - plan.heldMb - tileMb(plan.tile));
   }
   return plan;
 }

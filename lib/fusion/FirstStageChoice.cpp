@@ -58,15 +58,6 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   out.measure = reduced ? fmt::format("reduced-resolution PSNR (mean error over {} phase{})", phases.size(),
                                       phases.size() > 1 ? "s" : "")
                         : "none: too few LR pixels for the reduced-resolution check, first candidate";
-  // Each phase's pair: Y and X through the scene's kernel; the reference is Y on those whole reduced pixels.
-  struct ReducedPair {
-    Cube yr, xr, ref;
-  };
-  std::vector<ReducedPair> pairs;
-  for (const Window& ph : phases) {
-    const Cube yp = y.crop(ph), xp = x.crop({ph.col * s, ph.row * s, ph.width * s, ph.height * s});
-    pairs.push_back({blurDownsample(yp, kernel, s), blurDownsample(xp, kernel, s), yp});
-  }
   double best = -std::numeric_limits<double>::infinity();
   // The consistency crop: central, whole LR pixels, at most kConsistencyHrValues HR values.
   const int cc = consistencyCropLr(std::min(h, w), y.bands, s);
@@ -77,20 +68,28 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
     score.name = c.name;
     score.consistencyPsnr = consistencyPsnr(c.fuse(yc, xc), yc, xc, p, kernel, s);
     score.reducedPsnr = score.reducedSam = std::nan("");
-    if (reduced) {
-      double mse = 0, sam = 0, pixels = 0;
-      for (const ReducedPair& pair : pairs) {
-        const Cube z = c.fuse(pair.yr, pair.xr);
-        const double n = double(pair.ref.rows) * pair.ref.cols;
-        mse += cubeMse(pair.ref, z) * n;
-        sam += samDegrees(pair.ref, z) * n;
-        pixels += n;
-      }
-      score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(mse / pixels, 1e-20));
-      score.reducedSam = sam / pixels;
-    }
-    if (reduced && score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = c.name;
     out.scores.push_back(score);
+  }
+  // One phase's pair at a time (Y and X through the scene's kernel; the reference is Y on those whole reduced
+  // pixels), every candidate's squared error and SAM summed over the phases' pixels.
+  std::vector<double> mse(candidates.size(), 0.0), sam(candidates.size(), 0.0);
+  double pixels = 0;
+  for (const Window& ph : phases) {
+    const Cube ref = y.crop(ph), xp = x.crop({ph.col * s, ph.row * s, ph.width * s, ph.height * s});
+    const Cube yr = blurDownsample(ref, kernel, s), xr = blurDownsample(xp, kernel, s);
+    const double n = double(ref.rows) * ref.cols;
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+      const Cube z = candidates[k].fuse(yr, xr);
+      mse[k] += cubeMse(ref, z) * n;
+      sam[k] += samDegrees(ref, z) * n;
+    }
+    pixels += n;
+  }
+  for (std::size_t k = 0; reduced && k < candidates.size(); ++k) {
+    StageScore& score = out.scores[k];
+    score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(mse[k] / pixels, 1e-20));
+    score.reducedSam = sam[k] / pixels;
+    if (score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = score.name;
   }
   // Too small for the reduced-resolution check: the first candidate. Consistency alone cannot rank the candidates
   // (measured: GLP-HS fed the scene's kernel is consistent with Y by construction, and it won the consistency
