@@ -62,3 +62,34 @@ TEST(Streaming, ClassicalFusionWindowsEqualTheWholeScene) {
   EXPECT_GT(psnrUal(z, gsa), psnrUal(z, upsample(y, s, Interpolation::Bicubic)) + 3.0);
   EXPECT_THROW(ClassicalFusion::parseMethod("gs", "--stage1"), InputError);
 }
+
+TEST(Streaming, AFusionFittedOnPartOfTheSceneCoversAllOfIt) {
+  // A scene over fuse's --fit-area is fitted on its central part (the cubes) and evaluated over all of it (the
+  // sources). Fitted on the whole, the two constructors are the same fusion; fitted on the central two thirds of
+  // each side (256 LR pixels: GSA's regressions need many more pixels than bands per group), the output still covers
+  // the whole scene and stays near the whole-scene fit.
+  Cube z = test::hyperionCube();
+  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
+  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
+  const int s = 2;
+  Cube y = blurDownsample(z, BlurKernel::gaussian(5, 1.0), s);
+  Cube x = projectSpectrally(z, p.matrix());
+  const Window lrPart{4, 4, 16, 16}, hrPart{8, 8, 32, 32};
+  const Cube yPart = y.crop(lrPart), xPart = x.crop(hrPart);
+  for (auto method : {ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
+    const BlurKernel mtf = BlurKernel::gaussian(5, 1.0);
+    const Cube whole = ClassicalFusion(method, y, x, s, mtf).window({0, 0, 48, 48});
+    const ClassicalFusion sameFit(method, y, x, WindowSource::ofCube(y), WindowSource::ofCube(x), s, mtf);
+    EXPECT_EQ(sameFit.window({0, 0, 48, 48}).data, whole.data);
+    const ClassicalFusion partFit(method, yPart, xPart, WindowSource::ofCube(y), WindowSource::ofCube(x), s, mtf);
+    ASSERT_EQ(partFit.rows(), 48);
+    const Cube fromPart = partFit.window({0, 0, 48, 48});
+    const double pw = psnrUal(z, whole), pp = psnrUal(z, fromPart);
+    EXPECT_GT(pp, pw - 1.0) << "method " << static_cast<int>(method) << ": whole fit " << pw << " dB";
+    EXPECT_NE(fromPart.data, whole.data);  // the statistics did come from the part
+  }
+  // The part must be on the sources' grid relation.
+  EXPECT_THROW(ClassicalFusion(ClassicalFusion::Method::Gsa, yPart, xPart, WindowSource::ofCube(y),
+                               WindowSource::ofCube(xPart), s, {}),
+               InputError);
+}

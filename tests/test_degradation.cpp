@@ -78,6 +78,32 @@ TEST(Degradation, SeparableAndFftBlursEqualTheDirectSumAtTheBorderToo) {
   }
 }
 
+TEST(Degradation, AWindowOfTheBlurReadsOnlyThePixelsUnderIt) {
+  // blurDownsampleWindow is what GLP-HS's low-pass uses on a scene read window by window: every window, at the
+  // border or inside, must equal the same pixels of the whole-scene blur, from reads that stay near the window.
+  Cube z = test::hyperionCube().crop({0, 0, 36, 30});
+  z.bands = 2;
+  z.data.resize(2 * z.planeSize());
+  const WindowSource whole = WindowSource::ofCube(z);
+  int largestRead = 0;
+  const WindowSource counting{z.bands, z.rows, z.cols, [&](const Window& w) {
+                                largestRead = std::max(largestRead, w.width * w.height);
+                                return whole.read(w);
+                              }};
+  for (const auto& [k, s] : {std::pair{BlurKernel::gaussian(7, 1.5), 3},
+                             std::pair{BlurKernel::anisotropicGaussian(8, 2.0, 0.8, 60), 2},
+                             std::pair{BlurKernel::gaussian(2, 0.5), 3}}) {
+    const Cube all = blurDownsample(z, k, s);
+    for (const Window& w : {Window{0, 0, 3, 2}, Window{4, 3, 5, 4}, Window{all.cols - 3, all.rows - 2, 3, 2},
+                            Window{0, 0, all.cols, all.rows}}) {
+      largestRead = 0;
+      const Cube part = blurDownsampleWindow(counting, k, s, w);
+      EXPECT_EQ(part.data, all.crop(w).data) << k.rows << "x" << k.cols << " at s = " << s;
+      EXPECT_LE(largestRead, (s * w.width + k.cols) * (s * w.height + k.rows));
+    }
+  }
+}
+
 TEST(Degradation, NoiseHitsTheRequestedSnrAndIsRepeatable) {
   Cube y(3, 32, 32, 0.5f);
   Cube a = y, b = y;

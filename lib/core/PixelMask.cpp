@@ -35,18 +35,34 @@ std::vector<int> emptyBands(const Cube& cube, const std::vector<std::optional<do
   return out;
 }
 
+std::vector<float> bandMeansOver(const Cube& cube, const PixelMask& valid) {
+  const std::size_t count =
+      valid.empty() ? cube.planeSize() : static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
+  std::vector<float> means(cube.bands, 0.0f);
+  if (count == 0) return means;
+  for (int b = 0; b < cube.bands; ++b) {
+    const float* x = cube.band(b);
+    double mean = 0;
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (valid.empty() || valid[i]) mean += x[i];
+    means[b] = static_cast<float>(mean / count);
+  }
+  return means;
+}
+
+void fillInvalid(Cube& cube, const PixelMask& valid, const std::vector<float>& values) {
+  if (valid.empty()) return;
+  for (int b = 0; b < cube.bands; ++b) {
+    float* x = cube.band(b);
+    for (std::size_t i = 0; i < cube.planeSize(); ++i)
+      if (!valid[i]) x[i] = values[b];
+  }
+}
+
 std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid) {
   const std::size_t count = static_cast<std::size_t>(std::count(valid.begin(), valid.end(), 1));
   if (count == 0 || count == cube.planeSize()) return count;
-  for (int b = 0; b < cube.bands; ++b) {
-    float* x = cube.band(b);
-    double mean = 0;
-    for (std::size_t i = 0; i < cube.planeSize(); ++i)
-      if (valid[i]) mean += x[i];
-    mean /= count;
-    for (std::size_t i = 0; i < cube.planeSize(); ++i)
-      if (!valid[i]) x[i] = static_cast<float>(mean);
-  }
+  fillInvalid(cube, valid, bandMeansOver(cube, valid));
   return count;
 }
 

@@ -21,6 +21,10 @@ PixelMask validPixels(const Cube& cube, const std::vector<std::optional<double>>
 std::vector<int> emptyBands(const Cube& cube, const std::vector<std::optional<double>>& nodata);
 // The pixels (of rows x cols) whose every band holds exactly `value`: fill that no nodata value declares.
 std::size_t countPixelsEqualTo(const Cube& cube, float value);
+// Each band's mean over the valid pixels (all pixels for an empty mask; 0 where none is valid).
+std::vector<float> bandMeansOver(const Cube& cube, const PixelMask& valid);
+// Every invalid pixel of band b set to values[b] (nothing for an empty mask).
+void fillInvalid(Cube& cube, const PixelMask& valid, const std::vector<float>& values);
 // Replaces the invalid pixels of every band by the mean of its valid pixels; returns the number of valid pixels.
 std::size_t fillInvalidWithBandMeans(Cube& cube, const PixelMask& valid);
 // Both masks at once (a pixel is valid when it is valid in both); empty when every pixel is valid.

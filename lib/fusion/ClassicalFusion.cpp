@@ -2,13 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "lib/core/Error.h"
+#include "lib/numeric/LinearSolve.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
-#include "lib/numeric/LinearSolve.h"
 
 namespace hsifuse {
 namespace {
@@ -89,29 +91,35 @@ double planeDot(const float* x, const float* y, std::size_t n) {
 }  // namespace
 
 ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf)
-    : method_(method), lr_(lrHsi), msi_(hrMsi), s_(scale) {
+    : ClassicalFusion(method, lrHsi, hrMsi, WindowSource::ofCube(lrHsi), WindowSource::ofCube(hrMsi), scale,
+                      std::move(mtf)) {}
+
+ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& fitMsi, WindowSource lr,
+                                 WindowSource msi, int scale, BlurKernel mtf)
+    : method_(method), lr_(std::move(lr)), msi_(std::move(msi)), s_(scale), mtf_(std::move(mtf)) {
   if (scale < 1) throw InputError("the scale must be at least 1");
   if (method == Method::Bicubic) return;
-  requireScaledGrids(lrHsi, hrMsi, scale, method == Method::Gsa ? "GSA" : "GLP-HS");
-  const std::vector<std::vector<int>> groups = bandGroups(lrHsi, blockMean(hrMsi, scale));
+  const char* name = method == Method::Gsa ? "GSA" : "GLP-HS";
+  requireScaledGrids(fitLr, fitMsi, scale, name);
+  if (msi_.rows != lr_.rows * scale || msi_.cols != lr_.cols * scale || lr_.bands != fitLr.bands ||
+      msi_.bands != fitMsi.bands)
+    throw InputError(fmt::format("{}: the scene's windows do not match the cubes it is fitted on", name));
+  if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
+  const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale));
   for (const auto& g : groups) {
     Group group;
     group.bands = g;
     groups_.push_back(group);
   }
-  if (method == Method::Gsa) {
-    fitGsa();
-  } else {
-    // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
-    // detail pan - low holds what the LR sensor cannot see.
-    lowLr_ = blurDownsample(hrMsi, mtf.w.empty() ? mtfGaussian(scale) : mtf, scale);
-    fitGlpHs();
-  }
+  if (method == Method::Gsa)
+    fitGsa(fitLr, fitMsi);
+  else
+    fitGlpHs(fitLr, fitMsi);
 }
 
-void ClassicalFusion::fitGsa() {
-  const std::size_t nl = lr_.planeSize(), nh = msi_.planeSize();
-  const Cube msiLr = blockMean(msi_, s_);
+void ClassicalFusion::fitGsa(const Cube& lr, const Cube& msi) {
+  const std::size_t nl = lr.planeSize(), nh = msi.planeSize();
+  const Cube msiLr = blockMean(msi, s_);
   for (std::size_t i = 0; i < groups_.size(); ++i) {
     Group& grp = groups_[i];
     const auto& g = grp.bands;
@@ -119,12 +127,12 @@ void ClassicalFusion::fitGsa() {
     const std::size_t k = g.size();
     const double panLrMean = mean(msiLr.band(i), nl);
     std::vector<double> lrMean(k);
-    for (std::size_t a = 0; a < k; ++a) lrMean[a] = mean(lr_.band(g[a]), nl);
+    for (std::size_t a = 0; a < k; ++a) lrMean[a] = mean(lr.band(g[a]), nl);
     // pan_LR ~ sum_a alpha_a band_a,LR + alpha_0, on mean-removed data (normal equations).
     const std::size_t n = k + 1;
     std::vector<double> ata(n * n, 0.0), atb(n, 0.0), row(n);
     for (std::size_t p = 0; p < nl; ++p) {
-      for (std::size_t a = 0; a < k; ++a) row[a] = lr_.band(g[a])[p] - lrMean[a];
+      for (std::size_t a = 0; a < k; ++a) row[a] = lr.band(g[a])[p] - lrMean[a];
       row[k] = 1.0;
       const double target = msiLr.band(i)[p] - panLrMean;
       for (std::size_t a = 0; a < n; ++a) {
@@ -136,7 +144,7 @@ void ClassicalFusion::fitGsa() {
       for (std::size_t c = a + 1; c < n; ++c) ata[a * n + c] = ata[c * n + a];
     const std::vector<double> alpha = solveSymmetric(ata, atb);
     grp.alpha.assign(alpha.begin(), alpha.begin() + k);  // the constant drops out once the intensity is centred
-    grp.panMean = mean(msi_.band(i), nh);
+    grp.panMean = mean(msi.band(i), nh);
   }
   // The HR statistics of the upsampled bands, strip by strip: means and, within each group, the covariance C.
   // The centred intensity is I = sum_a alpha_a (up_a - mean_a), so var(I) = alpha' C alpha and
@@ -147,8 +155,8 @@ void ClassicalFusion::fitGsa() {
     sums[i].assign(k, 0.0);
     gram[i].assign(k * k, 0.0);
   }
-  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
-    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
+  forEachHrStrip(msi.rows, msi.cols, lr.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr, s_, Interpolation::Bicubic, strip);
     const std::size_t np = up.planeSize();
     for (std::size_t i = 0; i < groups_.size(); ++i) {
       const auto& g = groups_[i].bands;
@@ -177,18 +185,21 @@ void ClassicalFusion::fitGsa() {
   }
 }
 
-void ClassicalFusion::fitGlpHs() {
+void ClassicalFusion::fitGlpHs(const Cube& lr, const Cube& msi) {
+  // The pans' low-pass: the MTF-matched blur, decimation and the same re-interpolation as the HSI's, so the
+  // detail pan - low holds what the LR sensor cannot see.
+  const Cube lowLr = blurDownsample(msi, mtf_, s_);
   // Regression-based injection gains g_a = cov(up_a, low) / var(low) over the HR grid, strip by strip.
-  const std::size_t nh = msi_.planeSize();
+  const std::size_t nh = msi.planeSize();
   std::vector<double> lowSum(groups_.size(), 0.0), lowSq(groups_.size(), 0.0);
   std::vector<std::vector<double>> upSum(groups_.size()), cross(groups_.size());
   for (std::size_t i = 0; i < groups_.size(); ++i) {
     upSum[i].assign(groups_[i].bands.size(), 0.0);
     cross[i].assign(groups_[i].bands.size(), 0.0);
   }
-  forEachHrStrip(rows(), cols(), lr_.bands, [&](const Window& strip) {
-    const Cube up = upsampleWindow(lr_, s_, Interpolation::Bicubic, strip);
-    const Cube low = upsampleWindow(lowLr_, s_, Interpolation::Bicubic, strip);
+  forEachHrStrip(msi.rows, msi.cols, lr.bands, [&](const Window& strip) {
+    const Cube up = upsampleWindow(lr, s_, Interpolation::Bicubic, strip);
+    const Cube low = upsampleWindow(lowLr, s_, Interpolation::Bicubic, strip);
     const std::size_t np = up.planeSize();
     for (std::size_t i = 0; i < groups_.size(); ++i) {
       const auto& g = groups_[i].bands;
@@ -214,8 +225,8 @@ void ClassicalFusion::fitGlpHs() {
 Cube ClassicalFusion::window(const Window& hr) const {
   Cube out = upsampleWindow(lr_, s_, Interpolation::Bicubic, hr);
   if (method_ == Method::Bicubic) return out;
-  const Cube pan = msi_.crop(hr);
-  const Cube low = method_ == Method::GlpHs ? upsampleWindow(lowLr_, s_, Interpolation::Bicubic, hr) : Cube();
+  const Cube pan = msi_.read(hr);
+  const Cube low = method_ == Method::GlpHs ? lowPassWindow(hr) : Cube();
   const std::size_t np = out.planeSize();
   std::vector<double> detail(np);
   for (std::size_t i = 0; i < groups_.size(); ++i) {
@@ -241,6 +252,15 @@ Cube ClassicalFusion::window(const Window& hr) const {
     }
   }
   return out;
+}
+
+Cube ClassicalFusion::lowPassWindow(const Window& hr) const {
+  // The LR pixels the bicubic re-interpolation of `hr` reads (upsampleWindow's context), low-passed from the MSI
+  // pixels under them: the window of blurDownsample(whole MSI) without holding it.
+  const Window context = upsamplingContext(lr_.rows, lr_.cols, s_, hr);
+  const Cube lowLr = blurDownsampleWindow(msi_, mtf_, s_, context);
+  return upsampleWindow(lowLr, s_, Interpolation::Bicubic,
+                        {hr.col - context.col * s_, hr.row - context.row * s_, hr.width, hr.height});
 }
 
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {

@@ -8,23 +8,29 @@
 #include <vector>
 
 #include "lib/core/Cube.h"
+#include "lib/core/WindowSource.h"
 #include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
 
-// A classical fusion fitted once on the whole scene and then evaluated window by window, so that a scene
-// whose HR cube does not fit in memory is fused tile by tile: the LR statistics (band groups, GSA's intensity
-// regression) come from the LR HSI, the HR ones (means, covariances, injection gains) from one pass over
-// strips of the HR grid. window(whole grid) equals fuseGsa / fuseGlpHs / bicubic upsampling; any window equals
-// the same pixels of it (up to float rounding). The cubes must outlive the object.
+// A classical fusion fitted once and then evaluated window by window, so that a scene whose HR cube does not fit
+// in memory is fused tile by tile: the LR statistics (band groups, GSA's intensity regression) come from the LR
+// HSI it is fitted on, the HR ones (means, covariances, injection gains) from one pass over strips of that HR
+// grid. Fitted on the whole scene, window(whole grid) equals fuseGsa / fuseGlpHs / bicubic upsampling and any
+// window equals the same pixels of it. A scene too large to hold is fitted on a part of it (the cubes) and its
+// windows read from the whole scene (the sources); the cubes and what the sources read must outlive the object.
 class ClassicalFusion {
  public:
   enum class Method { Bicubic, Gsa, GlpHs };
   // "bicubic", "gsa" or "glp-hs" (InputError naming `option` otherwise).
   static Method parseMethod(const std::string& name, const std::string& option);
 
-  // `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty).
+  // Fitted on and evaluated over the cubes. `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty).
   ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf = {});
+  // Fitted on fitLr / fitMsi (any part of the scene, on the same grid relation), evaluated over the scene that
+  // `lr` and `msi` read.
+  ClassicalFusion(Method method, const Cube& fitLr, const Cube& fitMsi, WindowSource lr, WindowSource msi, int scale,
+                  BlurKernel mtf);
   int bands() const { return lr_.bands; }
   int rows() const { return lr_.rows * s_; }
   int cols() const { return lr_.cols * s_; }
@@ -40,14 +46,15 @@ class ClassicalFusion {
     double panMean = 0;          // GSA: HR mean of the MSI band
     std::vector<double> gain;    // injection gain per band
   };
-  void fitGsa();
-  void fitGlpHs();
+  void fitGsa(const Cube& lr, const Cube& msi);
+  void fitGlpHs(const Cube& lr, const Cube& msi);
+  // GLP-HS: the MSI through the LR sensor's MTF, decimated and re-interpolated, over the HR window `hr`.
+  Cube lowPassWindow(const Window& hr) const;
 
   Method method_;
-  const Cube& lr_;
-  const Cube& msi_;
+  WindowSource lr_, msi_;
   int s_;
-  Cube lowLr_;  // GLP-HS: the MSI through the LR sensor's MTF and decimated (upsampled per window)
+  BlurKernel mtf_;  // GLP-HS's low-pass
   std::vector<Group> groups_;
 };
 

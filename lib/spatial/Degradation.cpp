@@ -74,27 +74,22 @@ Cube blurFullResolutionFft(const Cube& z, const BlurKernel& k) {
   return y;
 }
 
-}  // namespace
-
-Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale) {
-  if (scale < 1) throw InputError("the scale must be at least 1");
-  const int outRows = z.rows / scale, outCols = z.cols / scale;
-  if (outRows < 1 || outCols < 1) throw InputError("the image is smaller than one LR pixel");
-  const int pr = degradationPadding(k.rows, scale), pc = degradationPadding(k.cols, scale);
+// Output rows [0, outRows) x [0, outCols) of the blur and decimation, where output pixel (i, j) reads the taps at
+// z rows s*i + rowBase + u and columns s*j + colBase + v, clamped to z (replicate padding).
+Cube blurDecimate(const Cube& z, const BlurKernel& k, int scale, int outRows, int outCols, int rowBase, int colBase) {
   Cube y(z.bands, outRows, outCols);
   // Precomputed clamped HR indices of every kernel tap, per LR row / column (v-major for the column taps, so
   // that one tap's sweep along an LR row reads contiguous indices).
   std::vector<int> rowIdx(static_cast<std::size_t>(outRows) * k.rows),
       colIdx(static_cast<std::size_t>(outCols) * k.cols);
   for (int i = 0; i < outRows; ++i)
-    for (int u = 0; u < k.rows; ++u) rowIdx[i * k.rows + u] = std::clamp(scale * i - pr + u, 0, z.rows - 1);
+    for (int u = 0; u < k.rows; ++u) rowIdx[i * k.rows + u] = std::clamp(scale * i + rowBase + u, 0, z.rows - 1);
   for (int v = 0; v < k.cols; ++v)
-    for (int j = 0; j < outCols; ++j) colIdx[v * outCols + j] = std::clamp(scale * j - pc + v, 0, z.cols - 1);
+    for (int j = 0; j < outCols; ++j) colIdx[v * outCols + j] = std::clamp(scale * j + colBase + v, 0, z.cols - 1);
   std::vector<double> column, row;
   const bool separable = separableFactors(k, column, row);
-  if (scale == 1 && !separable && k.rows * k.cols > 64) return blurFullResolutionFft(z, k);
-    // Bands are independent: spread over the cores. A separable kernel costs rows + cols taps per pixel instead of
-    // rows x cols (what makes the full-resolution blur of Khan's D_lambda affordable at 200+ bands).
+  // Bands are independent: spread over the cores. A separable kernel costs rows + cols taps per pixel instead of
+  // rows x cols (what makes the full-resolution blur of Khan's D_lambda affordable at 200+ bands).
 #pragma omp parallel for schedule(dynamic)
   for (int b = 0; b < z.bands; ++b) {
     const float* src = z.band(b);
@@ -130,6 +125,27 @@ Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale) {
     }
   }
   return y;
+}
+
+}  // namespace
+
+Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale) {
+  if (scale < 1) throw InputError("the scale must be at least 1");
+  const int outRows = z.rows / scale, outCols = z.cols / scale;
+  if (outRows < 1 || outCols < 1) throw InputError("the image is smaller than one LR pixel");
+  std::vector<double> column, row;
+  if (scale == 1 && !separableFactors(k, column, row) && k.rows * k.cols > 64) return blurFullResolutionFft(z, k);
+  return blurDecimate(z, k, scale, outRows, outCols, -degradationPadding(k.rows, scale),
+                      -degradationPadding(k.cols, scale));
+}
+
+Cube blurDownsampleWindow(const WindowSource& z, const BlurKernel& k, int scale, const Window& lr) {
+  if (scale < 1) throw InputError("the scale must be at least 1");
+  const int pr = degradationPadding(k.rows, scale), pc = degradationPadding(k.cols, scale);
+  // Every tap of the window's LR pixels, the scene's border replicated as blurDownsample clamps it.
+  const Window taps{scale * lr.col - pc, scale * lr.row - pr, scale * (lr.width - 1) + k.cols,
+                    scale * (lr.height - 1) + k.rows};
+  return blurDecimate(readReplicated(z, taps), k, scale, lr.height, lr.width, 0, 0);
 }
 
 double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed) {

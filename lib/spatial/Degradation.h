@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/core/Cube.h"
+#include "lib/core/WindowSource.h"
 #include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
@@ -24,6 +25,9 @@ BlurKernel embedKernel(const BlurKernel& kernel, int size, int scale);
 
 // (Z * k) downsampled by s; the output has floor(rows/s) x floor(cols/s) pixels.
 Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale);
+// The LR pixels `lr` of blurDownsample(whole scene, k, scale), from the HR pixels under them read from `z` (the
+// scene's grid): equal to cropping the whole result, for scenes read window by window.
+Cube blurDownsampleWindow(const WindowSource& z, const BlurKernel& k, int scale, const Window& lr);
 
 // Adds white Gaussian noise so that the signal-to-noise ratio of the whole cube is `snrDb`
 // (10 log10(sum y^2 / sum n^2)), reproducibly for a given seed. Returns the noise sigma.

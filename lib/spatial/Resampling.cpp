@@ -79,18 +79,27 @@ Cube upsample(const Cube& lr, int scale, Interpolation method) {
   return hr;
 }
 
-Cube upsampleWindow(const Cube& lr, int scale, Interpolation method, const Window& hr) {
+Window upsamplingContext(int lrRows, int lrCols, int scale, const Window& hr) {
+  // HR pixel o interpolates LR taps floor((o + 0.5) / s - 0.5) - 1 .. + 2: two LR pixels of context on each
+  // side cover them, and where the context is cut it is cut at the scene border, which the whole-scene
+  // upsampling clamps the same way.
+  const int r0 = std::max(0, hr.row / scale - 2), r1 = std::min(lrRows, (hr.row + hr.height - 1) / scale + 3);
+  const int c0 = std::max(0, hr.col / scale - 2), c1 = std::min(lrCols, (hr.col + hr.width - 1) / scale + 3);
+  return {c0, r0, c1 - c0, r1 - r0};
+}
+
+Cube upsampleWindow(const WindowSource& lr, int scale, Interpolation method, const Window& hr) {
   if (scale < 1) throw InputError("the scale must be at least 1");
   if (hr.col < 0 || hr.row < 0 || hr.col + hr.width > lr.cols * scale || hr.row + hr.height > lr.rows * scale ||
       hr.empty())
     throw Error("upsampleWindow: the window leaves the HR grid");
-  // HR pixel o interpolates LR taps floor((o + 0.5) / s - 0.5) - 1 .. + 2: two LR pixels of context on each
-  // side cover them, and where the context is cut it is cut at the scene border, which the whole-scene
-  // upsampling clamps the same way.
-  const int r0 = std::max(0, hr.row / scale - 2), r1 = std::min(lr.rows, (hr.row + hr.height - 1) / scale + 3);
-  const int c0 = std::max(0, hr.col / scale - 2), c1 = std::min(lr.cols, (hr.col + hr.width - 1) / scale + 3);
-  const Cube up = upsample(lr.crop({c0, r0, c1 - c0, r1 - r0}), scale, method);
-  return up.crop({hr.col - c0 * scale, hr.row - r0 * scale, hr.width, hr.height});
+  const Window context = upsamplingContext(lr.rows, lr.cols, scale, hr);
+  const Cube up = upsample(lr.read(context), scale, method);
+  return up.crop({hr.col - context.col * scale, hr.row - context.row * scale, hr.width, hr.height});
+}
+
+Cube upsampleWindow(const Cube& lr, int scale, Interpolation method, const Window& hr) {
+  return upsampleWindow(WindowSource::ofCube(lr), scale, method, hr);
 }
 
 Cube blockMean(const Cube& hr, int scale) {
