@@ -7,7 +7,7 @@
 # held, and the whole-cube PSNR against the truth.
 #
 #   bench/mosaic_scale.sh [--out DIR] [--bin HSI_FUSE] [--data DIR] [--areas "1 4 16"] [--ram MB]
-#                         [--allocator glibc|jemalloc] [--threads N]
+#                         [--allocator glibc|jemalloc] [--threads N] [--fit-area LR_PIXELS]
 #
 # The pairs come from bench/first_stage_check.sh's prepared truths (run it first, or this script runs its
 # preparation). --allocator jemalloc runs fuse with Debian's libjemalloc2 preloaded. Resumable: finished sizes are
@@ -21,6 +21,7 @@ areas="1 4 16"
 ram=4096
 allocator=glibc
 threads=0
+fit_area=
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift ;;
@@ -30,7 +31,8 @@ while [ $# -gt 0 ]; do
     --ram) ram=$2; shift ;;
     --allocator) allocator=$2; shift ;;
     --threads) threads=$2; shift ;;
-    -h|--help) sed -n 2,14p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fit-area) fit_area=$2; shift ;;
+    -h|--help) sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "mosaic_scale: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -65,7 +67,7 @@ for a in $areas; do
       --lr-out "$dir/lr.tif" --msi-out "$dir/msi.tif" -q --overwrite
   fi
   env ${preload:+LD_PRELOAD=$preload} /usr/bin/time -v "$bin" fuse "$dir/lr.tif" "$dir/msi.tif" "$dir/fused.tif" \
-    --srf sentinel2a --ram "$ram" --num-threads "$threads" --report "$dir/report.json" --overwrite -q \
+    --srf sentinel2a --ram "$ram" --num-threads "$threads" ${fit_area:+--fit-area "$fit_area"} --report "$dir/report.json" --overwrite -q \
     2> "$dir/time_$allocator.txt"
   wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$dir/time_$allocator.txt")
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time_$allocator.txt")
@@ -81,9 +83,11 @@ w = r["hr_window"] if "hr_window" in r else None
 mp = 990 * 750 * int(area) / 1e6
 a = r.get("adaptation", {})
 held = r["tiles"].get("first_stage", {}).get("held", "-")
+fit = r.get("fit_area", {}).get("lr_window")
+fitted = f"fitted on {fit[2]} x {fit[3]} LR pixels" if fit else "fitted on the whole scene"
 print(f"{area}x {allocator}: {mp:.2f} MP, wall {seconds:.0f} s ({seconds / mp:.0f} s/MP), peak RSS {int(rss) / 1024:.0f} MiB, "
       f"{int(faults) / 1e6:.2f} M minor faults, steps {a.get('steps')} of {a.get('step_budget')} "
-      f"({a.get('visits_per_pixel', 0):.1f} visits/pixel, kept {a.get('kept_step')}), first stage in {held}, "
+      f"({a.get('visits_per_pixel', 0):.1f} visits/pixel, kept {a.get('kept_step')}), {fitted}, first stage in {held}, "
       f"chosen {r.get('first_stage', {}).get('chosen', '-')}, PSNR {psnr} dB; "
       + ", ".join(f"{k} {v:.0f} s" for k, v in r["seconds"].items()))
 EOF

@@ -68,8 +68,10 @@ namespace {
 AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const Cube& hrMsi,
                        const std::vector<std::vector<double>>& p, int s, const AdaptationOptions& o,
                        const ProgressFn& progress, FusionModel* fusionModel, const WindowSink& sink) {
-  if (firstStage.rows != lrHsi.rows * s || firstStage.cols != lrHsi.cols * s || hrMsi.rows != firstStage.rows ||
-      hrMsi.cols != firstStage.cols || firstStage.bands != lrHsi.bands)
+  const Window area = o.trainingArea.empty() ? Window{0, 0, firstStage.cols, firstStage.rows} : o.trainingArea;
+  if (area.height != lrHsi.rows * s || area.width != lrHsi.cols * s || hrMsi.rows != area.height ||
+      hrMsi.cols != area.width || firstStage.bands != lrHsi.bands || area.col < 0 || area.row < 0 ||
+      area.col + area.width > firstStage.cols || area.row + area.height > firstStage.rows)
     throw InputError(
         fmt::format("adaptation: shapes do not agree (first stage {}x{}x{}, LR {}x{}x{}, MSI {}x{}x{}, "
                     "scale {})",
@@ -78,6 +80,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   if (p.size() != static_cast<std::size_t>(hrMsi.bands) || p.empty() ||
       p[0].size() != static_cast<std::size_t>(lrHsi.bands))
     throw InputError("adaptation: P does not match the band counts");
+  if (fusionModel && !o.trainingArea.empty())
+    throw Error("adaptation: a fusion module trained in the loop needs the whole scene (no training area)");
   const auto start = std::chrono::steady_clock::now();
   torch::manual_seed(o.seed);
   std::mt19937_64 rng(o.seed);
@@ -117,7 +121,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     // central part (kKernelStartSideHr).
     const Window lrFit = kernelFitWindow(lrHsi.rows, lrHsi.cols, s, kKernelStartSideHr);
     const Window hrFit{lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s};
-    const Cube stage = firstStage.read(hrFit);
+    const Cube stage = firstStage.read({area.col + hrFit.col, area.row + hrFit.row, hrFit.width, hrFit.height});
     degen = netWithKernel(estimateKernelLeastSquares(
                               fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize) : stage,
                               lrHsi.crop(lrFit), kernelSizeFor(o, s), s, 20000, o.seed),
@@ -231,7 +235,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   auto lossOver = [&](const std::vector<std::pair<int, int>>& at) {
     std::vector<torch::Tensor> zIn, yRef, xRef, yMask, xMask;
     for (const auto& [i0, j0] : at) {
-      zIn.push_back(firstStageOver(s * i0, s * (i0 + qh) + pb + pa + 2 * r, s * j0, s * (j0 + qw) + pb + pa + 2 * r));
+      zIn.push_back(firstStageOver(area.row + s * i0, area.row + s * (i0 + qh) + pb + pa + 2 * r, area.col + s * j0,
+                                   area.col + s * (j0 + qw) + pb + pa + 2 * r));
       yRef.push_back(yt.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));
       xRef.push_back(xt.slice(2, s * i0, s * (i0 + qh)).slice(3, s * j0, s * (j0 + qw)));
       if (lrMask.defined()) yMask.push_back(lrMask.slice(2, i0, i0 + qh).slice(3, j0, j0 + qw));

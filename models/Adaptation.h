@@ -77,6 +77,10 @@ struct AdaptationOptions {
   // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
+  // The HR window of the first stage that lrHsi and hrMsi cover, where the steps train (empty: all of it); the final
+  // pass covers the whole first stage. A scene too large to hold is adapted on a part of it (fuse --fit-area) and
+  // applied to all of it. Not with a fusion module trained in the loop.
+  Window trainingArea;
   int tileSize = 0;  // apply the adapted module to Z~ in tiles of this side (0: the whole scene at once)
   // Time-to-quality curves (bench/): every `observeEvery` steps, `observe` gets the step, the seconds spent
   // so far (the observation itself excluded) and the current Z^ of the whole scene, in the inputs' units.

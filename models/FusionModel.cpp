@@ -169,13 +169,14 @@ Cube FusionModel::infer(const Cube& msi, const Cube& stage1, const std::string& 
       "fusion");
 }
 
-WindowSource FusionModel::outputSource(const Cube& msi, const WindowSource& stage1, const std::string& device) const {
-  return {stage1.bands, stage1.rows, stage1.cols, [this, &msi, stage1, device](const Window& w) {
+WindowSource FusionModel::outputSource(const WindowSource& msi, const WindowSource& stage1,
+                                       const std::string& device) const {
+  return {stage1.bands, stage1.rows, stage1.cols, [this, msi, stage1, device](const Window& w) {
             const int h = receptiveRadius();
             const int c0 = std::max(0, w.col - h), r0 = std::max(0, w.row - h);
             const Window read{c0, r0, std::min(stage1.cols, w.col + w.width + h) - c0,
                               std::min(stage1.rows, w.row + w.height + h) - r0};
-            const Cube z = infer(msi.crop(read), stage1.read(read), device);
+            const Cube z = infer(msi.read(read), stage1.read(read), device);
             return z.crop({w.col - read.col, w.row - read.row, w.width, w.height});
           }};
 }

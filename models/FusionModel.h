@@ -65,8 +65,9 @@ class FusionModel {
              const ProgressFn& progress = {}) const;
   // The module's output window by window, for scenes streamed in tiles: each window is computed from the MSI
   // and stage-1 pixels around it (receptiveRadius() of context, clipped at the scene border), so it equals the
-  // same pixels of infer() on the whole scene. `msi` (and what `stage1` reads from) must outlive the source.
-  WindowSource outputSource(const Cube& msi, const WindowSource& stage1, const std::string& device = "cpu") const;
+  // same pixels of infer() on the whole scene. What `msi` and `stage1` read from must outlive the source.
+  WindowSource outputSource(const WindowSource& msi, const WindowSource& stage1,
+                            const std::string& device = "cpu") const;
   // Pixels of context one output pixel depends on, per side: M mapping convs, M guidance convs, the output conv.
   int receptiveRadius() const { return receptiveRadiusOfDepth(info_.depth); }
 

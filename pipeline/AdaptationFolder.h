@@ -43,6 +43,7 @@ struct AdaptationManifest {
   Window lrWindow;                      // the LR window the grids paired on (before a warped footprint's trim)
   Window hrWindow;                      // the output's extent on the MSI grid
   std::optional<Window> area;           // fuse's --srcwin/--projwin, as MSI pixels
+  int fitAreaLr = 0;                    // fuse's --fit-area (0: the whole scene held)
   std::vector<int> hsiBands, msiBands;  // 0-based, as kept
   std::vector<std::string> msiNames;
   std::vector<std::vector<double>> p;

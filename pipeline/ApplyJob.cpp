@@ -81,6 +81,7 @@ FuseOptions fuseOptionsFor(const AdaptationManifest& m, const ApplyOptions& o) {
   f.assumeAligned = m.assumeAligned;
   f.resampling = m.resampling;
   f.fixShift = m.fixShift;
+  f.fitAreaLr = m.fitAreaLr;
   f.lrNodata = m.lrNodata;
   f.msiNodata = m.msiNodata;
   if (m.area) f.srcWindow = {double(m.area->col), double(m.area->row), double(m.area->width), double(m.area->height)};
@@ -180,7 +181,7 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
   StageTiles stage(first.source, m.tile, m.scale);
   std::optional<AdaptedModule> adapted;  // none for the classical methods: their first stage is the output
   if (m.adapted) adapted = AdaptedModule::load(adaptedPath);
-  if (adapted && adapted->bands() != scene.y.bands)
+  if (adapted && adapted->bands() != scene.lr.bands)
     throw InputError(adaptedPath + ": made for another number of HSI bands");
   const WindowSource z =
       skippingEmptyWindows(adapted ? adapted->outputSource(stage.windows(), o.device) : first.source, scene.hrValid);

@@ -88,12 +88,14 @@ AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene
   if (o.kernelLearningRate >= 0) a.kernelLearningRate = o.kernelLearningRate;
   if (o.fusionLearningRate > 0) a.fusionLearningRate = o.fusionLearningRate;
   if (o.adaptWidth > 0) a.width = o.adaptWidth;
-  a.patchLr = o.patchLr >= 0 ? o.patchLr : defaultPatchLr(scene.scale, scene.y.bands);
+  a.patchLr = o.patchLr >= 0 ? o.patchLr : defaultPatchLr(scene.scale, scene.lr.bands);
   a.seed = o.seedValue();
   if (o.reproducible()) a.trainingThreads = 1;  // bit-identical whatever --num-threads (FuseOptions::seed)
   a.tileSize = tile;
-  a.lrValid = scene.lrValid;
-  a.hrValid = scene.hrValid;
+  // The steps train on the part of the scene held in memory; the final pass covers all of it.
+  a.lrValid = scene.fit->lrValid;
+  a.hrValid = scene.fit->hrValid;
+  if (scene.partial()) a.trainingArea = scene.fitHr();
   if (o.steps == 0) a.validateEvery = 0;
   a.device = o.device;
   a.finalPass = !o.outPath.empty();  // without OUTPUT only the adapted module is wanted
@@ -113,9 +115,11 @@ void chooseStartKernel(const FuseOptions& o, FuseMethod method, FirstStage& firs
     // On the central 256 x 256 HR pixels at most: the fit uses 20000 samples, and with a module the crop runs
     // through it whole.
     SceneKernel& k = *first.kernel;
-    const Window lrFit = kernelFitWindow(scene.y.rows, scene.y.cols, s, 256);
-    const Cube z = first.source.read({lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s});
-    k.offer("least-squares-first-stage", estimateKernelLeastSquares(z, scene.y.crop(lrFit), k.taps, s, 20000, a.seed),
+    const SceneFit& fit = *scene.fit;
+    const Window lrFit = kernelFitWindow(fit.y.rows, fit.y.cols, s, 256);
+    const Cube z = first.source.read(
+        {(fit.lr.col + lrFit.col) * s, (fit.lr.row + lrFit.row) * s, lrFit.width * s, lrFit.height * s});
+    k.offer("least-squares-first-stage", estimateKernelLeastSquares(z, fit.y.crop(lrFit), k.taps, s, 20000, a.seed),
             fmt::format("{} x {} free taps fitted to D_k Z~ = Y (all HSI bands)", k.taps, k.taps), s);
     a.startKernel = k.kernel;
   } else {
@@ -183,8 +187,8 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   if (first.kernel) report["kernel_choice"] = kernelReport(*first.kernel, a.learnKernel);
   const bool trainsFusion = method == FuseMethod::Dip || o.finetune;
   const AdaptationResult r =
-      adaptSceneStreamed(stage, scene.y, scene.x, scene.p, s, a, output, trainsFusion ? &*chosen.model : nullptr,
-                         scaledProgress(progress, 0.2, 0.9));
+      adaptSceneStreamed(stage, scene.fit->y, scene.fit->x, scene.p, s, a, output,
+                         trainsFusion ? &*chosen.model : nullptr, scaledProgress(progress, 0.2, 0.9));
   report["adaptation"] = adaptationReport(r);
   seconds["adaptation"] = secondsSince(t0);
   return {r.kernel, r.adapted};

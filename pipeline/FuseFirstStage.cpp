@@ -32,8 +32,8 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
   }
   const auto t0 = Clock::now();
   const StageChoice choice =
-      chooseFirstStage(stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile), scene.y,
-                       scene.x, scene.p, kernel->kernel, scene.scale);
+      chooseFirstStage(stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile),
+                       scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
   if (choice.chosen == "model") return model->info().stage1;
@@ -46,12 +46,13 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
 
 void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
                              const std::string& device) {
-  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.y,
-                                                      scene.x, scene.scale, first.mtf);
+  first.classical =
+      std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.fit->y,
+                                        scene.fit->x, scene.lr, scene.hr, scene.scale, first.mtf);
   const ClassicalFusion* classical = first.classical.get();
-  first.classicalSource = {scene.y.bands, scene.x.rows, scene.x.cols,
+  first.classicalSource = {scene.lr.bands, scene.hr.rows, scene.hr.cols,
                            [classical](const Window& w) { return classical->window(w); }};
-  first.source = module ? module->outputSource(scene.x, first.classicalSource, device) : first.classicalSource;
+  first.source = module ? module->outputSource(scene.hr, first.classicalSource, device) : first.classicalSource;
   first.moduleApplied = module != nullptr;
 }
 
@@ -63,7 +64,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   // starts from, and the one the first-stage choice degrades with.
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
-    first.kernel = sceneKernel(scene.y, scene.x, scene.p, s, scene.lrValid, o.seedValue());
+    first.kernel = sceneKernel(scene.fit->y, scene.fit->x, scene.p, s, scene.fit->lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
@@ -79,8 +80,8 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
     info.width = o.dipWidth;
     info.scale = s;
     info.stage1 = first.name;
-    info.hsiBands.resize(scene.y.bands);
-    for (int b = 0; b < scene.x.bands; ++b) info.msiBands.push_back(fmt::format("band {}", b + 1));
+    info.hsiBands.resize(scene.lr.bands);
+    for (int b = 0; b < scene.hr.bands; ++b) info.msiBands.push_back(fmt::format("band {}", b + 1));
     info.p = scene.p;
     model.emplace(info, o.seedValue());
   }

@@ -145,7 +145,7 @@ void OutputTiles::put(const Window& w, const Cube& z) {
 json qualitySection(const Cube& z, const Window& q, const FuseScene& scene, const RasterInfo& hsi,
                     const std::optional<BlurKernel>& estimatedKernel, std::string& line, const ProgressFn& progress) {
   const int s = scene.scale;
-  const Cube y = scene.y.crop({q.col / s, q.row / s, q.width / s, q.height / s}), x = scene.x.crop(q);
+  const Cube y = scene.lr.read({q.col / s, q.row / s, q.width / s, q.height / s}), x = scene.hr.read(q);
   PixelMask valid;
   if (!scene.hrValid.empty())
     for (int r = 0; r < q.height; ++r)

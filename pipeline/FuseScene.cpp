@@ -19,6 +19,7 @@
 #include "lib/spectral/ResponseEstimation.h"
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
+#include "pipeline/SceneWindows.h"
 
 namespace hsifuse {
 namespace {
@@ -31,6 +32,28 @@ double residentMb() {
   double pages = 0, resident = 0;
   if (!(statm >> pages >> resident)) return 0;
   return resident * static_cast<double>(::sysconf(_SC_PAGESIZE)) / 1e6;
+}
+
+Window inFile(const Window& w, const Window& scene) {
+  return {scene.col + w.col, scene.row + w.row, w.width, w.height};
+}
+
+// The part of a rows x cols LR scene held and fitted on: all of it up to `area` pixels (0: no limit), else the
+// central window of that area, as wide as the scene's short side allows (a strip keeps its whole width).
+Window fitWindow(int rows, int cols, long long area) {
+  if (area <= 0 || static_cast<long long>(rows) * cols <= area) return {0, 0, cols, rows};
+  const int side = std::max(1, static_cast<int>(std::sqrt(double(area))));
+  int h = std::min(rows, side), w = std::min(cols, side);
+  if (rows < side) w = std::min<long long>(cols, area / rows);
+  if (cols < side) h = std::min<long long>(rows, area / cols);
+  return {(cols - w) / 2, (rows - h) / 2, w, h};
+}
+
+// The part held for this job: none of a warped LR HSI (its NaN border is trimmed on the whole) or of a fusion module
+// trained in the loop (it needs the whole MSI).
+Window fitWindowOf(const FuseOptions& o, const FuseInputs& in) {
+  const bool warped = !in.warpedVrt.path().empty(), trainsFusion = o.method == "dip" || o.finetune;
+  return fitWindow(in.grid.lrWin.height, in.grid.lrWin.width, warped || trainsFusion ? 0 : o.fitAreaLr);
 }
 
 // What the plan needs to know of this job: sizes, the method's working sets, the networks' widths and radii.
@@ -49,6 +72,9 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   mi.scale = s;
   mi.lrRows = lrWin.height;
   mi.lrCols = lrWin.width;
+  const Window fit = fitWindowOf(o, in);
+  mi.fitLrRows = fit.height;
+  mi.fitLrCols = fit.width;
   mi.report = !o.reportPath.empty();
   mi.quicklook = !o.quicklookPath.empty();
   mi.adapts = adaptsToScene(method);
@@ -56,33 +82,41 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   mi.usesNetworks = !isClassical(method);
   mi.patchLr = o.patchLr > 0   ? o.patchLr
                : o.patchLr < 0 ? defaultPatchLr(s, mi.hsiBands)
-                               : std::max(lrWin.width, lrWin.height);
+                               : std::max(fit.width, fit.height);
   mi.adaptRadius = receptiveRadiusOfDepth(AdaptationOptions{}.depth);
   mi.fusionRadius = model ? model->receptiveRadius() : receptiveRadiusOfDepth(FusionModelInfo{}.depth);
   mi.netRadius = mi.usesNetworks ? (model ? model->receptiveRadius() : mi.adaptRadius) : 0;
   mi.netWidth = std::max(model ? model->info().width : 0, dip ? o.dipWidth : 8);
   mi.fusionWidth = mi.trainsFusion ? std::max(model ? model->info().width : 0, dip ? o.dipWidth : 0) : 0;
   mi.tile = o.tile;
-  const double hrPixels = double(lrWin.width) * lrWin.height * s * s;
-  mi.kernelStartValues = mi.hsiBands * std::min(hrPixels, double(kKernelStartSideHr) * kKernelStartSideHr);
-  mi.choiceValues = choiceWorkingValues(lrWin.height, lrWin.width, mi.hsiBands, mi.msiBands, s);
+  const double fitHrPixels = double(fit.width) * fit.height * s * s;
+  mi.kernelStartValues = mi.hsiBands * std::min(fitHrPixels, double(kKernelStartSideHr) * kKernelStartSideHr);
+  mi.choiceValues = choiceWorkingValues(fit.height, fit.width, mi.hsiBands, mi.msiBands, s);
   return mi;
 }
 
-// The overlap read: LR rows and columns a reprojection left empty (NaN) trimmed, with the MSI to match.
-void readOverlap(FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report) {
+// The overlap read: all of it, or its central part (fitWindow; not for a warped LR HSI, whose NaN border is trimmed
+// on the whole, nor for a fusion module trained in the loop, which needs the whole MSI). LR rows and columns a
+// reprojection left empty (NaN) are trimmed, with the MSI to match.
+void readOverlap(const FuseOptions& o, FuseInputs& in, const MsiResponse& r, FuseScene& scene, SceneFit& fit,
+                 json& report) {
   const int s = in.grid.scale;
   scene.hrWin = in.grid.hrWin;
-  scene.y = in.lr.readWindow(in.grid.lrWin, in.hsiSelection.kept);
-  scene.x = in.msi.readWindow(scene.hrWin, r.msiKeep);
-  if (in.warpedVrt.path().empty()) return;
+  const Window& lrWin = in.grid.lrWin;
+  const bool warped = !in.warpedVrt.path().empty();
+  fit.lr = fitWindowOf(o, in);
+  fit.y = in.lr.readWindow(inFile(fit.lr, lrWin), in.hsiSelection.kept);
+  fit.x = in.msi.readWindow(inFile({fit.lr.col * s, fit.lr.row * s, fit.lr.width * s, fit.lr.height * s}, scene.hrWin),
+                            r.msiKeep);
+  if (!warped) return;
   // A reprojected footprint is not a rectangle.
-  const Window inner = nanFreeInterior(scene.y);
+  const Window inner = nanFreeInterior(fit.y);
   if (inner.width < 2 || inner.height < 2)
     throw InputError("after co-registration the overlap holds fewer than 2 x 2 whole LR pixels");
-  if (inner == Window{0, 0, scene.y.cols, scene.y.rows}) return;
-  scene.y = scene.y.crop(inner);
-  scene.x = scene.x.crop({inner.col * s, inner.row * s, inner.width * s, inner.height * s});
+  if (inner == Window{0, 0, fit.y.cols, fit.y.rows}) return;
+  fit.y = fit.y.crop(inner);
+  fit.x = fit.x.crop({inner.col * s, inner.row * s, inner.width * s, inner.height * s});
+  fit.lr = {0, 0, inner.width, inner.height};
   const Window& h = scene.hrWin;
   scene.hrWin = {h.col + inner.col * s, h.row + inner.row * s, inner.width * s, inner.height * s};
   report["hr_window"] = {scene.hrWin.col, scene.hrWin.row, scene.hrWin.width, scene.hrWin.height};
@@ -104,20 +138,21 @@ void refuseEmptyBands(const std::string& path, const std::vector<int>& empty, co
                   path, formatIndexRanges(listed), option, formatIndexRanges(keepList ? others : listed)));
 }
 
-// Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels (so GSA and the networks
-// see plausible numbers), left out of the adaptation's losses, and written as nodata.
-// Warnings go to `log`, which holds them until every input check has passed.
-void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, FuseScene& scene, json& report,
+// Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels of the held part (so GSA
+// and the networks see plausible numbers), left out of the adaptation's losses, and written as nodata. The checks
+// (empty bands, fill without a nodata) look at the held part. Warnings go to `log`, which holds them until every
+// input check has passed. `reading` gets the nodata values and the fill values.
+void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, SceneFit& fit, SceneReading& reading,
                  FuseLog& log) {
-  Cube& y = scene.y;
-  Cube& x = scene.x;
+  Cube& y = fit.y;
+  Cube& x = fit.x;
   auto nodataOf = [](const RasterInfo& info, const std::optional<double>& given) {
     std::vector<std::optional<double>> values = info.nodataValues();
     if (given) values.assign(values.size(), given);
     return values;
   };
-  const auto lrNodata = nodataOf(in.lr.info().selectBands(in.hsiSelection.kept), o.lrNodata);
-  const auto msiNodata = nodataOf(in.msi.info().selectBands(r.msiKeep), o.msiNodata);
+  reading.lrNodata = nodataOf(in.lr.info().selectBands(in.hsiSelection.kept), o.lrNodata);
+  reading.msiNodata = nodataOf(in.msi.info().selectBands(r.msiKeep), o.msiNodata);
   // Fill without a declared nodata (a zero corner outside a flight line) would be fused as data: say so.
   auto warnOfFill = [&](const Cube& c, const std::vector<std::optional<double>>& nodata, const char* which,
                         const char* option) {
@@ -129,42 +164,43 @@ void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& 
           "fused as data. If that is fill outside the footprint, add {} 0",
           100 * share, which, option));
   };
-  warnOfFill(y, lrNodata, "LR HSI", "--lr-nodata");
-  warnOfFill(x, msiNodata, "MSI", "--msi-nodata");
-  refuseEmptyBands(o.lrPath, emptyBands(y, lrNodata), in.hsiSelection.kept, false, "--drop-bands");
-  refuseEmptyBands(o.msiPath, emptyBands(x, msiNodata), r.msiKeep, true, "--msi-bands");
-  scene.lrValid = validPixels(y, lrNodata);
-  const PixelMask msiValid = validPixels(x, msiNodata);
-  if (fillInvalidWithBandMeans(y, scene.lrValid) == 0)
-    throw InputError(o.lrPath + ": no valid pixel in the overlap (all nodata or NaN)");
-  if (fillInvalidWithBandMeans(x, msiValid) == 0)
-    throw InputError(o.msiPath + ": no valid pixel in the overlap (all nodata or NaN)");
-  scene.hrValid = withLrMask(msiValid, x.cols, scene.lrValid, y.cols, scene.scale);
-  const auto invalid = [](const PixelMask& m) { return static_cast<std::size_t>(std::count(m.begin(), m.end(), 0)); };
-  const std::size_t lrInvalid = invalid(scene.lrValid), hrInvalid = invalid(scene.hrValid);
-  if (lrInvalid == 0) scene.lrValid.clear();
-  if (hrInvalid == 0) scene.hrValid.clear();
-  report["nodata"] = {{"lr_invalid_pixels", lrInvalid}, {"hr_invalid_pixels", hrInvalid}};
+  warnOfFill(y, reading.lrNodata, "LR HSI", "--lr-nodata");
+  warnOfFill(x, reading.msiNodata, "MSI", "--msi-nodata");
+  refuseEmptyBands(o.lrPath, emptyBands(y, reading.lrNodata), in.hsiSelection.kept, false, "--drop-bands");
+  refuseEmptyBands(o.msiPath, emptyBands(x, reading.msiNodata), r.msiKeep, true, "--msi-bands");
+  fit.lrValid = validPixels(y, reading.lrNodata);
+  const PixelMask msiValid = validPixels(x, reading.msiNodata);
+  auto fill = [](Cube& c, const PixelMask& valid, std::vector<float>& values, const std::string& path) {
+    if (std::count(valid.begin(), valid.end(), 1) == 0)
+      throw InputError(path + ": no valid pixel in the overlap (all nodata or NaN)");
+    values = bandMeansOver(c, valid);
+    fillInvalid(c, valid, values);
+  };
+  fill(y, fit.lrValid, reading.lrFill, o.lrPath);
+  fill(x, msiValid, reading.msiFill, o.msiPath);
+  fit.hrValid = withLrMask(msiValid, x.cols, fit.lrValid, y.cols, reading.scale);
+  if (allValid(fit.lrValid)) fit.lrValid.clear();
+  if (allValid(fit.hrValid)) fit.hrValid.clear();
 }
 
 // Residual misregistration (phase correlation of the MSI and P Y upsampled); --fix-shift moves the HSI.
 // `known`: the shift a saved adaptation recorded (apply), used as it is instead of being estimated again.
-void checkShift(const FuseOptions& o, FuseScene& scene, json& report, FuseLog& log,
+void checkShift(const FuseOptions& o, FuseScene& scene, SceneFit& fit, json& report, FuseLog& log,
                 const std::optional<HrShift>& known) {
   const int s = scene.scale;
-  if (scene.y.rows * s < 16 || scene.y.cols * s < 16) return;
+  if (fit.y.rows * s < 16 || fit.y.cols * s < 16) return;
   if (known) {
     scene.shift = known;
-    if (o.fixShift) scene.y = shifted(scene.y, known->first / s, known->second / s);
+    if (o.fixShift) fit.y = shifted(fit.y, known->first / s, known->second / s);
     return;
   }
-  const ShiftEstimate d = estimateShift(scene.x, scene.y, scene.p, s);
+  const ShiftEstimate d = estimateShift(fit.x, fit.y, scene.p, s);
   scene.shift = HrShift{d.dx, d.dy};
   report["shift"] = {{"dx_hr_pixels", d.dx}, {"dy_hr_pixels", d.dy}, {"peak", d.peak}, {"corrected", o.fixShift}};
   log.say(fmt::format("shift: the MSI is the HSI moved by ({:.2f}, {:.2f}) HR pixels (peak {:.2f}){}", d.dx, d.dy,
                       d.peak, o.fixShift ? "; corrected" : ""));
   if (o.fixShift)
-    scene.y = shifted(scene.y, d.dx / s, d.dy / s);
+    fit.y = shifted(fit.y, d.dx / s, d.dy / s);
   else if (std::hypot(d.dx, d.dy) > 0.5)
     log.say("Warning: the inputs are misregistered by more than half an HR pixel; --fix-shift corrects it");
 }
@@ -207,26 +243,65 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
                     const std::optional<HrShift>& knownShift) {
   FuseScene scene;
   scene.scale = in.grid.scale;
-  readOverlap(in, r, scene, report);
-  maskInvalid(o, in, r, scene, report, log);
-  scene.peak = scene.y.peak();
+  auto fit = std::make_shared<SceneFit>();
+  auto reading = std::make_shared<SceneReading>();
+  reading->scale = scene.scale;
+  readOverlap(o, in, r, scene, *fit, report);
+  maskInvalid(o, in, r, *fit, *reading, log);
+  Cube& y = fit->y;
+  scene.peak = y.peak();
   if (!(scene.peak > 0)) throw InputError(o.lrPath + ": the HSI window holds no signal");
   // Every input check has passed: the messages held back so far can go out.
   log.release();
-  scene.y.scale(1.0f / scene.peak);
+  y.scale(1.0f / scene.peak);
   if (r.estimate) {
     // The MSI blurred like an HSI (MTF-matched Gaussian) and decimated, so the fit compares like with like.
-    const ResponseFit fit = estimateResponse(scene.y, blurDownsample(scene.x, mtfGaussian(scene.scale), scene.scale));
-    r.p = SpectralResponse::fromRows("estimated from the scene", r.msiNames, fit.p);
-    report["srf_estimate"] = {{"relative_residual", fit.relativeResidual}};
+    const ResponseFit pf = estimateResponse(y, blurDownsample(fit->x, mtfGaussian(scene.scale), scene.scale));
+    r.p = SpectralResponse::fromRows("estimated from the scene", r.msiNames, pf.p);
+    report["srf_estimate"] = {{"relative_residual", pf.relativeResidual}};
     log.say(fmt::format("srf: P estimated from the scene; relative residual per MSI band {:.3f}",
-                        fmt::join(fit.relativeResidual, " ")));
+                        fmt::join(pf.relativeResidual, " ")));
   }
   scene.p = r.p.matrix();
   report["P"] = scene.p;
-  scene.gains = matchMsiToHsi(scene.x, scene.y, scene.p, scene.scale);
+  scene.gains = matchMsiToHsi(fit->x, y, scene.p, scene.scale);
   report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", scene.gains}};
-  checkShift(o, scene, report, log, knownShift);
+  checkShift(o, scene, *fit, report, log, knownShift);
+  scene.fit = fit;
+  if (!scene.partial()) {
+    scene.hrValid = fit->hrValid;
+    const auto invalid = [](const PixelMask& m) { return static_cast<std::size_t>(std::count(m.begin(), m.end(), 0)); };
+    report["nodata"] = {{"lr_invalid_pixels", invalid(fit->lrValid)}, {"hr_invalid_pixels", invalid(fit->hrValid)}};
+    scene.lr = {y.bands, y.rows, y.cols, [fit](const Window& w) { return fit->y.crop(w); }};
+    scene.hr = {fit->x.bands, fit->x.rows, fit->x.cols, [fit](const Window& w) { return fit->x.crop(w); }};
+    return scene;
+  }
+  // A scene over --fit-area: the rest is read from the files window by window, as the held part was prepared.
+  reading->lr = &in.lr;
+  reading->msi = &in.msi;
+  reading->lrBands = in.hsiSelection.kept;
+  reading->msiBands = r.msiKeep;
+  reading->lrWin = in.grid.lrWin;
+  reading->hrWin = scene.hrWin;
+  reading->peak = scene.peak;
+  reading->gains = scene.gains;
+  if (o.fixShift && scene.shift)
+    reading->lrShift = {scene.shift->first / scene.scale, scene.shift->second / scene.scale};
+  const SceneMasks masks = sceneMasks(*reading);
+  scene.hrValid = masks.hrValid;
+  report["nodata"] = {{"lr_invalid_pixels", masks.lrInvalid}, {"hr_invalid_pixels", masks.hrInvalid}};
+  report["fit_area"] = {{"lr_window", {fit->lr.col, fit->lr.row, fit->lr.width, fit->lr.height}},
+                        {"lr_pixels", static_cast<long long>(fit->lr.width) * fit->lr.height},
+                        {"of_lr_pixels", static_cast<long long>(in.grid.lrWin.width) * in.grid.lrWin.height}};
+  log.say(
+      fmt::format("fit: the central {} x {} of {} x {} LR pixels are held and fitted on (--fit-area {}); the "
+                  "scene is read window by window",
+                  fit->lr.width, fit->lr.height, in.grid.lrWin.width, in.grid.lrWin.height, o.fitAreaLr));
+  scene.lr = lrSceneWindows(reading);
+  scene.hr = hrSceneWindows(reading);
+  // Shifted as a window of the scene, the held part's border takes its neighbours' values rather than its own edge's:
+  // held and read by windows, the same values.
+  if (reading->lrShift) fit->y = scene.lr.read(fit->lr);
   return scene;
 }
 

@@ -43,6 +43,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.assumeAligned = o.assumeAligned;
   m.resampling = o.resampling;
   m.fixShift = o.fixShift;
+  m.fitAreaLr = o.fitAreaLr;
   m.lrNodata = o.lrNodata;
   m.msiNodata = o.msiNodata;
   m.shift = scene.shift;

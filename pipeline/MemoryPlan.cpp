@@ -15,8 +15,12 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
   MemoryPlan plan;
   const int s = std::max(in.scale, 1);
   const double bands = in.hsiBands, lrPixels = double(in.lrRows) * in.lrCols, hrPixels = lrPixels * s * s;
-  // Held whole: the LR HSI and the MSI (the adaptation uses them in place), one byte per pixel for each mask.
-  plan.inputsMb = (4.0 * (bands * lrPixels + in.msiBands * hrPixels) + 2.0 * hrPixels) / 1e6;
+  const int fitRows = in.fitLrRows > 0 ? in.fitLrRows : in.lrRows,
+            fitCols = in.fitLrCols > 0 ? in.fitLrCols : in.lrCols;
+  const double fitLrPixels = double(fitRows) * fitCols, fitHrPixels = fitLrPixels * s * s;
+  // Held: the LR HSI and the MSI over the fitted part (the adaptation uses them in place), one byte per pixel for
+  // the masks of that part and of the whole scene.
+  plan.inputsMb = (4.0 * (bands * fitLrPixels + in.msiBands * fitHrPixels) + 2.0 * fitHrPixels + hrPixels) / 1e6;
   // The report's quality section runs after the tiles, on kQualityHsiCopies copies of its window: they must fit in
   // what the program, the inputs and GDAL's cache leave of --ram (sized by the whole --ram, a 900 MB run peaked
   // at 918 MB).
@@ -25,7 +29,7 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
       in.report ? std::min(hrPixels, P::kTileShareOfBudget * afterTilesMb * 1e6 / (4 * P::kQualityHsiCopies * bands))
                 : 0.0;
   if (in.adapts) {
-    const double patchSide = s * std::min({in.patchLr, in.lrRows, in.lrCols}) + 4.0 * s +
+    const double patchSide = s * std::min({in.patchLr, fitRows, fitCols}) + 4.0 * s +
                              2.0 * (in.adaptRadius + (in.trainsFusion ? in.fusionRadius : 0));
     const double stepMb =
         patchSide * patchSide * 4.0 * (P::kStepHsiCopies * bands + P::kStepActivationsPerWidth * in.fusionWidth) / 1e6;

@@ -12,7 +12,8 @@ struct MemoryPlanInputs {
   double programMb = 190;    // resident before the plan (LibTorch, GDAL: about 190 MB)
   double gdalCacheMb = 128;  // GDAL's block cache as capped
   int hsiBands = 0, msiBands = 0, scale = 1;
-  int lrRows = 0, lrCols = 0;  // the LR window fused (the HR window is s times it)
+  int lrRows = 0, lrCols = 0;        // the LR window fused (the HR window is s times it)
+  int fitLrRows = 0, fitLrCols = 0;  // the part of it held in memory (FuseOptions::fitAreaLr; 0: all of it)
   bool report = false, quicklook = false;
   bool adapts = false;        // ual, fixed-kernel, dip: an adaptation runs
   bool trainsFusion = false;  // dip, --finetune: the fusion module trains too
@@ -43,7 +44,7 @@ struct MemoryPlan {
   static constexpr double kMinTileBudgetMb = 32;
   static constexpr int kClassicalTileHr = 384;  // larger tiles gain no speed, only memory
 
-  double inputsMb = 0;         // the LR HSI and the MSI, held whole, and the pixel masks
+  double inputsMb = 0;         // the held part of the LR HSI and the MSI, and the pixel masks
   double qualityPixels = 0;    // HR pixels of the report's quality window (0: no report): its kQualityHsiCopies
                                // copies fit in --ram less the program, the inputs and GDAL's cache
   double trainingMb = 0;       // the largest of the adaptation step, the kernel start and the first-stage choice

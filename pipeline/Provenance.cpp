@@ -55,6 +55,7 @@ std::string fuseProvenance(const FuseOptions& o) {
                      {"kernel_lr", o.kernelLearningRate},
                      {"adapt_width", o.adaptWidth},
                      {"patch", o.patchLr},
+                     {"fit_area", o.fitAreaLr},
                      {"seed", o.seed},
                      {"tile", o.tile},
                      {"srf", fileIdentity(o.srf)},

@@ -21,8 +21,9 @@ const std::string kMsi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hyp
 const std::string kTruth = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_truth_10m.tif";
 
 // The example fused with tiles of 24 HR pixels (3 x 3 tiles), a short adaptation, the adaptation saved.
-FuseOptions savedRun(const test::TempDir& dir, const std::string& stage1) {
+FuseOptions savedRun(const test::TempDir& dir, const std::string& stage1, int fitAreaLr = FuseOptions{}.fitAreaLr) {
   FuseOptions o;
+  o.fitAreaLr = fitAreaLr;
   o.lrPath = kLr;
   o.msiPath = kMsi;
   o.outPath = dir.path("one.tif");
@@ -48,9 +49,12 @@ ApplyOptions block(const test::TempDir& dir, const std::string& which, const std
 }  // namespace
 
 TEST(ApplyJob, BlocksEqualTheOneProcessOutputBitForBit) {
-  for (const std::string stage1 : {"gsa", "model"}) {  // a classical first stage, and the fusion module over GSA
+  // A classical first stage, the fusion module over GSA, and GLP-HS on a scene over --fit-area (fitted and adapted
+  // on its central 16 x 16 LR pixels, read window by window).
+  for (const auto& [stage1, fitArea] : {std::pair{"gsa", 0}, std::pair{"model", 0}, std::pair{"glp-hs", 256}}) {
     test::TempDir dir;
-    savedRun(dir, stage1);
+    savedRun(dir, stage1, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
+    EXPECT_EQ(loadAdaptationManifest(dir.path("adapted")).fitAreaLr, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
     EXPECT_EQ(std::filesystem::exists(dir.path("adapted/fusion.safetensors")), stage1 == "model");
     const Cube one = RasterDataset::open(dir.path("one.tif")).read();
     const RasterInfo oneInfo = readRasterInfo(dir.path("one.tif"));

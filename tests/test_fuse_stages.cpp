@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "TestSupport.h"
+#include "geo/RasterDataset.h"
+#include "geo/RasterWriter.h"
 #include "lib/core/Error.h"
 #include "lib/spatial/Resampling.h"
 #include "pipeline/FuseMethod.h"
@@ -83,17 +86,17 @@ TEST(FuseStages, ReadSceneBringsTheMsiToTheHsiScale) {
   MsiResponse r = buildResponse(o, in, log);
   json report;
   const FuseScene scene = readScene(o, in, r, report, log);
-  EXPECT_FLOAT_EQ(scene.y.peak(), 1.0f);
+  EXPECT_FLOAT_EQ(scene.fit->y.peak(), 1.0f);
   EXPECT_GT(scene.peak, 0);
-  EXPECT_TRUE(scene.lrValid.empty());
+  EXPECT_TRUE(scene.fit->lrValid.empty());
   EXPECT_TRUE(scene.hrValid.empty());
   // After the gains, each MSI band's block means sum to the same as P y's band: that is what the gains are for.
-  const Cube xl = blockMean(scene.x, 3);
-  for (int b = 0; b < scene.x.bands; ++b) {
+  const Cube xl = blockMean(scene.fit->x, 3);
+  for (int b = 0; b < scene.fit->x.bands; ++b) {
     double sx = 0, sp = 0;
     for (std::size_t i = 0; i < xl.planeSize(); ++i) {
       sx += xl.band(b)[i];
-      for (int k = 0; k < scene.y.bands; ++k) sp += scene.p[b][k] * scene.y.band(k)[i];
+      for (int k = 0; k < scene.fit->y.bands; ++k) sp += scene.p[b][k] * scene.fit->y.band(k)[i];
     }
     EXPECT_NEAR(sx, sp, 1e-4 * std::fabs(sp)) << "band " << b;
   }
@@ -122,7 +125,7 @@ TEST(FuseStages, AClassicalMethodNeedsNoModelAndNoKernel) {
   const Cube zl = blockMean(z, 3);
   double err = 0, norm = 0;
   for (std::size_t i = 0; i < zl.data.size(); ++i)
-    err += std::pow(zl.data[i] - scene.y.data[i], 2), norm += std::pow(scene.y.data[i], 2);
+    err += std::pow(zl.data[i] - scene.fit->y.data[i], 2), norm += std::pow(scene.fit->y.data[i], 2);
   EXPECT_LT(std::sqrt(err / norm), 0.05);
 }
 
@@ -169,6 +172,63 @@ TEST(FuseStages, ABandWithoutValidValuesIsNamedWithTheOptionThatDropsIt) {
   FuseInputs kept = openInputs(o, 1);
   MsiResponse r2 = buildResponse(o, kept, log);
   EXPECT_NO_THROW(readScene(o, kept, r2, report, log));
+}
+
+TEST(FuseStages, ASceneOverTheFitAreaIsHeldInPartAndReadByWindows) {
+  test::TempDir dir;
+  // The example's LR HSI with NaN pixels inside the central part (rows 8-9, columns 10-11) and outside it (the
+  // top-left 3 x 3 corner), so the fill and the masks are exercised on both sides.
+  const RasterDataset src = RasterDataset::open(kLr);
+  Cube y = src.read();
+  for (int b = 0; b < y.bands; ++b)
+    for (int r = 0; r < 24; ++r)
+      for (int c = 0; c < 24; ++c)
+        if ((r < 3 && c < 3) || (r >= 8 && r < 10 && c >= 10 && c < 12)) y.at(b, r, c) = std::nanf("");
+  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
+  w.writeWindow({0, 0, y.cols, y.rows}, y);
+  w.commit();
+  FuseOptions o = exampleOptions(dir, "gsa");
+  o.lrPath = dir.path("lr.tif");
+  auto read = [&](int fitArea, json& report) {
+    o.fitAreaLr = fitArea;
+    FuseInputs in = openInputs(o, 1);
+    FuseLog log({});
+    MsiResponse r = buildResponse(o, in, log);
+    FuseScene scene = readScene(o, in, r, report, log);
+    // The sources read the files through `in`: copy what is checked before it closes.
+    return std::tuple{scene, scene.lr.read({0, 0, 24, 24}), scene.hr.read({0, 0, 72, 72}),
+                      scene.lr.read(scene.fit->lr), scene.hr.read(scene.fitHr())};
+  };
+  json partReport, wholeReport;
+  const auto [part, partLr, partHr, partLrFit, partHrFit] = read(256, partReport);
+  const auto [whole, wholeLr, wholeHr, wholeLrFit, wholeHrFit] = read(0, wholeReport);
+  ASSERT_TRUE(part.partial());
+  EXPECT_FALSE(whole.partial());
+  EXPECT_EQ(part.fit->lr, (Window{4, 4, 16, 16}));
+  EXPECT_EQ(partReport["fit_area"]["lr_pixels"], 256);
+  EXPECT_FALSE(wholeReport.contains("fit_area"));
+  // Read window by window, the held part has exactly the held cubes' values; so does the whole scene when held.
+  EXPECT_EQ(partLrFit.data, part.fit->y.data);
+  EXPECT_EQ(partHrFit.data, part.fit->x.data);
+  EXPECT_EQ(wholeLr.data, whole.fit->y.data);
+  // The whole scene's mask and nodata counts do not depend on what is held.
+  EXPECT_EQ(part.hrValid, whole.hrValid);
+  EXPECT_EQ(partReport["nodata"], wholeReport["nodata"]);
+  EXPECT_EQ(wholeReport["nodata"]["lr_invalid_pixels"], 13);
+  // Valid pixels outside the held part: the same values up to each run's peak; invalid ones get the part's means.
+  double worst = 0;
+  for (int b = 0; b < 128; b += 9)
+    for (int r = 0; r < 24; ++r)
+      for (int c = 0; c < 24; ++c) {
+        if ((r < 3 && c < 3) || (r >= 8 && r < 10 && c >= 10 && c < 12)) continue;
+        const double a = partLr.at(b, r, c) * part.peak, e = wholeLr.at(b, r, c) * whole.peak;
+        worst = std::max(worst, std::fabs(a - e) / std::max(1e-6, std::fabs(e)));
+      }
+  EXPECT_LT(worst, 1e-5);
+  EXPECT_TRUE(std::isfinite(partLr.at(0, 0, 0)));
+  for (int b = 0; b < 11; ++b)  // the MSI outside the part, times each run's gain
+    EXPECT_NEAR(partHr.at(b, 70, 1) / part.gains[b], wholeHr.at(b, 70, 1) / whole.gains[b],
+                1e-5 * std::fabs(wholeHr.at(b, 70, 1) / whole.gains[b]));
 }
 
 TEST(FuseStages, AnAreaOfInterestKeepsTheWholeLrPixelsInsideIt) {

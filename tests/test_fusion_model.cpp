@@ -73,7 +73,7 @@ TEST(Tiles, FusionInferenceEqualsTheWholeScene) {
   EXPECT_LT(diff, 1e-5);    // no seams: tiles with a halo of the receptive field reproduce the whole scene
   EXPECT_GT(change, 1e-3);  // and the network does change its input, so the comparison means something
   // The module as a window source (what `fuse` streams): any window equals the same pixels of the whole scene.
-  const WindowSource src = model.outputSource(x, WindowSource::ofCube(first));
+  const WindowSource src = model.outputSource(WindowSource::ofCube(x), WindowSource::ofCube(first));
   double windowDiff = 0;
   for (Window w : {Window{0, 0, 48, 48}, Window{5, 7, 20, 11}, Window{40, 30, 8, 18}}) {
     const Cube part = src.read(w), expected = whole.crop(w);

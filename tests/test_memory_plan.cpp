@@ -33,7 +33,12 @@ TEST(MemoryPlan, HeldMemoryIsTheSumOfItsNamedParts) {
   MemoryPlanInputs in = hypsen();
   const MemoryPlan p = planMemory(in);
   const double hr = 72.0 * 72.0;
-  EXPECT_DOUBLE_EQ(p.inputsMb, (4.0 * (128 * 24 * 24 + 4 * hr) + 2.0 * hr) / 1e6);
+  // Held: both inputs over the fitted part (here all of it) and its two masks, and the whole scene's HR mask.
+  EXPECT_DOUBLE_EQ(p.inputsMb, (4.0 * (128 * 24 * 24 + 4 * hr) + 2.0 * hr + hr) / 1e6);
+  MemoryPlanInputs large = in;  // a scene 100 times larger, held on a part of the same size (--fit-area)
+  large.lrRows = large.lrCols = 240;
+  large.fitLrRows = large.fitLrCols = 24;
+  EXPECT_DOUBLE_EQ(planMemory(large).inputsMb, (4.0 * (128 * 24 * 24 + 4 * hr) + 2.0 * hr + 100 * hr) / 1e6);
   // The patch is the whole 24-LR scene with its margins: 3 * 24 + 4 * 3 + 2 * 7 HR pixels.
   const double side = 72 + 12 + 14;
   EXPECT_DOUBLE_EQ(p.trainingMb, side * side * 4.0 * MemoryPlan::kStepHsiCopies * 128 / 1e6);

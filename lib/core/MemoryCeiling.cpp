@@ -28,7 +28,7 @@ void setMemoryCeiling(double megabytes, const std::string& source) {
   ceiling() = megabytes > 0 ? Ceiling{megabytes * 1e6, source} : Ceiling{};
 }
 
-void requireMemory(double bytes, double copies, const std::string& what) {
+void requireMemory(double bytes, double copies, const std::string& what, const std::string& as) {
   const Ceiling& c = ceiling();
   const double physical = physicalBytes();
   const bool byOption = c.bytes > 0 && (!(physical > 0) || c.bytes < physical);
@@ -36,8 +36,8 @@ void requireMemory(double bytes, double copies, const std::string& what) {
   if (!(limit > 0) || bytes * copies <= limit) return;
   const std::string against = byOption ? fmt::format("{} {:.0f} MB", c.source, c.bytes / 1e6)
                                        : fmt::format("this machine's {:.1f} GB", limit / 1e9);
-  throw InputError(fmt::format("{} need {:.1f} GB as Float32{}, more than {}; crop it first (gdal_translate -srcwin)",
-                               what, bytes * copies / 1e9,
+  throw InputError(fmt::format("{} need {:.1f} GB{}{}, more than {}; crop it first (gdal_translate -srcwin)", what,
+                               bytes * copies / 1e9, as,
                                copies > 1 ? fmt::format(" (about {:.0f} copies)", copies) : "", against));
 }
 

@@ -12,6 +12,7 @@ void setMemoryCeiling(double megabytes, const std::string& source = "--ram");
 // Throws InputError when `copies` buffers of `bytes` exceed the ceiling: "<what> need X GB as Float32 ..., more
 // than <ceiling>; crop it first (gdal_translate -srcwin)"; `what` names the file and its size ("a.tif: W x H x B
 // values").
-void requireMemory(double bytes, double copies, const std::string& what);
+// `as` says what a value is (" as Float32"; " at one byte each" for masks).
+void requireMemory(double bytes, double copies, const std::string& what, const std::string& as = " as Float32");
 
 }  // namespace hsifuse

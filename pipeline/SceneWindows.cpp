@@ -1,0 +1,90 @@
+#include "pipeline/SceneWindows.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "lib/core/MemoryCeiling.h"
+#include "lib/spatial/Resampling.h"
+
+namespace hsifuse {
+namespace {
+
+// `w` grown by `halo` on each side, cut to a rows x cols grid.
+Window grown(const Window& w, int halo, int rows, int cols) {
+  const int c0 = std::max(0, w.col - halo), r0 = std::max(0, w.row - halo);
+  return {c0, r0, std::min(cols, w.col + w.width + halo) - c0, std::min(rows, w.row + w.height + halo) - r0};
+}
+
+Window inFile(const Window& w, const Window& scene) {
+  return {scene.col + w.col, scene.row + w.row, w.width, w.height};
+}
+
+Cube readLr(const SceneReading& s, const Window& w) {
+  // The shift's bicubic taps reach floor(shift) + 2 pixels beyond the window; the scene's border clamps them as
+  // shifted() clamps the held cube's.
+  const int halo =
+      s.lrShift ? static_cast<int>(std::ceil(std::max(std::fabs(s.lrShift->first), std::fabs(s.lrShift->second)))) + 2
+                : 0;
+  const Window read = grown(w, halo, s.lrWin.height, s.lrWin.width);
+  Cube c = s.lr->readWindow(inFile(read, s.lrWin), s.lrBands);
+  fillInvalid(c, validPixels(c, s.lrNodata), s.lrFill);
+  c.scale(1.0f / s.peak);
+  if (s.lrShift) c = shifted(c, s.lrShift->first, s.lrShift->second);
+  return read == w ? c : c.crop({w.col - read.col, w.row - read.row, w.width, w.height});
+}
+
+Cube readHr(const SceneReading& s, const Window& w) {
+  Cube c = s.msi->readWindow(inFile(w, s.hrWin), s.msiBands);
+  fillInvalid(c, validPixels(c, s.msiNodata), s.msiFill);
+  for (int b = 0; b < c.bands; ++b) {
+    float* x = c.band(b);
+    for (std::size_t i = 0; i < c.planeSize(); ++i) x[i] = static_cast<float>(x[i] * s.gains[b]);
+  }
+  return c;
+}
+
+}  // namespace
+
+WindowSource lrSceneWindows(std::shared_ptr<const SceneReading> reading) {
+  const SceneReading& s = *reading;
+  return {static_cast<int>(s.lrBands.size()), s.lrWin.height, s.lrWin.width,
+          [reading](const Window& w) { return readLr(*reading, w); }};
+}
+
+WindowSource hrSceneWindows(std::shared_ptr<const SceneReading> reading) {
+  const SceneReading& s = *reading;
+  return {static_cast<int>(s.msiBands.size()), s.hrWin.height, s.hrWin.width,
+          [reading](const Window& w) { return readHr(*reading, w); }};
+}
+
+SceneMasks sceneMasks(const SceneReading& s) {
+  SceneMasks m;
+  const int cols = s.lrWin.width, hrCols = s.hrWin.width;
+  requireMemory(double(s.hrWin.width) * s.hrWin.height + double(s.lrWin.width) * s.lrWin.height, 1,
+                fmt::format("{}: {} x {} mask values", s.msi->info().path, s.hrWin.width, s.hrWin.height),
+                " at one byte each");
+  m.lrValid.reserve(static_cast<std::size_t>(s.lrWin.height) * cols);
+  m.hrValid.reserve(static_cast<std::size_t>(s.hrWin.height) * hrCols);
+  // Strips of about 8 M values of the wider read (the MSI's s x s pixels per LR pixel, or the HSI's bands).
+  const double valuesPerLrRow =
+      double(cols) * std::max<double>(s.lrBands.size(), double(s.msiBands.size()) * s.scale * s.scale);
+  const int rows = std::max(1, static_cast<int>(8e6 / std::max(1.0, valuesPerLrRow)));
+  for (int r = 0; r < s.lrWin.height; r += rows) {
+    const Window lr{0, r, cols, std::min(rows, s.lrWin.height - r)};
+    const Window hr{0, r * s.scale, hrCols, lr.height * s.scale};
+    const PixelMask lrValid = validPixels(s.lr->readWindow(inFile(lr, s.lrWin), s.lrBands), s.lrNodata);
+    const PixelMask hrValid = withLrMask(validPixels(s.msi->readWindow(inFile(hr, s.hrWin), s.msiBands), s.msiNodata),
+                                         hrCols, lrValid, cols, s.scale);
+    m.lrValid.insert(m.lrValid.end(), lrValid.begin(), lrValid.end());
+    m.hrValid.insert(m.hrValid.end(), hrValid.begin(), hrValid.end());
+  }
+  m.lrInvalid = static_cast<std::size_t>(std::count(m.lrValid.begin(), m.lrValid.end(), 0));
+  m.hrInvalid = static_cast<std::size_t>(std::count(m.hrValid.begin(), m.hrValid.end(), 0));
+  if (m.lrInvalid == 0) m.lrValid.clear();
+  if (m.hrInvalid == 0) m.hrValid.clear();
+  return m;
+}
+
+}  // namespace hsifuse
