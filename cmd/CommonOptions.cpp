@@ -54,6 +54,9 @@ void OutputOptions::declare(OptionTable& table, const std::string& typeDefault) 
       .repeated("co", &co, "KEY=VALUE", "GDAL creation option.")
       .text("ot", &outputType, "TYPE",
             "Output data type (Byte, UInt16, Int16, Float32, ...); default: " + typeDefault + ".")
+      .flag("overviews", 0, &overviews,
+            "GeoTIFF: add internal overviews (average, halving until the larger side is at most 256 pixels), for "
+            "fast display in a GIS. A COG has them without it.")
       .flag("overwrite", 0, &overwrite, "Replace the output if it exists.");
 }
 
@@ -73,6 +76,7 @@ WriteOptions OutputOptions::toWriteOptions(const std::string& defaultType) const
   }
   w.outputType = outputType.empty() ? defaultType : outputType;
   w.overwrite = overwrite;
+  w.overviews = overviews;
   validateWriteOptions(w);
   return w;
 }

@@ -26,6 +26,7 @@ struct OutputOptions {
   std::vector<std::string> co;   // --co
   std::string outputType;        // --ot ("" = the command's default)
   bool overwrite = false;        // --overwrite
+  bool overviews = false;        // --overviews
 
   void declare(OptionTable& table, const std::string& typeDefault);
   WriteOptions toWriteOptions(const std::string& defaultType) const;

@@ -6,6 +6,8 @@
 #include <ogr_spatialref.h>
 
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "geo/GdalEnvironment.h"
@@ -85,6 +87,19 @@ RasterInfo describe(GDALDataset& ds, const std::string& path) {
     info.bands.push_back(std::move(bi));
   }
   info.metadata = readMetadata(ds);
+  // An ENVI header's `reflectance scale factor` (values = reflectance x factor) is what GDAL calls a band scale of
+  // 1 / factor; GDAL 3.6 leaves it in the ENVI domain. Bands that declare their own scale keep it.
+  if (const char* f = ds.GetMetadataItem("reflectance_scale_factor", "ENVI")) {
+    char* end = nullptr;
+    const double factor = std::strtod(f, &end);
+    if (!(end != f && factor > 0 && std::isfinite(factor)))
+      throw InputError(
+          fmt::format("{}: the ENVI 'reflectance scale factor' is '{}', not a positive number; correct "
+                      "the .hdr",
+                      info.path, f));
+    for (BandInfo& bi : info.bands)
+      if (bi.scale == 1.0 && bi.offset == 0.0) bi.scale = 1.0 / factor;
+  }
   readSpectralMetadata(ds, info);
   return info;
 }

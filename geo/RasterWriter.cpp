@@ -5,12 +5,14 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 
 #include "geo/GdalEnvironment.h"
+#include "geo/GdalMetadataTag.h"
 #include "geo/SpectralMetadata.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
@@ -77,9 +79,11 @@ void setGeoTiffDefaults(StringList& co, const std::vector<std::string>& user, GD
 bool describesTheSourceFile(const std::string& domain, const std::string& key) {
   if (EQUAL(domain.c_str(), "IMAGE_STRUCTURE") || EQUAL(domain.c_str(), "DERIVED_SUBDATASETS")) return true;
   if (!EQUAL(domain.c_str(), "ENVI")) return false;
-  static const char* const structural[] = {"samples",       "lines",         "bands",     "interleave",
-                                           "header_offset", "header offset", "data_type", "data type",
-                                           "byte_order",    "byte order",    "file_type", "file type"};
+  static const char* const structural[] = {"samples", "lines", "bands", "interleave", "header_offset", "header offset",
+                                           "data_type", "data type", "byte_order", "byte order", "file_type",
+                                           "file type",
+                                           // carried as the band scale (geo/RasterDataset.cpp), not twice
+                                           "reflectance_scale_factor", "reflectance scale factor"};
   for (const char* k : structural)
     if (EQUAL(key.c_str(), k)) return true;
   return false;
@@ -123,6 +127,112 @@ void applyLayout(const RasterInfo& info, GDALDataset& ds) {
       for (const auto& [k, v] : items) band.SetMetadataItem(k.c_str(), v.c_str(), domain.c_str());
   }
   writeSpectralMetadata(info, ds);
+}
+
+// The item the copy carries as room for what it drops (geo/GdalMetadataTag.h); removed afterwards.
+constexpr const char* kReservedItem = "HSIFUSE_RESERVED";
+
+std::string xmlEscaped(const std::string& text) {
+  char* e = CPLEscapeString(text.c_str(), -1, CPLES_XML);
+  std::string out(e);
+  CPLFree(e);
+  return out;
+}
+
+// Every item outside the default domain (and GDAL's own structural ones) of the dataset and its bands, as
+// GDAL_METADATA items; `keep` says which ones to list.
+template <class Keep>
+std::string domainItemsXml(GDALDataset& ds, Keep keep) {
+  std::string xml;
+  auto add = [&](GDALMajorObject& o, int sample) {
+    char** domains = o.GetMetadataDomainList();
+    for (int d = 0; domains && domains[d]; ++d) {
+      const std::string domain = domains[d];
+      if (domain.empty() || describesTheSourceFile(domain, "") || domain.rfind("xml:", 0) == 0 ||
+          domain.rfind("json:", 0) == 0)
+        continue;
+      char** items = o.GetMetadata(domain.c_str());
+      for (int i = 0; items && items[i]; ++i) {
+        char* key = nullptr;
+        const char* value = CPLParseNameValue(items[i], &key);
+        if (key && value && keep(sample, domain, key, value))
+          xml += fmt::format("  <Item name=\"{}\"{} domain=\"{}\">{}</Item>\n", xmlEscaped(key),
+                             sample >= 0 ? fmt::format(" sample=\"{}\"", sample) : "", xmlEscaped(domain),
+                             xmlEscaped(value));
+        CPLFree(key);
+      }
+    }
+    CSLDestroy(domains);
+  };
+  add(ds, -1);
+  for (int b = 1; b <= ds.GetRasterCount(); ++b) add(*ds.GetRasterBand(b), b - 1);
+  return xml;
+}
+
+// Whether `copy` holds the item `key` = `value` of `domain` (on band sample + 1, or the dataset for -1).
+bool holds(GDALDataset& copy, int sample, const std::string& domain, const char* key, const char* value) {
+  GDALMajorObject* o = sample < 0 ? static_cast<GDALMajorObject*>(&copy) : copy.GetRasterBand(sample + 1);
+  const char* v = o ? o->GetMetadataItem(key, domain.c_str()) : nullptr;
+  return v && std::string(v) == value;
+}
+
+// After a COG copy: the items of `stagePath` that the copy dropped are written into the room the reserved item kept in
+// its GDAL_METADATA tag (in place: the COG layout stays valid).
+void restoreDroppedItems(const std::string& stagePath, const std::string& copyPath) {
+  GDALDataset* stage = GDALDataset::Open(stagePath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  GDALDataset* copy = GDALDataset::Open(copyPath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  std::string dropped;
+  if (stage && copy)
+    dropped = domainItemsXml(*stage, [&](int sample, const std::string& domain, const char* key, const char* value) {
+      return !holds(*copy, sample, domain, key, value);
+    });
+  if (stage) GDALClose(stage);
+  if (copy) GDALClose(copy);
+  std::string tag = readGdalMetadataTag(copyPath);
+  const std::string open = fmt::format("<Item name=\"{}\">", kReservedItem);
+  const std::size_t at = tag.find(open), end = tag.find("</Item>", at);
+  if (at == std::string::npos || end == std::string::npos)
+    throw Error(copyPath + ": the metadata room reserved through the COG copy is missing");
+  std::size_t lineEnd = end + 7;
+  if (lineEnd < tag.size() && tag[lineEnd] == '\n') ++lineEnd;
+  std::size_t lineStart = at;
+  while (lineStart > 0 && tag[lineStart - 1] == ' ') --lineStart;
+  tag.erase(lineStart, lineEnd - lineStart);
+  const std::size_t close = tag.rfind("</GDALMetadata>");
+  if (close == std::string::npos) throw Error(copyPath + ": unexpected GDAL_METADATA tag");
+  tag.insert(close, dropped);
+  rewriteGdalMetadataTag(copyPath, tag);
+}
+
+// Each band's STATISTICS_* items, as gdalinfo -stats writes them (GIS tools read them instead of scanning the file).
+void setStatistics(GDALDataset& ds, const std::vector<BandStatistics>& stats, double pixels) {
+  for (std::size_t b = 0; b < stats.size(); ++b) {
+    const BandStatistics& s = stats[b];
+    if (s.count == 0) continue;
+    const double mean = s.sum / s.count, var = std::max(0.0, s.sumSquares / s.count - mean * mean);
+    GDALRasterBand& band = *ds.GetRasterBand(static_cast<int>(b) + 1);
+    band.SetMetadataItem("STATISTICS_MINIMUM", fmt::format("{:.9g}", s.minimum).c_str());
+    band.SetMetadataItem("STATISTICS_MAXIMUM", fmt::format("{:.9g}", s.maximum).c_str());
+    band.SetMetadataItem("STATISTICS_MEAN", fmt::format("{:.9g}", mean).c_str());
+    band.SetMetadataItem("STATISTICS_STDDEV", fmt::format("{:.9g}", std::sqrt(var)).c_str());
+    band.SetMetadataItem("STATISTICS_VALID_PERCENT", fmt::format("{:.4g}", 100.0 * s.count / pixels).c_str());
+  }
+}
+
+// Internal overviews, as gdaladdo -r average makes them: factors 2, 4, ... until the larger side is at most 256.
+void addOverviews(GDALDataset& ds, const ProgressFn& progress) {
+  std::vector<int> factors;
+  const int side = std::max(ds.GetRasterXSize(), ds.GetRasterYSize());
+  for (int f = 2; (side + f / 2 - 1) / (f / 2) > 256; f *= 2) factors.push_back(f);
+  if (factors.empty()) return;
+  GDALProgressFunc fn = nullptr;
+  if (progress)
+    fn = [](double f, const char*, void* arg) -> int {
+      return (*static_cast<const ProgressFn*>(arg))(f, "overviews") ? TRUE : FALSE;
+    };
+  if (ds.BuildOverviews("AVERAGE", static_cast<int>(factors.size()), factors.data(), 0, nullptr, fn,
+                        const_cast<ProgressFn*>(&progress), nullptr) != CE_None)
+    throw Error(std::string(ds.GetDescription()) + ": cannot build overviews (" + takeGdalError() + ")");
 }
 
 }  // namespace
@@ -191,6 +301,25 @@ void RasterWriter::abandon() noexcept {
   if (!copyPath_.empty()) removeDatasetFiles(copyPath_);
 }
 
+void RasterWriter::accumulateStatistics(const Cube& cube) {
+  statistics_.resize(cube.bands);
+  for (int b = 0; b < cube.bands; ++b) {
+    const std::optional<double>& nodata = layout_.bands[b].nodata;
+    const float skip = nodata ? static_cast<float>(*nodata) : 0.0f;
+    BandStatistics& s = statistics_[b];
+    const float* x = cube.band(b);
+    for (std::size_t i = 0; i < cube.planeSize(); ++i) {
+      const float v = x[i];
+      if (!std::isfinite(v) || (nodata && v == skip)) continue;
+      s.minimum = std::min(s.minimum, double(v));
+      s.maximum = std::max(s.maximum, double(v));
+      s.sum += v;
+      s.sumSquares += double(v) * v;
+      ++s.count;
+    }
+  }
+}
+
 void RasterWriter::writeWindow(const Window& w, const Cube& cube) {
   if (!ds_) throw Error(path_ + ": the writer is closed");
   if (cube.bands != layout_.bandCount() || cube.rows != w.height || cube.cols != w.width)
@@ -199,6 +328,7 @@ void RasterWriter::writeWindow(const Window& w, const Cube& cube) {
   if (w.col < 0 || w.row < 0 || w.col + w.width > layout_.width || w.row + w.height > layout_.height)
     throw Error(fmt::format("{}: window {}x{}+{}+{} lies outside the {}x{} output", path_, w.width, w.height, w.col,
                             w.row, layout_.width, layout_.height));
+  accumulateStatistics(cube);
   const GSpacing pixel = sizeof(float), line = pixel * w.width, band = line * w.height;
   CPLErr err = ds_->RasterIO(GF_Write, w.col, w.row, w.width, w.height, const_cast<float*>(cube.data.data()), w.width,
                              w.height, GDT_Float32, cube.bands, nullptr, pixel, line, band, nullptr);
@@ -208,6 +338,15 @@ void RasterWriter::writeWindow(const Window& w, const Cube& cube) {
 void RasterWriter::commit(const ProgressFn& progress) {
   if (!ds_) throw Error(path_ + ": the writer is closed");
   takeGdalError();
+  setStatistics(*ds_, statistics_, double(layout_.width) * layout_.height);
+  if (options_.overviews && copyPath_.empty() && EQUAL(options_.format.c_str(), "GTiff")) addOverviews(*ds_, progress);
+  bool reserved = false;  // room in a COG's GDAL_METADATA tag for what the copy drops (restoreDroppedItems)
+  if (!copyPath_.empty() && EQUAL(options_.format.c_str(), "COG")) {
+    const std::string items =
+        domainItemsXml(*ds_, [](int, const std::string&, const char*, const char*) { return true; });
+    reserved = !items.empty();
+    if (reserved) ds_->SetMetadataItem(kReservedItem, std::string(items.size(), 'x').c_str());
+  }
   // The final close flushes caches and can fail (disk full): it decides whether the file is good.
   // GDAL 3.6's GDALClose returns nothing, so the error handler's record is what tells.
   CPLErrorReset();
@@ -246,6 +385,14 @@ void RasterWriter::commit(const ProgressFn& progress) {
     if (!copied || !why.empty()) {
       abandon();
       throw Error(path_ + ": writing the " + options_.format + " output failed (" + why + ")");
+    }
+    if (reserved) {
+      try {
+        restoreDroppedItems(tempPath_, copyPath_);
+      } catch (const Error&) {
+        abandon();
+        throw;
+      }
     }
     removeDatasetFiles(tempPath_);
     tempPath_.clear();

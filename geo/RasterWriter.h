@@ -4,7 +4,9 @@
 // receives pixels window by window, and puts the file in place only when everything succeeded:
 // it writes under a temporary name in the target folder, checks the final GDALClose, and renames.
 // Drivers that can only CreateCopy (COG, PNG, ...) get a tiled GeoTIFF first, then a copy.
-// Destroying a writer that was not committed removes the temporary file(s).
+// Destroying a writer that was not committed removes the temporary file(s). Every band gets GDAL's STATISTICS_* items
+// from the values written; a COG keeps every metadata domain of the layout (geo/GdalMetadataTag.h).
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +30,15 @@ struct WriteOptions {
   // blocks, a band-interleaved scene's row of blocks outgrew GDAL's cache, partly written blocks were flushed and
   // compressed again later, and the file grew by the stale copies (a 6.1 GB mosaic scene became 7.8 GB).
   int blockSize = 0;
+  // --overviews: a GeoTIFF gets internal overviews (average; 2, 4, ... until the larger side is at most 256 pixels).
+  // The COG driver makes its own.
+  bool overviews = false;
+};
+
+// What the writer gathers of each band while the pixels pass, for the STATISTICS_* items.
+struct BandStatistics {
+  double minimum = INFINITY, maximum = -INFINITY, sum = 0, sumSquares = 0;
+  std::size_t count = 0;  // valid values (finite, not the band's nodata)
 };
 
 class RasterWriter {
@@ -49,6 +60,7 @@ class RasterWriter {
  private:
   int alignedBlockSide() const;  // WriteOptions::blockSize where it applies, else 0
   void abandon() noexcept;
+  void accumulateStatistics(const Cube& cube);
 
   std::string path_;
   std::string tempPath_;  // what is being written
@@ -57,6 +69,7 @@ class RasterWriter {
   RasterInfo layout_;
   GDALDataset* ds_ = nullptr;
   bool committed_ = false;
+  std::vector<BandStatistics> statistics_;
 };
 
 // Checks the --of/--ot/--co values without creating anything (InputError when bad).

@@ -94,6 +94,11 @@ void printRaster(const RasterInfo& r, std::ostream& out) {
       break;
     }
   out << fmt::format("Nodata:      {}\n", nodata.empty() ? "none" : nodata);
+  // The values a reader gets are stored x scale + offset (band 1's; GDAL's convention, or an ENVI reflectance scale
+  // factor).
+  if (!r.bands.empty() && (r.bands[0].scale != 1.0 || r.bands[0].offset != 0.0))
+    out << fmt::format("Scale:       {:g}, offset {:g} (value = stored x scale + offset)\n", r.bands[0].scale,
+                       r.bands[0].offset);
   if (!r.badBandList.empty()) {
     int bad = 0;
     for (int v : r.badBandList) bad += v == 0;

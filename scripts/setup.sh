@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev            # JSON reports, formatting
   libgtest-dev libgmock-dev googletest     # tests/
   python3 bc                               # tests/: scripts/fault_probes.sh (sidecar edits, stop timings)
+  python3-gdal                             # tests/: GDAL's COG validator (osgeo_utils)
 )
 # --bench adds what bench/ needs: Google Benchmark (microbenchmarks), the Orfeo ToolBox command-line
 # applications (bench/protocol's side-by-side methods), GNU time (peak RSS per run) and gnuplot (its curve).

@@ -195,6 +195,35 @@ TEST(Wavelengths, EnviUnknownUnitIsTakenByTheValuesSizeWithAWarning) {
   }
 }
 
+TEST(RasterRead, EnviReflectanceScaleFactorIsTheBandScale) {
+  // An ENVI cube stored as reflectance x 10000 (`reflectance scale factor = 10000`): GDAL's band scale 1e-4, so an
+  // output keeps the meaning (and the factor is not copied a second time); a factor that is not a number is refused.
+  test::TempDir dir;
+  initGdal();
+  auto makeEnvi = [&](const std::string& name, const std::string& factor) {
+    GDALDataset* ds = GetGDALDriverManager()->GetDriverByName("ENVI")->Create(dir.path(name + ".img").c_str(), 4, 3, 2,
+                                                                              GDT_Int16, nullptr);
+    ds->GetRasterBand(1)->Fill(5000);
+    GDALClose(ds);
+    std::ofstream(dir.path(name + ".hdr"), std::ios::app) << "reflectance scale factor = " << factor << "\n";
+    return dir.path(name + ".img");
+  };
+  const RasterInfo info = readRasterInfo(makeEnvi("refl", "10000"));
+  ASSERT_EQ(info.bandCount(), 2);
+  EXPECT_DOUBLE_EQ(info.bands[1].scale, 1e-4);
+  const RasterDataset src = RasterDataset::open(dir.path("refl.img"));
+  writeBandSubset(src, BandSelection{{0, 1}, {}}, dir.path("out.tif"), WriteOptions{});
+  GDALDataset* out = GDALDataset::Open(dir.path("out.tif").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  ASSERT_NE(out, nullptr);
+  EXPECT_DOUBLE_EQ(out->GetRasterBand(1)->GetScale(), 1e-4);
+  EXPECT_EQ(out->GetMetadataItem("reflectance_scale_factor", "ENVI"), nullptr);
+  GDALClose(out);
+  const std::string bad = makeEnvi("bad", "ten");
+  const std::string message = messageOf([&] { readRasterInfo(bad); });
+  EXPECT_NE(message.find("reflectance scale factor"), std::string::npos) << message;
+  EXPECT_NE(message.find(bad), std::string::npos) << message;
+}
+
 TEST(Wavelengths, UnknownUnitIsAnErrorNamingFileAndUnit) {
   test::TempDir dir;
   auto p = makeRaster(dir.path("furlong.tif"), 1, [](GDALDataset& ds) {
@@ -362,11 +391,63 @@ TEST(Writer, CogThroughATiledTemporaryAndEnviWithItsHeader) {
   EXPECT_NEAR(c.info().bands[3].spectral.wavelengthNm, 2345.11, 1e-3);
   auto gi = test::runShell("gdalinfo -json " + dir.path("out.tif"));
   EXPECT_NE(gi.out.find("\"LAYOUT\":\"COG\""), std::string::npos);
+  // GDAL 3.6's copy into a COG drops the bands' IMAGERY items and the ENVI lists; the writer puts them back in place
+  // (geo/GdalMetadataTag.h), and GDAL's own validator still finds a valid COG.
+  GDALDataset* cogDs = GDALDataset::Open(dir.path("out.tif").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  ASSERT_NE(cogDs, nullptr);
+  const char* central = cogDs->GetRasterBand(4)->GetMetadataItem("CENTRAL_WAVELENGTH_UM", "IMAGERY");
+  ASSERT_NE(central, nullptr);
+  EXPECT_NEAR(std::stod(central), 2.34511, 1e-5);
+  EXPECT_NE(cogDs->GetRasterBand(1)->GetMetadataItem("FWHM_UM", "IMAGERY"), nullptr);
+  EXPECT_NE(cogDs->GetMetadataItem("wavelength", "ENVI"), nullptr);
+  EXPECT_EQ(cogDs->GetMetadataItem("HSIFUSE_RESERVED"), nullptr);  // the room it kept is gone
+  EXPECT_NE(cogDs->GetRasterBand(1)->GetMetadataItem("STATISTICS_MEAN"), nullptr);
+  GDALClose(cogDs);
+  const auto valid =
+      test::runShell("/usr/bin/python3 -m osgeo_utils.samples.validate_cloud_optimized_geotiff " + dir.path("out.tif"));
+  EXPECT_EQ(valid.exitCode, 0) << valid.out << valid.err;
+  EXPECT_NE(valid.out.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << valid.out << valid.err;
   auto e = RasterDataset::open(dir.path("out.img"));
   EXPECT_EQ(e.info().driver, "ENVI");
   EXPECT_NEAR(e.info().bands[3].spectral.wavelengthNm, 2345.11, 1e-3);
   Cube a = src.readWindow({0, 0, 16, 16}, {127}), b = e.readWindow({0, 0, 16, 16}, {3});
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_FLOAT_EQ(a.data[i], b.data[i]);
+}
+
+TEST(Writer, StatisticsFromThePixelsWrittenAndOverviewsOnRequest) {
+  // Every output band gets GDAL's STATISTICS_* items (nodata and NaN left out); --overviews adds internal overviews
+  // (factors 2 and 4 for a 600-pixel side).
+  test::TempDir dir;
+  RasterInfo layout;
+  layout.width = 600;
+  layout.height = 20;
+  layout.bands.resize(2);
+  for (BandInfo& b : layout.bands) b.dataType = "Float32", b.nodata = -1.0;
+  Cube c(2, 20, 600);
+  for (int r = 0; r < 20; ++r)
+    for (int col = 0; col < 600; ++col) {
+      c.at(0, r, col) = float(col % 10);           // 0..9: mean 4.5, stddev sqrt(8.25)
+      c.at(1, r, col) = col < 300 ? 2.0f : -1.0f;  // half nodata
+    }
+  c.at(1, 0, 0) = std::nanf("");
+  WriteOptions o;
+  o.overviews = true;
+  RasterWriter w(dir.path("s.tif"), layout, o);
+  w.writeWindow({0, 0, 600, 10}, c.crop({0, 0, 600, 10}));
+  w.writeWindow({0, 10, 600, 10}, c.crop({0, 10, 600, 10}));
+  w.commit();
+  GDALDataset* ds = GDALDataset::Open(dir.path("s.tif").c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  ASSERT_NE(ds, nullptr);
+  auto item = [&](int band, const char* key) { return std::stod(ds->GetRasterBand(band)->GetMetadataItem(key)); };
+  EXPECT_DOUBLE_EQ(item(1, "STATISTICS_MINIMUM"), 0.0);
+  EXPECT_DOUBLE_EQ(item(1, "STATISTICS_MAXIMUM"), 9.0);
+  EXPECT_NEAR(item(1, "STATISTICS_MEAN"), 4.5, 1e-9);
+  EXPECT_NEAR(item(1, "STATISTICS_STDDEV"), std::sqrt(8.25), 1e-6);
+  EXPECT_NEAR(item(2, "STATISTICS_MEAN"), 2.0, 1e-9);
+  EXPECT_NEAR(item(2, "STATISTICS_VALID_PERCENT"), 100.0 * 5999 / 12000, 1e-2);
+  EXPECT_EQ(ds->GetRasterBand(1)->GetOverviewCount(), 2);
+  EXPECT_EQ(ds->GetRasterBand(1)->GetOverview(1)->GetXSize(), 150);
+  GDALClose(ds);
 }
 
 TEST(BandSubsetMetadata, PerBandListsAreSubsetToo) {
