@@ -59,14 +59,19 @@ class FuseCommand : public Command {
   }
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath, "Low-resolution hyperspectral scene with wavelengths.")
-        .positional("HR_MSI", &o_.job.msiPath, "High-resolution multispectral scene of the same place.")
+        .positional("HR_MSI", &o_.job.msiPath,
+                    "High-resolution multispectral scene of the same place: any GDAL raster, or a Sentinel-2 L1C/L2A "
+                    "product (its .SAFE folder, its zip or its MTD_MSIL1C.xml/MTD_MSIL2A.xml), read in reflectance "
+                    "((DN + offset) / quantification, NODATA as nodata) with the spacecraft's curves.")
         .positional("OUTPUT", &o_.job.outPath,
                     "High-resolution hyperspectral output (may be left out with --save-adaptation: adapt only).", false)
         .text("srf", &o_.job.srf, "NAME|CSV",
               "MSI response: sentinel2a, sentinel2b, landsat8, nikon_d700, a curve CSV, a P CSV, or estimate (fitted "
-              "from the scene).")
-        .text("msi-bands", &o_.job.msiBands, "RANGES",
-              "MSI bands to use (1-based); matched to the response by band name where they have one, else by position.")
+              "from the scene). Required, except for a Sentinel-2 product (its spacecraft's curves).")
+        .text("msi-bands", &o_.job.msiBands, "RANGES|NAMES",
+              "MSI bands to use (1-based); matched to the response by band name where they have one, else by position. "
+              "For a Sentinel-2 product, band names (default B2,B3,B4,B8, the 10 m bands; 20 m and 60 m bands are "
+              "resampled onto the 10 m grid, bilinear, and are not sharper than their native resolution).")
         .text("method", &o_.job.method, "NAME",
               "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a "
               "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
@@ -163,8 +168,7 @@ class FuseCommand : public Command {
     o_.out.declare(t, "Float32");
   }
   int run(const CommonOptions& common, const ProgressFn& progress) override {
-    FuseOptions f = o_.job;
-    if (f.srf.empty()) throw InputError("--srf: required (e.g. --srf sentinel2a)");
+    FuseOptions f = o_.job;  // --srf may be left out for a Sentinel-2 product (its spacecraft names the curves)
     f.device = o_.device.apply();
     f.wavelengths = o_.filter.wavelengths;
     f.bands = o_.filter.toFilter();

@@ -13,6 +13,7 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/GdalMetadataTag.h"
+#include "geo/InMemoryVrt.h"
 #include "geo/SpectralMetadata.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
@@ -131,13 +132,6 @@ void applyLayout(const RasterInfo& info, GDALDataset& ds) {
 
 // The item the copy carries as room for what it drops (geo/GdalMetadataTag.h); removed afterwards.
 constexpr const char* kReservedItem = "HSIFUSE_RESERVED";
-
-std::string xmlEscaped(const std::string& text) {
-  char* e = CPLEscapeString(text.c_str(), -1, CPLES_XML);
-  std::string out(e);
-  CPLFree(e);
-  return out;
-}
 
 // Every item outside the default domain (and GDAL's own structural ones) of the dataset and its bands, as
 // GDAL_METADATA items; `keep` says which ones to list.

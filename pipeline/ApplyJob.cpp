@@ -1,6 +1,7 @@
 #include "pipeline/ApplyJob.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <cmath>
@@ -76,6 +77,8 @@ FuseOptions fuseOptionsFor(const AdaptationManifest& m, const ApplyOptions& o) {
   for (const SavedInput& saved : m.inputs)
     if (saved.option == "--wavelengths") f.wavelengths = saved.path;
   for (int b : m.hsiBands) f.bands.keep.push_back({b + 1, b + 1});
+  // A Sentinel-2 product is read through a VRT of the bands fuse took, by name.
+  if (sentinel2MetadataFile(o.msiPath)) f.msiBands = fmt::format("{}", fmt::join(m.msiNames, ","));
   f.method = m.method;
   f.scale = m.scale;
   f.assumeAligned = m.assumeAligned;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "geo/BandSubset.h"
+#include "geo/HyperionProduct.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
@@ -50,6 +51,12 @@ void skipIfUpToDate(const FuseOptions& o) {
         fmt::format("--skip-existing: {} exists but was made from other inputs or options (or not by "
                     "hsi-fuse); --overwrite replaces it",
                     o.outPath));
+}
+
+std::vector<std::string> msiNamesOf(const RasterInfo& msi) {
+  std::vector<std::string> names;
+  for (const BandInfo& b : msi.bands) names.push_back(b.description);
+  return names;
 }
 
 }  // namespace
@@ -113,9 +120,26 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   return method;
 }
 
+// The MSI: a raster, or a Sentinel-2 product read through the VRT of the bands --msi-bands names.
+RasterDataset openMsi(const FuseOptions& o, std::optional<Sentinel2Product>& product) {
+  const std::optional<std::string> metadata = sentinel2MetadataFile(o.msiPath);
+  if (!metadata) return RasterDataset::open(o.msiPath);
+  product = readSentinel2Product(*metadata);
+  const std::vector<std::string> names = o.msiBands.empty() ? defaultSentinel2Bands() : split(o.msiBands, ',');
+  return RasterDataset::open(writeSentinel2Vrt(*product, product->select(names)));
+}
+
+// The LR HSI: a raster, or a Hyperion L1T/L1Gst folder read through the VRT of its 242 bands in radiance.
+RasterDataset openLr(const FuseOptions& o) {
+  if (const std::optional<HyperionProduct> hyperion = findHyperionProduct(o.lrPath))
+    return RasterDataset::open(writeHyperionVrt(*hyperion), OpenOptions{o.wavelengths});
+  return RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
+}
+
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
-  FuseInputs in{
-      RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), RasterDataset::open(o.msiPath), {}, {}, {}, {}};
+  std::optional<Sentinel2Product> product;
+  RasterDataset msi = openMsi(o, product);
+  FuseInputs in{openLr(o), std::move(msi), {}, {}, {}, {}, product};
   in.hsiSelection = selectRasterBands(in.lr.info(), o.bands);
   in.hsi = in.lr.info().selectBands(in.hsiSelection.kept);
   in.hsi.requireWavelengths("fuse (building P)");
@@ -127,15 +151,27 @@ FuseInputs openInputs(const FuseOptions& o, long long stamp) {
 MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& log) {
   const RasterInfo& msiInfo = in.msi.info();
   MsiResponse r;
-  if (!o.msiBands.empty()) {
+  if (!o.msiBands.empty() && !in.sentinel2) {  // a product's VRT holds only the bands --msi-bands named
     BandFilter f;
     f.keep = parseIndexRanges(o.msiBands, "--msi-bands");
     r.msiKeep = selectBands(f, msiInfo.spectralBands(), {}, {}, o.msiPath, "--msi-bands").kept;
   } else {
     for (int b = 0; b < msiInfo.bandCount(); ++b) r.msiKeep.push_back(b);
   }
+  // A Sentinel-2 product names its spacecraft, and so its curves, unless --srf says otherwise.
+  std::string srf = o.srf;
+  if (srf.empty() && in.sentinel2) {
+    srf = in.sentinel2->responseName();
+    if (srf.empty())
+      throw InputError(fmt::format("{}: no response curves are shipped for '{}'; give them with --srf CSV", o.msiPath,
+                                   in.sentinel2->spacecraft));
+    log.say(fmt::format("msi: {} {} (baseline {}), bands {} as (DN + offset) / {:g}; response curves {}",
+                        in.sentinel2->spacecraft, in.sentinel2->level, in.sentinel2->baseline,
+                        fmt::join(msiNamesOf(msiInfo), ","), in.sentinel2->quantification, srf));
+  }
+  if (srf.empty()) throw InputError("--srf: required (the MSI's response curves: a shipped name or a CSV)");
   // --srf estimate: P is fitted from the scene once it is read; until then only its row names count.
-  r.estimate = toLower(o.srf) == "estimate";
+  r.estimate = toLower(srf) == "estimate";
   for (int k : r.msiKeep)
     r.msiNames.push_back(msiInfo.bands[k].description.empty() ? fmt::format("band {}", k + 1)
                                                               : msiInfo.bands[k].description);
@@ -144,18 +180,17 @@ MsiResponse buildResponse(const FuseOptions& o, const FuseInputs& in, FuseLog& l
   r.p = r.estimate ? SpectralResponse::fromRows(
                          "estimate", r.msiNames,
                          std::vector<std::vector<double>>(r.msiKeep.size(), std::vector<double>(hsiBands, 1.0)))
-                   : SpectralResponse::fromSpec(o.srf, in.hsi.spectralBands());
+                   : SpectralResponse::fromSpec(srf, in.hsi.spectralBands());
   for (const auto& w : r.p.warnings()) log.say("Warning: " + w);
   // MSI bands named as the response names them (B4, B02, "Blue") get their own row of P, in the MSI's order.
   if (!r.estimate)
     if (const std::optional<std::vector<int>> rows = matchBandNames(r.msiNames, r.p.keptBandNames(), o.msiPath))
       r.p = r.p.withRows(*rows);
   if (r.p.matrix().size() != r.msiKeep.size())
-    throw InputError(
-        fmt::format("{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
-                    "with --msi-bands",
-                    o.msiPath, r.msiKeep.size(), o.srf, r.p.matrix().size(),
-                    fmt::format("{}", fmt::join(r.p.keptBandNames(), ","))));
+    throw InputError(fmt::format(
+        "{} has {} band(s) in use but P ({}) has {} row(s) ({}): choose the matching MSI bands "
+        "with --msi-bands",
+        o.msiPath, r.msiKeep.size(), srf, r.p.matrix().size(), fmt::format("{}", fmt::join(r.p.keptBandNames(), ","))));
   return r;
 }
 

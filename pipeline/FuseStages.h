@@ -23,6 +23,7 @@
 
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
+#include "geo/Sentinel2Product.h"
 #include "lib/core/Cube.h"
 #include "lib/core/PixelMask.h"
 #include "lib/core/WindowSource.h"
@@ -64,6 +65,9 @@ struct FuseInputs {
   BandSelection hsiSelection;
   RasterInfo hsi;  // the kept HSI bands, with wavelengths
   GridPairing grid;
+  // HR_MSI named a Sentinel-2 product: msi reads the VRT of the bands --msi-bands names (default B2,B3,B4,B8), in
+  // reflectance (geo/Sentinel2Product.h).
+  std::optional<Sentinel2Product> sentinel2;
 };
 FuseInputs openInputs(const FuseOptions& o, long long stamp);
 

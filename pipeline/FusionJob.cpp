@@ -99,6 +99,22 @@ void reportRun(const FuseOptions& o, Clock::time_point start, json& report) {
     report["peak_rss_mb"] = usage.ru_maxrss * 1024.0 / 1e6;  // Linux: KiB; MB as --ram
 }
 
+// What fuse took from a Sentinel-2 product, and how it turned DNs into reflectance.
+json sentinel2Report(const Sentinel2Product& p, const RasterInfo& msi) {
+  json bands = json::array();
+  for (const BandInfo& b : msi.bands)
+    for (const Sentinel2BandFile& f : p.bands)
+      if (f.name == b.description)
+        bands.push_back({{"name", f.name}, {"file", f.path}, {"offset_dn", f.offset}, {"native_m", f.resolutionM}});
+  return {{"metadata", p.metadataPath},
+          {"level", p.level},
+          {"spacecraft", p.spacecraft},
+          {"processing_baseline", p.baseline},
+          {"quantification", p.quantification},
+          {"nodata_dn", p.nodataDn},
+          {"bands", bands}};
+}
+
 }  // namespace
 
 std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const LogFn& logFn) {
@@ -110,6 +126,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
   FuseInputs in = openInputs(o, start.time_since_epoch().count());
   reportGrids(in.grid, report, log);
   MsiResponse response = buildResponse(o, in, log);
+  if (in.sentinel2) report["msi_product"] = sentinel2Report(*in.sentinel2, in.msi.info());
   // The model is found and checked before anything is read.
   ChosenModel chosen = chooseModel(o, method, in.hsi.spectralBands(), response.p.keptBandNames(), in.grid.scale, log);
   const MemoryPlan memory = planFuseMemory(o, method, in, response, chosen, report, log);

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "HyperionTestData.h"
+#include "Sentinel2TestData.h"
 #include "TestSupport.h"
 
 using hsifuse::test::dataPath;
@@ -241,6 +243,75 @@ bool samePixels(const TempDir& dir, const std::string& a, const std::string& b) 
   return hsifuse::test::runShell("cmp " + dir.path("same_a.img") + " " + dir.path("same_b.img")).exitCode == 0;
 }
 }  // namespace
+
+// Issue #13: a Sentinel-2 product as ESA ships it (tests/Sentinel2TestData.h: JP2 bands at 10/20/60 m, DN =
+// reflectance x 10000 + 1000, the product metadata) fuses with no --srf and no preparation, whether named by its
+// .SAFE folder, its metadata file or its zip, and gives the output of the hand-stacked, offset-corrected GeoTIFF with
+// the right curves, byte for byte; apply reads it too.
+TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
+  TempDir dir;
+  for (const std::string level : {"L1C", "L2A"}) {
+    const hsifuse::test::Sentinel2Fixture f = hsifuse::test::writeSentinel2Safe(dir.path(level), level);
+    const std::string ref = dir.path(level + "_ref.tif");
+    RunResult r =
+        runHsiFuse("fuse " + kExampleLr + " " + f.reference + " " + ref + " --srf sentinel2a --method gsa -q");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::vector<std::string> spellings{f.safe, f.safe + "/MTD_MSI" + level + ".xml"};
+    if (level == "L1C") spellings.push_back(hsifuse::test::zipSentinel2Safe(f.safe));
+    for (const std::string& msi : spellings) {
+      const std::string out = dir.path(level + "_out.tif");
+      r = runHsiFuse("fuse " + kExampleLr + " " + msi + " " + out + " --method gsa --overwrite --report " +
+                     dir.path("r.json"));
+      ASSERT_EQ(r.exitCode, 0) << msi << "\n" << r.err;
+      EXPECT_NE(r.err.find("Sentinel-2A " + level + " (baseline 04.00), bands B2,B3,B4,B8"), std::string::npos)
+          << r.err;
+      EXPECT_TRUE(samePixels(dir, ref, out)) << msi;
+      std::ifstream in(dir.path("r.json"));
+      const json report = json::parse(in);
+      EXPECT_EQ(report["msi_product"]["level"], level);
+      EXPECT_EQ(report["msi_product"]["bands"][0]["offset_dn"], -1000.0);
+      EXPECT_EQ(report["nodata"]["hr_invalid_pixels"], 36);  // B2's NODATA corner
+    }
+  }
+  // 20 m bands by name; a band the product lacks is named with the ones it has.
+  const std::string safe = dir.path("L1C") + "/S2A_MSIL1C_20260101T104000_N0400_R008_T31UDQ_20260101T120000.SAFE";
+  RunResult r = runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("five.tif") +
+                           " --method gsa -q --msi-bands B2,B3,B4,B8,B11 --report " + dir.path("five.json"));
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  std::ifstream five(dir.path("five.json"));
+  EXPECT_EQ(json::parse(five)["msi_product"]["bands"].size(), 5u);
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("x.tif") + " --msi-bands B9"),
+                 "no band 'B9'");
+  // Adapt once and apply from the product: the block equals the one-process output.
+  r = runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("one.tif") + " --method gsa -q --save-adaptation " +
+                 dir.path("saved"));
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  r = runHsiFuse("apply " + dir.path("saved") + " " + kExampleLr + " " + safe + " " + dir.path("block.tif") +
+                 " --block 1/1 -q");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(samePixels(dir, dir.path("one.tif"), dir.path("block.tif")));
+}
+
+// Issue #13: an EO-1 Hyperion L1T folder as USGS ships it (tests/HyperionTestData.h: 242 Int16 band files and an MTL)
+// fuses as LR_HSI without preparation: wavelengths from the band table, VNIR / 40 and SWIR / 80, fill as nodata;
+// the output equals that of the same DNs stacked by hand, byte for byte.
+TEST(Cli, HyperionL1tFolderFusesLikeItsHandStackedRadiance) {
+  TempDir dir;
+  const hsifuse::test::HyperionFixture f = hsifuse::test::writeHyperionL1t(dir.path(""));
+  const std::string common = " --srf sentinel2a --method gsa --preset hyperion -q --overwrite";
+  RunResult r = runHsiFuse("fuse " + f.reference + " " + kExampleMsi + " " + dir.path("ref.tif") + common);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const std::string& lr : {f.folder, f.mtl}) {
+    r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("out.tif") + common + " --report " +
+                   dir.path("r.json"));
+    ASSERT_EQ(r.exitCode, 0) << lr << "\n" << r.err;
+    EXPECT_TRUE(samePixels(dir, dir.path("ref.tif"), dir.path("out.tif"))) << lr;
+    std::ifstream in(dir.path("r.json"));
+    const json report = json::parse(in);
+    EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 4);  // the 2 x 2 fill corner
+    EXPECT_GT(report["bands"]["hsi_kept"].get<int>(), 150);
+  }
+}
 
 TEST(Cli, NoCommandWritesOverItsInputsEvenWithOverwrite) {
   TempDir dir;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -89,6 +90,14 @@ void removeStaleTemporaries(const std::string& output) {
 std::vector<std::string> filesNamedBy(const std::string& name) {
   std::vector<std::string> files{name};
   std::error_code ec;
+  if (fs::is_directory(name, ec)) {  // a product folder (a Sentinel-2 .SAFE): every file in it, in a fixed order
+    std::vector<std::string> inside;
+    for (const auto& e : fs::recursive_directory_iterator(name, ec))
+      if (e.is_regular_file(ec)) inside.push_back(e.path().string());
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+    return files;
+  }
   if (fs::exists(name, ec)) return files;
   auto addExisting = [&](std::string part) {
     if (part.size() >= 2 && part.front() == '"' && part.back() == '"') part = part.substr(1, part.size() - 2);

@@ -29,8 +29,9 @@ void checkOutputs(const std::vector<NamedPath>& outputs, const std::vector<Named
 
 // The files a GDAL dataset name reads: the name itself, and where it is not a plain file, the files inside it: each
 // ':'-separated part of a connection string (GTIFF_DIR:2:f.tif, NETCDF:"f.nc":var, SENTINEL2_L1C:MTD.xml:10m:...)
-// that exists, and the archive or file under a /vsi prefix (/vsizip/a.zip/b.tif -> a.zip). Outputs are compared
-// with all of them, so that no spelling of an input can be overwritten; manifests checksum them.
+// that exists, the archive or file under a /vsi prefix (/vsizip/a.zip/b.tif -> a.zip), and every file in a folder
+// (a Sentinel-2 .SAFE). Outputs are compared with all of them, so that no spelling of an input can be overwritten;
+// manifests checksum them.
 std::vector<std::string> filesNamedBy(const std::string& name);
 
 // A folder as an output (fuse --save-adaptation DIR): refused (InputError naming `folder.option`) when it is, or
