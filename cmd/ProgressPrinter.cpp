@@ -63,8 +63,9 @@ ProgressFn makeStderrProgress(bool quiet) {
     bool tty = ::isatty(STDERR_FILENO) != 0;
   };
   auto st = std::make_shared<State>();
-  return [st](double f, const std::string& stage) {
+  return [st](double f, const std::string& stageAndDetail) {
     if (stopRequested) return false;
+    const auto [stage, detail] = splitStage(stageAndDetail);
     if (st->tty) {
       if (stage != st->stage) {
         if (!st->stage.empty() && st->lastPercent < 100) std::fputc('\n', stderr);
@@ -74,14 +75,15 @@ ProgressFn makeStderrProgress(bool quiet) {
       const int pct = static_cast<int>(f * 100 + 0.5);
       if (pct == st->lastPercent) return true;
       st->lastPercent = pct;
-      std::fprintf(stderr, "\r%s: %3d%%%s", stage.c_str(), pct, pct >= 100 ? "\n" : "");
+      std::fprintf(stderr, "\r%s: %3d%%%s%s\033[K%s", stage.c_str(), pct, detail.empty() ? "" : "  ", detail.c_str(),
+                   pct >= 100 ? "\n" : "");
       lineOpen = pct < 100;
       return true;
     }
     // Logs and pipes: GDAL's "0...10...20...30...40...50...60...70...80...90...100 - done." growing on one line, each
     // tick written when reached (no carriage returns), the stage named where it begins, and after each tens mark of a
-    // run longer than ten seconds the time it still needs at its pace so far. A fraction that starts again from the
-    // bottom (a new part of the job) starts a new line.
+    // run longer than ten seconds the time it still needs at its pace so far, with the stage's detail (a training
+    // run's step and loss). A fraction that starts again from the bottom (a new part of the job) starts a new line.
     const int tick = std::min(40, static_cast<int>(f * 40 + 1e-9));
     if (stage != st->stage) {
       const bool restart = st->lastTick < 0 || tick < st->lastTick || st->lastTick == 40;
@@ -103,7 +105,10 @@ ProgressFn makeStderrProgress(bool quiet) {
       if (t == 40)
         std::fprintf(stderr, " - done.\n");
       else if (t > 0 && elapsed > 10 && f > 0)
-        std::fprintf(stderr, " (%s left)", duration(elapsed * (1 - f) / f).c_str());
+        std::fprintf(stderr, " (%s%s%s left)", detail.c_str(), detail.empty() ? "" : ", ",
+                     duration(elapsed * (1 - f) / f).c_str());
+      else if (t > 0 && !detail.empty())
+        std::fprintf(stderr, " (%s)", detail.c_str());
     }
     st->lastTick = std::max(st->lastTick, tick);
     lineOpen = st->lastTick < 40;

@@ -334,7 +334,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     const double l = loss.item<double>();
     if (step % o.logEvery == 0 || step + 1 == budget) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
-    if (progress && !progress(double(step + 1) / budget, "adapt")) throw Interrupted();
+    if (progress && !progress(double(step + 1) / budget,
+                              stageWithDetail("adapt", fmt::format("step {} of {}, loss {:.5f}", step + 1, budget, l))))
+      throw Interrupted();
     if (o.observe && o.observeEvery > 0 && (step + 1) % o.observeEvery == 0) {
       const auto t = std::chrono::steady_clock::now();
       const double elapsed = std::chrono::duration<double>(t - start).count() - observing;

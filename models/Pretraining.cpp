@@ -136,7 +136,10 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     opt.step();
     const double l = loss.item<double>();
     running = std::isnan(running) ? l : 0.98 * running + 0.02 * l;
-    if (progress && !progress(double(step + 1) / o.steps, "train")) throw Interrupted();
+    if (progress &&
+        !progress(double(step + 1) / o.steps,
+                  stageWithDetail("train", fmt::format("step {} of {}, loss {:.5f}", step + 1, o.steps, running))))
+      throw Interrupted();
     if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint(step + 1);
     if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();
