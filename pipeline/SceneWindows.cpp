@@ -11,6 +11,12 @@
 namespace hsifuse {
 namespace {
 
+// The tiles of the first stage read these sources row by row, each with its halo (bicubic context, the low-pass
+// kernel): strips of rows, each read once with this margin, so that a compressed file's blocks are decoded about
+// once per row of tiles. Up to 64 MB a strip (a 128-band LR strip of 84 rows is 57 MB at 1320 columns).
+constexpr int kStripMarginLr = 8;
+constexpr double kStripBytes = 64e6;
+
 // `w` grown by `halo` on each side, cut to a rows x cols grid.
 Window grown(const Window& w, int halo, int rows, int cols) {
   const int c0 = std::max(0, w.col - halo), r0 = std::max(0, w.row - halo);
@@ -49,14 +55,16 @@ Cube readHr(const SceneReading& s, const Window& w) {
 
 WindowSource lrSceneWindows(std::shared_ptr<const SceneReading> reading) {
   const SceneReading& s = *reading;
-  return {static_cast<int>(s.lrBands.size()), s.lrWin.height, s.lrWin.width,
-          [reading](const Window& w) { return readLr(*reading, w); }};
+  return stripCached({static_cast<int>(s.lrBands.size()), s.lrWin.height, s.lrWin.width,
+                      [reading](const Window& w) { return readLr(*reading, w); }},
+                     kStripMarginLr, kStripBytes);
 }
 
 WindowSource hrSceneWindows(std::shared_ptr<const SceneReading> reading) {
   const SceneReading& s = *reading;
-  return {static_cast<int>(s.msiBands.size()), s.hrWin.height, s.hrWin.width,
-          [reading](const Window& w) { return readHr(*reading, w); }};
+  return stripCached({static_cast<int>(s.msiBands.size()), s.hrWin.height, s.hrWin.width,
+                      [reading](const Window& w) { return readHr(*reading, w); }},
+                     kStripMarginLr * s.scale, kStripBytes);
 }
 
 SceneMasks sceneMasks(const SceneReading& s) {

@@ -1,6 +1,7 @@
 #include "lib/core/WindowSource.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "lib/core/Error.h"
 
@@ -8,6 +9,27 @@ namespace hsifuse {
 
 WindowSource WindowSource::ofCube(const Cube& c) {
   return {c.bands, c.rows, c.cols, [&c](const Window& w) { return c.crop(w); }};
+}
+
+WindowSource stripCached(WindowSource source, int margin, double maxBytes) {
+  struct Strip {
+    int row = 0, rows = 0;
+    Cube cube;
+  };
+  auto strip = std::make_shared<Strip>();
+  const int bands = source.bands, height = source.rows, width = source.cols;
+  return {bands, height, width, [source, strip, margin, maxBytes](const Window& w) {
+            if (w.row >= strip->row && w.row + w.height <= strip->row + strip->rows && strip->rows > 0)
+              return strip->cube.crop({w.col, w.row - strip->row, w.width, w.height});
+            const int r0 = std::max(0, w.row - margin), r1 = std::min(source.rows, w.row + w.height + margin);
+            if (4.0 * source.bands * double(source.cols) * (r1 - r0) > maxBytes) return source.read(w);
+            strip->cube = Cube();  // the old strip goes before the new one is read
+            strip->rows = 0;
+            strip->cube = source.read({0, r0, source.cols, r1 - r0});
+            strip->row = r0;
+            strip->rows = r1 - r0;
+            return strip->cube.crop({w.col, w.row - r0, w.width, w.height});
+          }};
 }
 
 Cube readReplicated(const WindowSource& source, const Window& w) {

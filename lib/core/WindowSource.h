@@ -17,6 +17,12 @@ struct WindowSource {
   static WindowSource ofCube(const Cube& c);
 };
 
+// `source` behind a cache of one strip of whole rows: a window inside the strip is cropped from it, any other reads
+// the strip of rows around it (`margin` rows more above and below) unless that strip would pass `maxBytes` (then the
+// window alone is read). For sources that are slow to read window by window (a compressed file) and are read tile
+// by tile along rows, with halos: each block is then decoded about once per row of tiles, not once per tile.
+WindowSource stripCached(WindowSource source, int margin, double maxBytes);
+
 // The window `w` of the source's grid, which may reach outside it: pixels outside repeat the nearest edge
 // pixel (replicate padding), as if the whole scene had been padded once.
 Cube readReplicated(const WindowSource& source, const Window& w);
