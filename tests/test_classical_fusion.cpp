@@ -15,15 +15,29 @@
 
 using namespace hsifuse;
 
-// Wald's protocol on the real crop: GSA must beat bicubic upsampling by a clear margin.
-TEST(Gsa, BeatsBicubicOnARealHyperionCrop) {
-  Cube z = test::hyperionCube();
+namespace {
+
+// Wald's protocol on the real 48 x 48 x 128 Hyperion crop: the truth z, its LR HSI y through `kernel` at `s`, and its
+// Sentinel-2A MSI x.
+struct WaldPair {
+  Cube z, y, x;
+};
+WaldPair hyperionPair(int s, const BlurKernel& kernel) {
+  WaldPair w{test::hyperionCube(), {}, {}};
   RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
   auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
+  w.y = blurDownsample(w.z, kernel, s);
+  w.x = projectSpectrally(w.z, p.matrix());
+  return w;
+}
+
+}  // namespace
+
+// Wald's protocol on the real crop: GSA must beat bicubic upsampling by a clear margin.
+TEST(Gsa, BeatsBicubicOnARealHyperionCrop) {
   const int s = 4;
-  Cube y = blurDownsample(z, BlurKernel::parse(test::dataPath("ual_motion_kernel_01_13x13.csv")), s);
+  auto [z, y, x] = hyperionPair(s, BlurKernel::parse(test::dataPath("ual_motion_kernel_01_13x13.csv")));
   addNoiseAtSnr(y, 40.0, 1);
-  Cube x = projectSpectrally(z, p.matrix());
   Cube bicubic = upsample(y, s, Interpolation::Bicubic);
   Cube gsa = fuseGsa(y, x, s);
   const double pb = psnrUal(z, bicubic), pg = psnrUal(z, gsa);
@@ -35,12 +49,8 @@ TEST(Gsa, BeatsBicubicOnARealHyperionCrop) {
 }
 
 TEST(Streaming, ClassicalFusionWindowsEqualTheWholeScene) {
-  Cube z = test::hyperionCube();
-  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
-  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
   const int s = 4;
-  Cube y = blurDownsample(z, BlurKernel::gaussian(9, 2.0), s);
-  Cube x = projectSpectrally(z, p.matrix());
+  const auto [z, y, x] = hyperionPair(s, BlurKernel::gaussian(9, 2.0));
   for (auto method : {ClassicalFusion::Method::Bicubic, ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
     const ClassicalFusion f(method, y, x, s);
     const Cube whole = f.window({0, 0, 48, 48});
@@ -68,12 +78,8 @@ TEST(Streaming, AFusionFittedOnPartOfTheSceneCoversAllOfIt) {
   // sources). Fitted on the whole, the two constructors are the same fusion; fitted on the central two thirds of
   // each side (256 LR pixels: GSA's regressions need many more pixels than bands per group), the output still covers
   // the whole scene and stays near the whole-scene fit.
-  Cube z = test::hyperionCube();
-  RasterInfo info = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
-  auto p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), info.spectralBands());
   const int s = 2;
-  Cube y = blurDownsample(z, BlurKernel::gaussian(5, 1.0), s);
-  Cube x = projectSpectrally(z, p.matrix());
+  const auto [z, y, x] = hyperionPair(s, BlurKernel::gaussian(5, 1.0));
   const Window lrPart{4, 4, 16, 16}, hrPart{8, 8, 32, 32};
   const Cube yPart = y.crop(lrPart), xPart = x.crop(hrPart);
   for (auto method : {ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
