@@ -12,9 +12,10 @@ namespace hsifuse {
 
 // Options every subcommand takes.
 struct CommonOptions {
-  bool quiet = false;               // -q/--quiet: no progress, no warnings
-  bool debug = false;               // --debug: let exceptions through
-  std::vector<std::string> config;  // --config KEY=VALUE (GDAL configuration options)
+  bool quiet = false;                    // -q/--quiet: no progress, no warnings
+  bool debug = false;                    // --debug: let exceptions through
+  std::vector<std::string> config;       // --config KEY=VALUE (GDAL configuration options)
+  std::vector<std::string> openOptions;  // --oo KEY=VALUE (GDAL dataset open options of the inputs)
   bool help = false;
   // Messages for stderr, one per line; none with --quiet.
   LogFn log() const;

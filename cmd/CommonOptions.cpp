@@ -21,6 +21,8 @@ LogFn CommonOptions::log() const {
 void declareCommonOptions(OptionTable& table, CommonOptions& common) {
   table.flag("quiet", 'q', &common.quiet, "No progress and no warnings on stderr.")
       .repeated("config", &common.config, "KEY=VALUE", "Set a GDAL configuration option.")
+      .repeated("oo", &common.openOptions, "KEY=VALUE",
+                "Open the input rasters with this GDAL dataset open option (as gdal_translate -oo).")
       .flag("debug", 0, &common.debug, "Let errors through as exceptions (for developers).")
       .flag("help", 'h', &common.help, "Show this help.");
 }

@@ -140,6 +140,10 @@ int dispatch(int argc, char** argv) {
       auto [k, v] = splitKeyValue(kv, "--config");
       setGdalConfigOption(k, v);
     }
+    for (const auto& kv : common.openOptions) {
+      auto [k, v] = splitKeyValue(kv, "--oo");
+      addGdalOpenOption(k, v);
+    }
     return cmd->run(common, makeStderrProgress(common.quiet));
   } catch (const Skipped& e) {
     endProgressLine();

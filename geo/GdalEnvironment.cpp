@@ -2,6 +2,8 @@
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_string.h>
 #include <gdal.h>
 #include <proj.h>
 
@@ -50,6 +52,21 @@ std::string takeGdalError() {
 
 void setGdalConfigOption(const std::string& key, const std::string& value) {
   CPLSetConfigOption(key.c_str(), value.c_str());
+}
+
+namespace {
+CPLStringList& openOptionList() {
+  static CPLStringList list;
+  return list;
+}
+}  // namespace
+
+void addGdalOpenOption(const std::string& key, const std::string& value) {
+  openOptionList().SetNameValue(key.c_str(), value.c_str());
+}
+
+const char* const* gdalOpenOptions() {
+  return openOptionList().Count() > 0 ? openOptionList().List() : nullptr;
 }
 
 double capGdalBlockCache(double megabytes) {

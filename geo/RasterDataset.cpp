@@ -150,7 +150,7 @@ RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& op
   if (!isGdalDatasetName(path) && !std::filesystem::exists(path, ec))
     throw InputError(path + ": no such file (check the path)");
   takeGdalError();
-  GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
+  GDALDataset* raw = GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, gdalOpenOptions());
   if (!raw) {
     std::string why = takeGdalError();
     throw InputError(path + ": not a raster GDAL can read" + (why.empty() ? "" : " (" + why + ")"));
