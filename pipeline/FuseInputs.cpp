@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "geo/BandSubset.h"
+#include "geo/EnmapProduct.h"
 #include "geo/HyperionProduct.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
@@ -129,10 +130,13 @@ RasterDataset openMsi(const FuseOptions& o, std::optional<Sentinel2Product>& pro
   return RasterDataset::open(writeSentinel2Vrt(*product, product->select(names)));
 }
 
-// The LR HSI: a raster, or a Hyperion L1T/L1Gst folder read through the VRT of its 242 bands in radiance.
+// The LR HSI: a raster, a Hyperion L1T/L1Gst folder read through the VRT of its 242 bands in radiance, or an EnMAP
+// L2A product read in reflectance.
 RasterDataset openLr(const FuseOptions& o) {
   if (const std::optional<HyperionProduct> hyperion = findHyperionProduct(o.lrPath))
     return RasterDataset::open(writeHyperionVrt(*hyperion), OpenOptions{o.wavelengths});
+  if (const std::optional<std::string> enmap = enmapMetadataFile(o.lrPath))
+    return RasterDataset::open(writeEnmapVrt(readEnmapProduct(*enmap)), OpenOptions{o.wavelengths});
   return RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "EnmapTestData.h"
 #include "HyperionTestData.h"
 #include "Sentinel2TestData.h"
 #include "TestSupport.h"
@@ -314,6 +315,22 @@ TEST(Cli, HyperionL1tFolderFusesLikeItsHandStackedRadiance) {
     const json report = json::parse(in);
     EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 4);  // the 2 x 2 fill corner
     EXPECT_GT(report["bands"]["hsi_kept"].get<int>(), 150);
+  }
+}
+
+// Issue #13: an EnMAP L2A product (tests/EnmapTestData.h) fuses as LR_HSI from its folder or metadata file: gains and
+// offsets applied, nodata and the no-data band left out, the SWIR channels kept in the detector overlap; the output
+// equals that of the same bands stacked by hand, byte for byte.
+TEST(Cli, EnmapL2aProductFusesLikeItsHandStackedReflectance) {
+  TempDir dir;
+  const hsifuse::test::EnmapFixture f = hsifuse::test::writeEnmapL2a(dir.path(""));
+  const std::string common = " --srf sentinel2a --method gsa -q --overwrite";
+  RunResult r = runHsiFuse("fuse " + f.reference + " " + kExampleMsi + " " + dir.path("ref.tif") + common);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  for (const std::string& lr : {f.folder, f.metadata}) {
+    r = runHsiFuse("fuse " + lr + " " + kExampleMsi + " " + dir.path("out.tif") + common);
+    ASSERT_EQ(r.exitCode, 0) << lr << "\n" << r.err;
+    EXPECT_TRUE(samePixels(dir, dir.path("ref.tif"), dir.path("out.tif"))) << lr;
   }
 }
 
