@@ -74,6 +74,9 @@ class FuseCommand : public Command {
               "MSI bands to use (1-based); matched to the response by band name where they have one, else by position. "
               "For a Sentinel-2 product, band names (default B2,B3,B4,B8, the 10 m bands; 20 m and 60 m bands are "
               "resampled onto the 10 m grid, bilinear, and are not sharper than their native resolution).")
+        .flag("mask-clouds", 0, &o_.job.maskClouds,
+              "Sentinel-2 L2A HR_MSI: its scene classification's cloud shadow, cloud, thin cirrus and snow pixels "
+              "(SCL classes 3, 8, 9, 10, 11) are nodata.")
         .text("method", &o_.job.method, "NAME",
               "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a "
               "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "

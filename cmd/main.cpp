@@ -78,6 +78,8 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
          "hsi\\-fuse fuse LR.tif S2A_MSIL1C_20220101T105441_N0400_R051_T31UDQ_20220101T110000.SAFE out.tif\n"
          ".TP\nthe same with 20 m bands (resampled to 10 m)\n"
          "hsi\\-fuse fuse LR.tif S2B_MSIL2A_....zip out.tif \\-\\-msi\\-bands B2,B3,B4,B8,B11,B12\n"
+         ".TP\na Sentinel\\-2 L2A product with its clouds, shadows, cirrus and snow as nodata (its SCL)\n"
+         "hsi\\-fuse fuse LR.tif S2B_MSIL2A_....SAFE out.tif \\-\\-mask\\-clouds\n"
          ".TP\nEO\\-1 Hyperion L1T folder as LR_HSI (242 band files and the MTL)\n"
          "hsi\\-fuse fuse EO1H0440342002212110PY_1T/ msi.tif out.tif \\-\\-srf sentinel2a \\-\\-preset hyperion\n"
          ".TP\nEnMAP L2A as LR_HSI (the product folder, its zip or its METADATA.XML)\n"

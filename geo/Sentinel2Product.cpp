@@ -16,6 +16,7 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/InMemoryVrt.h"
+#include "geo/RasterDataset.h"
 #include "lib/core/Error.h"
 
 namespace fs = std::filesystem;
@@ -263,6 +264,49 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
         bands[i].offset / product.quantification, 1.0 / product.quantification);
   }
   return xml + "</VRTDataset>\n";
+}
+
+const std::vector<int>& sentinel2CloudClasses() {
+  static const std::vector<int> classes{3, 8, 9, 10, 11};
+  return classes;
+}
+
+std::string writeSentinel2CloudMaskVrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands) {
+  if (product.sclPath.empty())
+    throw InputError(fmt::format("--mask-clouds: {} has no scene classification (SCL); it needs an L2A product",
+                                 product.metadataPath));
+  // The grid: the reflectance VRT's (its first band's size and georeferencing).
+  const RasterDataset grid = RasterDataset::open(writeSentinel2Vrt(product, bands));
+  std::unique_ptr<GDALDataset> scl(GDALDataset::Open(product.sclPath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!scl)
+    throw InputError(
+        fmt::format("{}: the SCL ({}) cannot be opened ({})", product.metadataPath, product.sclPath, takeGdalError()));
+  // A step function on the integer classes: 1 for the classes left out, 0 for the others.
+  std::string lut;
+  for (int c = 0; c <= 15; ++c) {
+    const auto& cloud = sentinel2CloudClasses();
+    lut += fmt::format("{}{}:{}", c ? "," : "", c, std::find(cloud.begin(), cloud.end(), c) != cloud.end() ? 1 : 0);
+  }
+  const RasterInfo& g = grid.info();
+  std::string xml = fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", g.width, g.height);
+  if (!g.crsWkt.empty()) xml += fmt::format("  <SRS>{}</SRS>\n", xmlEscaped(g.crsWkt));
+  const auto& gt = *g.geotransform;
+  xml += fmt::format("  <GeoTransform>{:.17g}, {:.17g}, {:.17g}, {:.17g}, {:.17g}, {:.17g}</GeoTransform>\n", gt[0],
+                     gt[1], gt[2], gt[3], gt[4], gt[5]);
+  xml += fmt::format(
+      "  <VRTRasterBand dataType=\"Byte\" band=\"1\">\n"
+      "    <Description>SCL cloud, shadow, cirrus or snow</Description>\n"
+      "    <ComplexSource>\n"
+      "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
+      "      <SourceBand>1</SourceBand>\n"
+      "      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n"
+      "      <DstRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n"
+      "      <LUT>{}</LUT>\n"
+      "    </ComplexSource>\n"
+      "  </VRTRasterBand>\n</VRTDataset>\n",
+      xmlEscaped(product.sclPath), scl->GetRasterXSize(), scl->GetRasterYSize(), g.width, g.height, lut);
+  const std::string folder = CPLGetPath(product.metadataPath.c_str());
+  return writeInMemoryVrt(std::string(CPLGetFilename(folder.c_str())) + ".clouds", xml);
 }
 
 std::string writeSentinel2Vrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands) {

@@ -50,6 +50,13 @@ Sentinel2Product readSentinel2Product(const std::string& metadataPath);
 // (bilinear) onto it. Each band's description is its name. InputError when a band file cannot be opened or the
 // bands do not cover the same extent.
 std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands);
+// L2A: the scene classification classes --mask-clouds leaves out: cloud shadow (3), cloud medium and high probability
+// (8, 9), thin cirrus (10), snow or ice (11).
+const std::vector<int>& sentinel2CloudClasses();
+// L2A: a Byte VRT on the grid of the finest of `bands`, 1 where the SCL (20 m, nearest neighbour) says cloud,
+// shadow, cirrus or snow, else 0; written to GDAL's in-memory file system (its name is returned). InputError for a
+// product without SCL (L1C).
+std::string writeSentinel2CloudMaskVrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands);
 // The same VRT written to GDAL's in-memory file system, under a name that says which product it reads; returns that
 // name (/vsimem/...), for RasterDataset::open.
 std::string writeSentinel2Vrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands);

@@ -60,7 +60,8 @@ json toJson(const AdaptationManifest& m) {
             {"lr_window", windowJson(m.lrWindow)},
             {"hr_window", windowJson(m.hrWindow)},
             {"area_of_interest", m.area ? windowJson(*m.area) : json(nullptr)},
-            {"fit_area_lr", m.fitAreaLr}}},
+            {"fit_area_lr", m.fitAreaLr},
+            {"mask_clouds", m.maskClouds}}},
           {"bands", {{"hsi_kept", m.hsiBands}, {"msi_kept", m.msiBands}, {"msi_names", m.msiNames}}},
           {"P", m.p},
           {"radiometry", {{"hsi_divided_by", m.peak}, {"msi_gains", m.gains}}},
@@ -97,7 +98,8 @@ AdaptationManifest fromJson(const json& j) {
   m.hrWindow = windowFrom(g.at("hr_window"));
   if (g.contains("area_of_interest") && !g.at("area_of_interest").is_null())
     m.area = windowFrom(g.at("area_of_interest"));
-  m.fitAreaLr = g.value("fit_area_lr", 0);  // folders written before --fit-area held the whole scene
+  m.fitAreaLr = g.value("fit_area_lr", 0);
+  m.maskClouds = g.value("mask_clouds", false);  // folders written before --fit-area held the whole scene
   m.hsiBands = j.at("bands").at("hsi_kept").get<std::vector<int>>();
   m.msiBands = j.at("bands").at("msi_kept").get<std::vector<int>>();
   m.msiNames = j.at("bands").at("msi_names").get<std::vector<std::string>>();

@@ -44,6 +44,7 @@ struct AdaptationManifest {
   Window hrWindow;                      // the output's extent on the MSI grid
   std::optional<Window> area;           // fuse's --srcwin/--projwin, as MSI pixels
   int fitAreaLr = 0;                    // fuse's --fit-area (0: the whole scene held)
+  bool maskClouds = false;              // fuse's --mask-clouds
   std::vector<int> hsiBands, msiBands;  // 0-based, as kept
   std::vector<std::string> msiNames;
   std::vector<std::vector<double>> p;

@@ -85,6 +85,7 @@ FuseOptions fuseOptionsFor(const AdaptationManifest& m, const ApplyOptions& o) {
   f.resampling = m.resampling;
   f.fixShift = m.fixShift;
   f.fitAreaLr = m.fitAreaLr;
+  f.maskClouds = m.maskClouds;
   f.lrNodata = m.lrNodata;
   f.msiNodata = m.msiNodata;
   if (m.area) f.srcWindow = {double(m.area->col), double(m.area->row), double(m.area->width), double(m.area->height)};

@@ -143,7 +143,13 @@ RasterDataset openLr(const FuseOptions& o) {
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
   std::optional<Sentinel2Product> product;
   RasterDataset msi = openMsi(o, product);
-  FuseInputs in{openLr(o), std::move(msi), {}, {}, {}, {}, product};
+  FuseInputs in{openLr(o), std::move(msi), {}, {}, {}, {}, product, std::nullopt};
+  if (o.maskClouds) {
+    if (!product)
+      throw InputError("--mask-clouds: HR_MSI is not a Sentinel-2 L2A product (it reads the product's SCL)");
+    const std::vector<std::string> names = o.msiBands.empty() ? defaultSentinel2Bands() : split(o.msiBands, ',');
+    in.msiMask.emplace(RasterDataset::open(writeSentinel2CloudMaskVrt(*product, product->select(names))));
+  }
   in.hsiSelection = selectRasterBands(in.lr.info(), o.bands);
   in.hsi = in.lr.info().selectBands(in.hsiSelection.kept);
   in.hsi.requireWavelengths("fuse (building P)");

@@ -75,6 +75,7 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   const Window fit = fitWindowOf(o, in);
   mi.fitLrRows = fit.height;
   mi.fitLrCols = fit.width;
+  if (!(fit == Window{0, 0, lrWin.width, lrWin.height})) mi.readBuffersMb = 2 * kSceneStripBytes / 1e6;
   mi.report = !o.reportPath.empty();
   mi.quicklook = !o.quicklookPath.empty();
   mi.adapts = adaptsToScene(method);
@@ -169,7 +170,9 @@ void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& 
   refuseEmptyBands(o.lrPath, emptyBands(y, reading.lrNodata), in.hsiSelection.kept, false, "--drop-bands");
   refuseEmptyBands(o.msiPath, emptyBands(x, reading.msiNodata), r.msiKeep, true, "--msi-bands");
   fit.lrValid = validPixels(y, reading.lrNodata);
-  const PixelMask msiValid = validPixels(x, reading.msiNodata);
+  const int s = reading.scale;
+  const PixelMask msiValid =
+      msiValidPixels(reading, x, {fit.lr.col * s, fit.lr.row * s, fit.lr.width * s, fit.lr.height * s});
   auto fill = [](Cube& c, const PixelMask& valid, std::vector<float>& values, const std::string& path) {
     if (std::count(valid.begin(), valid.end(), 1) == 0)
       throw InputError(path + ": no valid pixel in the overlap (all nodata or NaN)");
@@ -247,6 +250,8 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   auto reading = std::make_shared<SceneReading>();
   reading->scale = scene.scale;
   readOverlap(o, in, r, scene, *fit, report);
+  reading->hrWin = scene.hrWin;
+  if (in.msiMask) reading->msiMask = &*in.msiMask;
   maskInvalid(o, in, r, *fit, *reading, log);
   Cube& y = fit->y;
   scene.peak = y.peak();
@@ -282,7 +287,6 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   reading->lrBands = in.hsiSelection.kept;
   reading->msiBands = r.msiKeep;
   reading->lrWin = in.grid.lrWin;
-  reading->hrWin = scene.hrWin;
   reading->peak = scene.peak;
   reading->gains = scene.gains;
   if (o.fixShift && scene.shift)

@@ -68,6 +68,7 @@ struct FuseInputs {
   // HR_MSI named a Sentinel-2 product: msi reads the VRT of the bands --msi-bands names (default B2,B3,B4,B8), in
   // reflectance (geo/Sentinel2Product.h).
   std::optional<Sentinel2Product> sentinel2;
+  std::optional<RasterDataset> msiMask;  // --mask-clouds: 1 where the MSI is left out, on its grid
 };
 FuseInputs openInputs(const FuseOptions& o, long long stamp);
 

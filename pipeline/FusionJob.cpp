@@ -44,6 +44,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.resampling = o.resampling;
   m.fixShift = o.fixShift;
   m.fitAreaLr = o.fitAreaLr;
+  m.maskClouds = o.maskClouds;
   m.lrNodata = o.lrNodata;
   m.msiNodata = o.msiNodata;
   m.shift = scene.shift;

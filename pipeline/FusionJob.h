@@ -46,6 +46,7 @@ struct FuseOptions {
   // --lr-nodata / --msi-nodata: the nodata value of every band of that input, in place of the file's (none: the
   // file's own).
   std::optional<double> lrNodata, msiNodata;
+  bool maskClouds = false;         // a Sentinel-2 L2A HR_MSI: its SCL's cloud, shadow, cirrus and snow pixels as nodata
   int steps = -1;                  // -1: 1500, more on scenes larger than HypSen's (kDefaultVisitsPerPixel)
   double adaptLearningRate = 0;    // 0 = the AdaptationOptions default
   double kernelLearningRate = -1;  // < 0 = the default; 0 = keep the starting kernel

@@ -36,7 +36,7 @@ MemoryPlan planMemory(const MemoryPlanInputs& in) {
     plan.trainingMb =
         std::max({P::kKernelStartCopies * 4.0 * in.kernelStartValues / 1e6, 4.0 * in.choiceValues / 1e6, stepMb});
   }
-  plan.heldMb = in.programMb + plan.inputsMb + in.gdalCacheMb + plan.trainingMb +
+  plan.heldMb = in.programMb + plan.inputsMb + in.readBuffersMb + in.gdalCacheMb + plan.trainingMb +
                 (4.0 * bands * plan.qualityPixels + (in.quicklook ? P::kQuicklookBytes * hrPixels : 0.0)) / 1e6;
   plan.tile = in.tile;
   // The networks' float rounding depends on the tensor sizes, so their passes use one tile side whatever the

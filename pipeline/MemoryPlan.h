@@ -14,6 +14,7 @@ struct MemoryPlanInputs {
   int hsiBands = 0, msiBands = 0, scale = 1;
   int lrRows = 0, lrCols = 0;        // the LR window fused (the HR window is s times it)
   int fitLrRows = 0, fitLrCols = 0;  // the part of it held in memory (FuseOptions::fitAreaLr; 0: all of it)
+  double readBuffersMb = 0;          // strips of the files read by windows when only a part is held
   bool report = false, quicklook = false;
   bool adapts = false;        // ual, fixed-kernel, dip: an adaptation runs
   bool trainsFusion = false;  // dip, --finetune: the fusion module trains too

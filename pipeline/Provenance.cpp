@@ -56,6 +56,7 @@ std::string fuseProvenance(const FuseOptions& o) {
                      {"adapt_width", o.adaptWidth},
                      {"patch", o.patchLr},
                      {"fit_area", o.fitAreaLr},
+                     {"mask_clouds", o.maskClouds},
                      {"seed", o.seed},
                      {"tile", o.tile},
                      {"srf", fileIdentity(o.srf)},

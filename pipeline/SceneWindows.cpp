@@ -13,9 +13,8 @@ namespace {
 
 // The tiles of the first stage read these sources row by row, each with its halo (bicubic context, the low-pass
 // kernel): strips of rows, each read once with this margin, so that a compressed file's blocks are decoded about
-// once per row of tiles. Up to 64 MB a strip (a 128-band LR strip of 84 rows is 57 MB at 1320 columns).
+// once per row of tiles (kSceneStripBytes at most a strip; a 128-band LR strip of 84 rows is 57 MB at 1320 columns).
 constexpr int kStripMarginLr = 8;
-constexpr double kStripBytes = 64e6;
 
 // `w` grown by `halo` on each side, cut to a rows x cols grid.
 Window grown(const Window& w, int halo, int rows, int cols) {
@@ -43,7 +42,7 @@ Cube readLr(const SceneReading& s, const Window& w) {
 
 Cube readHr(const SceneReading& s, const Window& w) {
   Cube c = s.msi->readWindow(inFile(w, s.hrWin), s.msiBands);
-  fillInvalid(c, validPixels(c, s.msiNodata), s.msiFill);
+  fillInvalid(c, msiValidPixels(s, c, w), s.msiFill);
   for (int b = 0; b < c.bands; ++b) {
     float* x = c.band(b);
     for (std::size_t i = 0; i < c.planeSize(); ++i) x[i] = static_cast<float>(x[i] * s.gains[b]);
@@ -53,18 +52,27 @@ Cube readHr(const SceneReading& s, const Window& w) {
 
 }  // namespace
 
+PixelMask msiValidPixels(const SceneReading& s, const Cube& cube, const Window& w) {
+  PixelMask valid = validPixels(cube, s.msiNodata);
+  if (!s.msiMask) return valid;
+  const Cube mask = s.msiMask->readWindow(inFile(w, s.hrWin));
+  for (std::size_t i = 0; i < valid.size(); ++i)
+    if (mask.data[i] != 0) valid[i] = 0;
+  return valid;
+}
+
 WindowSource lrSceneWindows(std::shared_ptr<const SceneReading> reading) {
   const SceneReading& s = *reading;
   return stripCached({static_cast<int>(s.lrBands.size()), s.lrWin.height, s.lrWin.width,
                       [reading](const Window& w) { return readLr(*reading, w); }},
-                     kStripMarginLr, kStripBytes);
+                     kStripMarginLr, kSceneStripBytes);
 }
 
 WindowSource hrSceneWindows(std::shared_ptr<const SceneReading> reading) {
   const SceneReading& s = *reading;
   return stripCached({static_cast<int>(s.msiBands.size()), s.hrWin.height, s.hrWin.width,
                       [reading](const Window& w) { return readHr(*reading, w); }},
-                     kStripMarginLr * s.scale, kStripBytes);
+                     kStripMarginLr * s.scale, kSceneStripBytes);
 }
 
 SceneMasks sceneMasks(const SceneReading& s) {
@@ -83,7 +91,7 @@ SceneMasks sceneMasks(const SceneReading& s) {
     const Window lr{0, r, cols, std::min(rows, s.lrWin.height - r)};
     const Window hr{0, r * s.scale, hrCols, lr.height * s.scale};
     const PixelMask lrValid = validPixels(s.lr->readWindow(inFile(lr, s.lrWin), s.lrBands), s.lrNodata);
-    const PixelMask hrValid = withLrMask(validPixels(s.msi->readWindow(inFile(hr, s.hrWin), s.msiBands), s.msiNodata),
+    const PixelMask hrValid = withLrMask(msiValidPixels(s, s.msi->readWindow(inFile(hr, s.hrWin), s.msiBands), hr),
                                          hrCols, lrValid, cols, s.scale);
     m.lrValid.insert(m.lrValid.end(), lrValid.begin(), lrValid.end());
     m.hrValid.insert(m.hrValid.end(), hrValid.begin(), hrValid.end());

@@ -15,6 +15,9 @@
 
 namespace hsifuse {
 
+// The most one strip of rows read from a file may hold (the LR HSI and the MSI have one each): MemoryPlan counts them.
+inline constexpr double kSceneStripBytes = 64e6;
+
 struct SceneReading {
   const RasterDataset* lr = nullptr;  // the files; they must outlive the sources
   const RasterDataset* msi = nullptr;
@@ -26,7 +29,11 @@ struct SceneReading {
   float peak = 1;                                          // the LR HSI is divided by it
   std::vector<double> gains;                               // per MSI band
   std::optional<std::pair<double, double>> lrShift;        // (dx, dy) in LR pixels, applied to the LR HSI
+  const RasterDataset* msiMask = nullptr;                  // 1 where the MSI is left out (--mask-clouds), or none
 };
+
+// The MSI's valid pixels over `w` (in the scene's HR grid) of `cube`, read there: finite, not nodata, not masked.
+PixelMask msiValidPixels(const SceneReading& reading, const Cube& cube, const Window& w);
 
 // B x h x w windows of the scene's LR grid (lrWin's size) and b x H x W windows of its HR grid.
 WindowSource lrSceneWindows(std::shared_ptr<const SceneReading> reading);

@@ -6,7 +6,8 @@
 // (20 m bands as 2 x 2 block means, 60 m bands as 6 x 6), DN 0 (NODATA) over the top-left 6 x 6 pixels of B2, and the
 // product metadata lists the files, the quantification value, the offsets and the special values:
 //   L1C: NAME.SAFE/MTD_MSIL1C.xml, GRANULE/<id>/IMG_DATA/T31UDQ_20260101T104000_B02.jp2
-//   L2A: NAME.SAFE/MTD_MSIL2A.xml, GRANULE/<id>/IMG_DATA/R10m/T31UDQ_20260101T104000_B02_10m.jp2 (+ R20m, R60m)
+//   L2A: NAME.SAFE/MTD_MSIL2A.xml, GRANULE/<id>/IMG_DATA/R10m/T31UDQ_20260101T104000_B02_10m.jp2 (+ R20m, R60m), and
+//        the scene classification R20m/..._SCL_20m.jp2: vegetation (4) with a 6 x 6 cloud (9), 12 x 12 pixels at 10 m
 // Header only: the test executables that include it link geo/ and GDAL.
 #include <cpl_vsi.h>
 #include <fmt/format.h>
@@ -92,6 +93,27 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
                            ->CreateCopy(((safe / relative).string() + ".jp2").c_str(), mem, FALSE,
                                         const_cast<char**>(options), nullptr, nullptr);
     if (!jp2) throw std::runtime_error("fixture: cannot write " + relative + ".jp2");
+    GDALClose(jp2);
+    GDALClose(mem);
+    files += fmt::format("            <IMAGE_FILE>{}</IMAGE_FILE>\n", relative);
+  }
+  if (l2a) {  // the scene classification at 20 m: vegetation (4), with a 6 x 6 cloud (9) at rows 10-15, columns 20-25
+    const std::string relative = fmt::format("GRANULE/{}/IMG_DATA/R20m/T31UDQ_20260101T104000_SCL_20m", granule);
+    std::vector<unsigned char> scl(36 * 36, 4);
+    for (int r = 10; r < 16; ++r)
+      for (int c = 20; c < 26; ++c) scl[r * 36 + c] = 9;
+    GDALDataset* mem = GetGDALDriverManager()->GetDriverByName("MEM")->Create("", 36, 36, 1, GDT_Byte, nullptr);
+    double g[6] = {gt[0], gt[1] * 2, 0, gt[3], 0, gt[5] * 2};
+    mem->SetGeoTransform(g);
+    mem->SetProjection(info.crsWkt.c_str());
+    if (mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 36, 36, scl.data(), 36, 36, GDT_Byte, 0, 0, nullptr) != CE_None)
+      throw std::runtime_error("fixture: cannot fill the SCL");
+    const char* options[] = {"REVERSIBLE=YES", "QUALITY=100", nullptr};
+    GDALDataset* jp2 = GetGDALDriverManager()
+                           ->GetDriverByName("JP2OpenJPEG")
+                           ->CreateCopy(((safe / relative).string() + ".jp2").c_str(), mem, FALSE,
+                                        const_cast<char**>(options), nullptr, nullptr);
+    if (!jp2) throw std::runtime_error("fixture: cannot write the SCL");
     GDALClose(jp2);
     GDALClose(mem);
     files += fmt::format("            <IMAGE_FILE>{}</IMAGE_FILE>\n", relative);

@@ -278,6 +278,21 @@ TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
       EXPECT_EQ(report["nodata"]["hr_invalid_pixels"], 36);  // B2's NODATA corner
     }
   }
+  // --mask-clouds: the L2A's cloud (12 x 12 HR pixels from its SCL) joins the nodata; an L1C has no SCL.
+  const std::string l2a = dir.path("L2A") + "/S2A_MSIL2A_20260101T104000_N0400_R008_T31UDQ_20260101T120000.SAFE";
+  RunResult c = runHsiFuse("fuse " + kExampleLr + " " + l2a + " " + dir.path("clouds.tif") +
+                           " --method gsa -q --mask-clouds --report " + dir.path("clouds.json"));
+  ASSERT_EQ(c.exitCode, 0) << c.err;
+  std::ifstream clouds(dir.path("clouds.json"));
+  EXPECT_EQ(json::parse(clouds)["nodata"]["hr_invalid_pixels"], 36 + 144);
+  // The same masks when the scene is held in part and read by windows (--fit-area under its 576 LR pixels).
+  c = runHsiFuse("fuse " + kExampleLr + " " + l2a + " " + dir.path("clouds.tif") +
+                 " --method gsa -q --overwrite --mask-clouds --fit-area 256 --report " + dir.path("clouds2.json"));
+  ASSERT_EQ(c.exitCode, 0) << c.err;
+  std::ifstream clouds2(dir.path("clouds2.json"));
+  const json part = json::parse(clouds2);
+  EXPECT_EQ(part["nodata"]["hr_invalid_pixels"], 36 + 144);
+  EXPECT_EQ(part["fit_area"]["lr_pixels"], 256);
   // 20 m bands by name; a band the product lacks is named with the ones it has.
   const std::string safe = dir.path("L1C") + "/S2A_MSIL1C_20260101T104000_N0400_R008_T31UDQ_20260101T120000.SAFE";
   RunResult r = runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("five.tif") +
@@ -287,6 +302,8 @@ TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
   EXPECT_EQ(json::parse(five)["msi_product"]["bands"].size(), 5u);
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("x.tif") + " --msi-bands B9"),
                  "no band 'B9'");
+  expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("x.tif") + " --mask-clouds"),
+                 "it needs an L2A product");
   // Adapt once and apply from the product: the block equals the one-process output.
   r = runHsiFuse("fuse " + kExampleLr + " " + safe + " " + dir.path("one.tif") + " --method gsa -q --save-adaptation " +
                  dir.path("saved"));
