@@ -113,8 +113,10 @@ struct SceneFit {
 
 struct FuseScene {
   std::shared_ptr<const SceneFit> fit;
-  WindowSource lr, hr;  // the whole scene, window by window, with fit's scaling
-  PixelMask hrValid;    // the whole scene's HR mask (empty: all valid)
+  // The whole scene, window by window, with fit's scaling: crops of fit, or (partial) reads of the files of the
+  // FuseInputs it was read from, which must outlive it.
+  WindowSource lr, hr;
+  PixelMask hrValid;  // the whole scene's HR mask (empty: all valid)
   float peak = 1;
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
