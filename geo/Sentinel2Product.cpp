@@ -246,10 +246,16 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
         std::fabs(f.gt[3] + f.height * f.gt[5] - (g.gt[3] + g.height * g.gt[5])) > tolerance)
       throw InputError(fmt::format("{}: band {} does not cover the same extent as band {}", product.metadataPath,
                                    bands[i].name, bands[fine].name));
+    // The band's nodata value is the reflectance a SATURATED DN gives, computed as the source computes it: DN 0
+    // (NODATA, not read, so left at the band's nodata value) and saturated pixels then read as the same nodata value.
+    // (A resampled 20 m or 60 m band blends a saturated pixel with its neighbours; only exact values are caught.)
+    const double ratio = 1.0 / product.quantification, shift = bands[i].offset / product.quantification;
+    const std::string nodata =
+        product.saturatedDn ? fmt::format("{:.9g}", static_cast<float>(*product.saturatedDn * ratio + shift)) : "nan";
     xml += fmt::format(
         "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
         "    <Description>{}</Description>\n"
-        "    <NoDataValue>nan</NoDataValue>\n"
+        "    <NoDataValue>{}</NoDataValue>\n"
         "    <ComplexSource resampling=\"bilinear\">\n"
         "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
         "      <SourceBand>1</SourceBand>\n"
@@ -260,8 +266,8 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
         "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
         "    </ComplexSource>\n"
         "  </VRTRasterBand>\n",
-        i + 1, bands[i].name, xmlEscaped(bands[i].path), f.width, f.height, g.width, g.height, product.nodataDn,
-        bands[i].offset / product.quantification, 1.0 / product.quantification);
+        i + 1, bands[i].name, nodata, xmlEscaped(bands[i].path), f.width, f.height, g.width, g.height, product.nodataDn,
+        shift, ratio);
   }
   return xml + "</VRTDataset>\n";
 }

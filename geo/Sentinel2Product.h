@@ -3,7 +3,7 @@
 // MTD_MSIL2A.xml. The product metadata names every band file (IMAGE_FILE), the quantification value, the radiometric
 // offset per band (-1000 since processing baseline 04.00), the special values and the spacecraft. From them a VRT
 // stacks the bands asked for, by name, on the grid of the finest one, in reflectance:
-//   reflectance = (DN + offset) / quantification,   DN 0 (NODATA) -> NaN.
+//   reflectance = (DN + offset) / quantification,   DN 0 (NODATA) and 65535 (SATURATED) -> the band's nodata value.
 // GDAL's own SENTINEL2 driver exposes the bands but not the offset as a band offset in every version, so the product
 // metadata is read here.
 #include <map>

@@ -3,7 +3,8 @@
 // (examples/hypsen/hypsen_msi_s2_10m.tif: 72 x 72 pixels at 10 m, 11 Sentinel-2A bands in reflectance, EPSG:32631),
 // so the suite carries no product of its own. Each band is stored as a real product stores it: DN = round(reflectance
 // x 10000) + 1000 (the offset of processing baseline 04.00) in a lossless UInt16 JPEG 2000 at its native resolution
-// (20 m bands as 2 x 2 block means, 60 m bands as 6 x 6), DN 0 (NODATA) over the top-left 6 x 6 pixels of B2, and the
+// (20 m bands as 2 x 2 block means, 60 m bands as 6 x 6), DN 0 (NODATA) over the top-left 6 x 6 pixels of B2, DN 65535
+// (SATURATED) at pixel (40, 40) of B3, and the
 // product metadata lists the files, the quantification value, the offsets and the special values:
 //   L1C: NAME.SAFE/MTD_MSIL1C.xml, GRANULE/<id>/IMG_DATA/T31UDQ_20260101T104000_B02.jp2
 //   L2A: NAME.SAFE/MTD_MSIL2A.xml, GRANULE/<id>/IMG_DATA/R10m/T31UDQ_20260101T104000_B02_10m.jp2 (+ R20m, R60m), and
@@ -28,7 +29,7 @@ namespace hsifuse::test {
 
 struct Sentinel2Fixture {
   std::string safe;       // the .SAFE folder
-  std::string reference;  // B2, B3, B4, B8 stacked by hand from the same DNs: (DN - 1000) / 10000, NaN for DN 0
+  std::string reference;  // B2, B3, B4, B8 stacked by hand from the same DNs: (DN - 1000) / 10000, NaN for 0, 65535
   int nodataCorner = 6;   // the top-left square of B2 at DN 0 (HR pixels)
 };
 
@@ -39,7 +40,7 @@ inline const std::string& exampleMsiPath() {
 
 // The reflectance as the VRT of geo/Sentinel2Product.h computes it.
 inline float reflectanceOf(unsigned dn) {
-  return dn == 0 ? std::nanf("") : static_cast<float>(double(dn) * (1.0 / 10000) + (-1000.0 / 10000));
+  return dn == 0 || dn == 65535 ? std::nanf("") : static_cast<float>(double(dn) * (1.0 / 10000) + (-1000.0 / 10000));
 }
 
 inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std::string& level) {
@@ -72,6 +73,7 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
         const double value = std::round(sum / (f * f) * 10000) + 1000;
         dn[static_cast<std::size_t>(r) * cols + c] = static_cast<unsigned short>(std::clamp(value, 1.0, 65534.0));
         if (band == "B2" && r < 6 && c < 6) dn[static_cast<std::size_t>(r) * cols + c] = 0;
+        if (band == "B3" && r == 40 && c == 40) dn[static_cast<std::size_t>(r) * cols + c] = 65535;  // saturated
       }
     if (f == 1) tenMetre.emplace_back(dn.begin(), dn.end());
     const std::string fileBand = band.size() == 2 ? "B0" + band.substr(1) : band;  // B2 -> B02, B8A stays

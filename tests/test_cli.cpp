@@ -275,7 +275,7 @@ TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
       const json report = json::parse(in);
       EXPECT_EQ(report["msi_product"]["level"], level);
       EXPECT_EQ(report["msi_product"]["bands"][0]["offset_dn"], -1000.0);
-      EXPECT_EQ(report["nodata"]["hr_invalid_pixels"], 36);  // B2's NODATA corner
+      EXPECT_EQ(report["nodata"]["hr_invalid_pixels"], 36 + 1);  // B2's NODATA corner, B3's saturated pixel
     }
   }
   // --mask-clouds: the L2A's cloud (12 x 12 HR pixels from its SCL) joins the nodata; an L1C has no SCL.
@@ -284,14 +284,14 @@ TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
                            " --method gsa -q --mask-clouds --report " + dir.path("clouds.json"));
   ASSERT_EQ(c.exitCode, 0) << c.err;
   std::ifstream clouds(dir.path("clouds.json"));
-  EXPECT_EQ(json::parse(clouds)["nodata"]["hr_invalid_pixels"], 36 + 144);
+  EXPECT_EQ(json::parse(clouds)["nodata"]["hr_invalid_pixels"], 36 + 1 + 144);
   // The same masks when the scene is held in part and read by windows (--fit-area under its 576 LR pixels).
   c = runHsiFuse("fuse " + kExampleLr + " " + l2a + " " + dir.path("clouds.tif") +
                  " --method gsa -q --overwrite --mask-clouds --fit-area 256 --report " + dir.path("clouds2.json"));
   ASSERT_EQ(c.exitCode, 0) << c.err;
   std::ifstream clouds2(dir.path("clouds2.json"));
   const json part = json::parse(clouds2);
-  EXPECT_EQ(part["nodata"]["hr_invalid_pixels"], 36 + 144);
+  EXPECT_EQ(part["nodata"]["hr_invalid_pixels"], 36 + 1 + 144);
   EXPECT_EQ(part["fit_area"]["lr_pixels"], 256);
   // 20 m bands by name; a band the product lacks is named with the ones it has.
   const std::string safe = dir.path("L1C") + "/S2A_MSIL1C_20260101T104000_N0400_R008_T31UDQ_20260101T120000.SAFE";
