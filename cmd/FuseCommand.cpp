@@ -119,11 +119,13 @@ class FuseCommand : public Command {
                  "Adaptation patch side in LR pixels (-1: 64, fewer where a step would pass 192 x 192 x 128 HR values, "
                  "pixels x bands, or the whole scene when smaller; 0: whole scene).")
         .range(-1, 4096)
-        .integer("fit-area", &o_.job.fitAreaLr, "LR_PIXELS",
-                 "LR pixels held in memory for the fits (response, gains, shift, kernel, first-stage choice, GSA or "
-                 "GLP-HS statistics) and the adaptation's steps. A larger scene is fitted on its central part of this "
-                 "area and read from the files window by window, so memory stops growing with the scene; the first "
-                 "stage and the final pass still cover all of it. 0: always the whole scene.")
+        .integer(
+            "fit-area", &o_.job.fitAreaLr, "LR_PIXELS",
+            "LR pixels held in memory for the fits (response, gains, shift, kernel, first-stage choice, GSA or "
+            "GLP-HS statistics) and the adaptation's steps. A larger scene is fitted on its part of this area with "
+            "the most valid pixels and read from the files window by window, so memory stops growing with the "
+            "scene; the first "
+            "stage and the final pass still cover all of it. 0: always the whole scene.")
         .range(0, 2147483647)
         .integer("seed", &o_.job.seed, "N",
                  "Random seed of the adaptation (-1: seed 0). Given, the output is bit-identical whatever "

@@ -38,8 +38,9 @@ Window inFile(const Window& w, const Window& scene) {
   return {scene.col + w.col, scene.row + w.row, w.width, w.height};
 }
 
-// The part of a rows x cols LR scene held and fitted on: all of it up to `area` pixels (0: no limit), else the
-// central window of that area, as wide as the scene's short side allows (a strip keeps its whole width).
+// The size of the part of a rows x cols LR scene held and fitted on: all of it up to `area` pixels (0: no limit), else
+// a window of that area, as wide as the scene's short side allows (a strip keeps its whole width); returned central
+// (readScene moves it to where the data is: mostValidWindow).
 Window fitWindow(int rows, int cols, long long area) {
   if (area <= 0 || static_cast<long long>(rows) * cols <= area) return {0, 0, cols, rows};
   const int side = std::max(1, static_cast<int>(std::sqrt(double(area))));
@@ -47,6 +48,32 @@ Window fitWindow(int rows, int cols, long long area) {
   if (rows < side) w = std::min<long long>(cols, area / rows);
   if (cols < side) h = std::min<long long>(rows, area / cols);
   return {(cols - w) / 2, (rows - h) / 2, w, h};
+}
+
+// Where a window of h x w LR pixels holds the most valid pixels of `lrValid` (rows x cols; empty: all valid), on a
+// grid of positions an eighth of the window apart; among equals, the one nearest the centre. A coastline's sea, a
+// rotated strip's fill or a cloud bank then does not take the place of the data the fits need.
+Window mostValidWindow(const PixelMask& lrValid, int rows, int cols, int h, int w) {
+  const Window central{(cols - w) / 2, (rows - h) / 2, w, h};
+  if (lrValid.empty()) return central;
+  const ValidArea area(lrValid, rows, cols);
+  auto positions = [](int extent, int size, int centre) {
+    std::vector<int> out{centre, extent - size};
+    for (int p = 0; p < extent - size; p += std::max(1, size / 8)) out.push_back(p);
+    return out;
+  };
+  Window best = central;
+  std::size_t bestCount = area.count(central);
+  long long bestDistance = 0;
+  for (int r : positions(rows, h, central.row))
+    for (int c : positions(cols, w, central.col)) {
+      const Window win{c, r, w, h};
+      const std::size_t n = area.count(win);
+      const long long d =
+          (long long)(r - central.row) * (r - central.row) + (long long)(c - central.col) * (c - central.col);
+      if (n > bestCount || (n == bestCount && d < bestDistance)) best = win, bestCount = n, bestDistance = d;
+    }
+  return best;
 }
 
 // The part held for this job: none of a warped LR HSI (its NaN border is trimmed on the whole) or of a fusion module
@@ -96,16 +123,16 @@ MemoryPlanInputs memoryPlanInputs(const FuseOptions& o, FuseMethod method, const
   return mi;
 }
 
-// The overlap read: all of it, or its central part (fitWindow; not for a warped LR HSI, whose NaN border is trimmed
+// The overlap read: all of it, or the part `part` (fitWindowOf; never for a warped LR HSI, whose NaN border is trimmed
 // on the whole, nor for a fusion module trained in the loop, which needs the whole MSI). LR rows and columns a
 // reprojection left empty (NaN) are trimmed, with the MSI to match.
-void readOverlap(const FuseOptions& o, FuseInputs& in, const MsiResponse& r, FuseScene& scene, SceneFit& fit,
+void readOverlap(FuseInputs& in, const MsiResponse& r, const Window& part, FuseScene& scene, SceneFit& fit,
                  json& report) {
   const int s = in.grid.scale;
   scene.hrWin = in.grid.hrWin;
   const Window& lrWin = in.grid.lrWin;
   const bool warped = !in.warpedVrt.path().empty();
-  fit.lr = fitWindowOf(o, in);
+  fit.lr = part;
   fit.y = in.lr.readWindow(inFile(fit.lr, lrWin), in.hsiSelection.kept);
   fit.x = in.msi.readWindow(inFile({fit.lr.col * s, fit.lr.row * s, fit.lr.width * s, fit.lr.height * s}, scene.hrWin),
                             r.msiKeep);
@@ -142,18 +169,11 @@ void refuseEmptyBands(const std::string& path, const std::vector<int>& empty, co
 // Nodata and NaN: invalid values are replaced by their band's mean over the valid pixels of the held part (so GSA
 // and the networks see plausible numbers), left out of the adaptation's losses, and written as nodata. The checks
 // (empty bands, fill without a nodata) look at the held part. Warnings go to `log`, which holds them until every
-// input check has passed. `reading` gets the nodata values and the fill values.
+// input check has passed. `reading` has the nodata values and gets the fill values.
 void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& r, SceneFit& fit, SceneReading& reading,
                  FuseLog& log) {
   Cube& y = fit.y;
   Cube& x = fit.x;
-  auto nodataOf = [](const RasterInfo& info, const std::optional<double>& given) {
-    std::vector<std::optional<double>> values = info.nodataValues();
-    if (given) values.assign(values.size(), given);
-    return values;
-  };
-  reading.lrNodata = nodataOf(in.lr.info().selectBands(in.hsiSelection.kept), o.lrNodata);
-  reading.msiNodata = nodataOf(in.msi.info().selectBands(r.msiKeep), o.msiNodata);
   // Fill without a declared nodata (a zero corner outside a flight line) would be fused as data: say so.
   auto warnOfFill = [&](const Cube& c, const std::vector<std::optional<double>>& nodata, const char* which,
                         const char* option) {
@@ -247,11 +267,44 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   FuseScene scene;
   scene.scale = in.grid.scale;
   auto fit = std::make_shared<SceneFit>();
+  // How the files are read: the bands, their nodata values (--lr-nodata / --msi-nodata replace the files'), the mask.
   auto reading = std::make_shared<SceneReading>();
   reading->scale = scene.scale;
-  readOverlap(o, in, r, scene, *fit, report);
-  reading->hrWin = scene.hrWin;
+  reading->lr = &in.lr;
+  reading->msi = &in.msi;
+  reading->lrBands = in.hsiSelection.kept;
+  reading->msiBands = r.msiKeep;
+  reading->lrWin = in.grid.lrWin;
+  reading->hrWin = in.grid.hrWin;
+  auto nodataOf = [](const RasterInfo& info, const std::optional<double>& given) {
+    std::vector<std::optional<double>> values = info.nodataValues();
+    if (given) values.assign(values.size(), given);
+    return values;
+  };
+  reading->lrNodata = nodataOf(in.lr.info().selectBands(in.hsiSelection.kept), o.lrNodata);
+  reading->msiNodata = nodataOf(in.msi.info().selectBands(r.msiKeep), o.msiNodata);
   if (in.msiMask) reading->msiMask = &*in.msiMask;
+  // A scene over --fit-area: its masks first (one pass over both files), so that the part held is where the data is.
+  Window part = fitWindowOf(o, in);
+  std::optional<SceneMasks> masks;
+  if (!(part == Window{0, 0, in.grid.lrWin.width, in.grid.lrWin.height})) {
+    masks = sceneMasks(*reading);
+    // An LR pixel counts where it and every HR pixel under it are valid (the MSI's nodata, clouds).
+    PixelMask usable = masks->lrValid;
+    const int s = scene.scale, cols = in.grid.lrWin.width;
+    if (!masks->hrValid.empty()) {
+      if (usable.empty()) usable.assign(static_cast<std::size_t>(cols) * in.grid.lrWin.height, 1);
+      for (std::size_t i = 0; i < masks->hrValid.size(); ++i)
+        if (!masks->hrValid[i]) {
+          const std::size_t r = i / (static_cast<std::size_t>(cols) * s),
+                            c = (i % (static_cast<std::size_t>(cols) * s)) / s;
+          usable[r * cols + c] = 0;
+        }
+    }
+    part = mostValidWindow(usable, in.grid.lrWin.height, cols, part.height, part.width);
+  }
+  readOverlap(in, r, part, scene, *fit, report);
+  reading->hrWin = scene.hrWin;
   maskInvalid(o, in, r, *fit, *reading, log);
   Cube& y = fit->y;
   scene.peak = y.peak();
@@ -282,25 +335,19 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
     return scene;
   }
   // A scene over --fit-area: the rest is read from the files window by window, as the held part was prepared.
-  reading->lr = &in.lr;
-  reading->msi = &in.msi;
-  reading->lrBands = in.hsiSelection.kept;
-  reading->msiBands = r.msiKeep;
-  reading->lrWin = in.grid.lrWin;
   reading->peak = scene.peak;
   reading->gains = scene.gains;
   if (o.fixShift && scene.shift)
     reading->lrShift = {scene.shift->first / scene.scale, scene.shift->second / scene.scale};
-  const SceneMasks masks = sceneMasks(*reading);
-  scene.hrValid = masks.hrValid;
-  report["nodata"] = {{"lr_invalid_pixels", masks.lrInvalid}, {"hr_invalid_pixels", masks.hrInvalid}};
+  scene.hrValid = masks->hrValid;
+  report["nodata"] = {{"lr_invalid_pixels", masks->lrInvalid}, {"hr_invalid_pixels", masks->hrInvalid}};
   report["fit_area"] = {{"lr_window", {fit->lr.col, fit->lr.row, fit->lr.width, fit->lr.height}},
                         {"lr_pixels", static_cast<long long>(fit->lr.width) * fit->lr.height},
                         {"of_lr_pixels", static_cast<long long>(in.grid.lrWin.width) * in.grid.lrWin.height}};
-  log.say(
-      fmt::format("fit: the central {} x {} of {} x {} LR pixels are held and fitted on (--fit-area {}); the "
-                  "scene is read window by window",
-                  fit->lr.width, fit->lr.height, in.grid.lrWin.width, in.grid.lrWin.height, o.fitAreaLr));
+  log.say(fmt::format(
+      "fit: {} x {} of the {} x {} LR pixels (from column {}, row {}: the part with the most valid "
+      "pixels) are held and fitted on (--fit-area {}); the scene is read window by window",
+      fit->lr.width, fit->lr.height, in.grid.lrWin.width, in.grid.lrWin.height, fit->lr.col, fit->lr.row, o.fitAreaLr));
   scene.lr = lrSceneWindows(reading);
   scene.hr = hrSceneWindows(reading);
   // Shifted as a window of the scene, the held part's border takes its neighbours' values rather than its own edge's:

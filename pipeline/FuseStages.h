@@ -96,7 +96,7 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
 // 6. The scene brought to one radiometric scale: the LR HSI divided by `peak`, each MSI band matched to P y, invalid
 // pixels filled with their band's mean and flagged in the masks (empty: all valid). Fits (P, gains, shift, kernel,
 // first stage) and the adaptation's steps use the part held in memory (`fit`): the whole scene up to --fit-area LR
-// pixels, else its central part of that area; the first stage and the final pass read the whole scene window by
+// pixels, else its part of that area with the most valid pixels; the first stage and the final pass read the whole scene window by
 // window (`lr`, `hr`). Releases `log` once every input check passed.
 // `report` gets "nodata", "radiometry", "P", "shift", "fit_area" and (after a trim) "hr_window".
 // A share of pixels exactly 0 in every band, with no nodata declared, that is worth a warning (likely fill).

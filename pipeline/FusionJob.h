@@ -8,7 +8,7 @@
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
 // grid (geo/Coregistration.h); the residual shift is estimated (lib/spatial/ShiftEstimation.h) and, with fixShift,
 // corrected. Memory follows --ram, not the scene: the LR HSI and the MSI are held whole up to --fit-area LR pixels
-// (a larger scene holds its central part of that area and is read window by window); every cube with the HR grid
+// (a larger scene holds its part of that area with the most valid pixels and is read window by window); every cube with the HR grid
 // and all HSI bands streams in tiles (lib/spatial/TilePlan.h). The first stage is computed tile by tile (a classical
 // fusion fitted once on the held part, then the fusion module with a halo of its receptive field); when the
 // adaptation needs it, it is written
@@ -53,7 +53,7 @@ struct FuseOptions {
   int adaptWidth = 0;              // 0 = the default
   int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   // --fit-area: the LR pixels held in memory for the fits and the adaptation's steps; a larger scene is fitted on its
-  // central part of this area and read window by window (0: always the whole scene). 512 x 512 (the HypSen-size
+  // part of this area with the most valid pixels and read window by window (0: always the whole scene). 512 x 512 (the HypSen-size
   // scene is 330 x 250) holds 134 MB of a 128-band HSI and 104 MB of an 11-band MSI at s = 3.
   int fitAreaLr = 512 * 512;
   // -1: none given (seed 0, training on --num-threads threads: the same bytes on the same thread count). Given (>= 0):

@@ -196,8 +196,8 @@ TEST(FuseStages, ASceneOverTheFitAreaIsHeldInPartAndReadByWindows) {
     MsiResponse r = buildResponse(o, in, log);
     FuseScene scene = readScene(o, in, r, report, log);
     // The sources read the files through `in`: copy what is checked before it closes.
-    return std::tuple{scene, scene.lr.read({0, 0, 24, 24}), scene.hr.read({0, 0, 72, 72}),
-                      scene.lr.read(scene.fit->lr), scene.hr.read(scene.fitHr())};
+    return std::tuple{scene, scene.lr.read({0, 0, 24, 24}), scene.hr.read({0, 0, 72, 72}), scene.lr.read(scene.fit->lr),
+                      scene.hr.read(scene.fitHr())};
   };
   json partReport, wholeReport;
   const auto [part, partLr, partHr, partLrFit, partHrFit] = read(256, partReport);
@@ -229,6 +229,34 @@ TEST(FuseStages, ASceneOverTheFitAreaIsHeldInPartAndReadByWindows) {
   for (int b = 0; b < 11; ++b)  // the MSI outside the part, times each run's gain
     EXPECT_NEAR(partHr.at(b, 70, 1) / part.gains[b], wholeHr.at(b, 70, 1) / whole.gains[b],
                 1e-5 * std::fabs(wholeHr.at(b, 70, 1) / whole.gains[b]));
+}
+
+TEST(FuseStages, ThePartHeldIsWhereTheDataIs) {
+  // A 4 x 4 block of NaN LR pixels at the centre of the example: the 10 x 10 part held (--fit-area 100) moves off it,
+  // to the position nearest the centre that holds only valid pixels.
+  test::TempDir dir;
+  const RasterDataset src = RasterDataset::open(kLr);
+  Cube y = src.read();
+  for (int b = 0; b < y.bands; ++b)
+    for (int r = 10; r < 14; ++r)
+      for (int c = 10; c < 14; ++c) y.at(b, r, c) = std::nanf("");
+  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
+  w.writeWindow({0, 0, y.cols, y.rows}, y);
+  w.commit();
+  FuseOptions o = exampleOptions(dir, "gsa");
+  o.lrPath = dir.path("lr.tif");
+  o.fitAreaLr = 100;
+  FuseInputs in = openInputs(o, 1);
+  FuseLog log({});
+  MsiResponse r = buildResponse(o, in, log);
+  json report;
+  const FuseScene scene = readScene(o, in, r, report, log);
+  const Window& part = scene.fit->lr;
+  EXPECT_EQ(part.width, 10);
+  const bool overlaps = part.col < 14 && part.col + part.width > 10 && part.row < 14 && part.row + part.height > 10;
+  EXPECT_FALSE(overlaps) << part.col << "," << part.row;
+  EXPECT_TRUE(scene.fit->lrValid.empty());  // nothing invalid in the part held
+  EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 16);
 }
 
 TEST(FuseStages, AnAreaOfInterestKeepsTheWholeLrPixelsInsideIt) {
