@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "GeoTestData.h"
 #include "TestSupport.h"
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
@@ -93,9 +94,7 @@ inline EnmapFixture writeEnmapL2a(const std::string& parent) {
                           << stats << "    </bandStatistics>\n  </product>\n</level_X>\n";
   for (BandInfo& b : layout.bands) b.dataType = "Float32";
   EnmapFixture out{folder.string(), metadata, (fs::path(parent) / "enmap_reference.tif").string()};
-  RasterWriter w(out.reference, layout, WriteOptions{});
-  w.writeWindow({0, 0, ref.cols, ref.rows}, ref);
-  w.commit();
+  writeCube(out.reference, layout, ref);
   return out;
 }
 

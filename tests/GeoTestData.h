@@ -5,6 +5,7 @@
 
 #include "TestSupport.h"
 #include "geo/RasterDataset.h"
+#include "geo/RasterWriter.h"
 
 namespace hsifuse::test {
 
@@ -15,6 +16,13 @@ inline Cube hyperionCube() {
   for (float v : z.data) lo = std::min(lo, v), hi = std::max(hi, v);
   for (float& v : z.data) v /= (hi - lo);
   return z;
+}
+
+// `cube` written whole to a GeoTIFF at `path` with `layout` (the references the product fixtures are compared with).
+inline void writeCube(const std::string& path, const RasterInfo& layout, const Cube& cube) {
+  RasterWriter w(path, layout, WriteOptions{});
+  w.writeWindow({0, 0, cube.cols, cube.rows}, cube);
+  w.commit();
 }
 
 }  // namespace hsifuse::test

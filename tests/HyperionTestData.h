@@ -15,6 +15,7 @@
 #include <fstream>
 #include <string>
 
+#include "GeoTestData.h"
 #include "TestSupport.h"
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
@@ -74,9 +75,7 @@ inline HyperionFixture writeHyperionL1t(const std::string& parent) {
       << "GROUP = L1_METADATA_FILE\n  GROUP = PRODUCT_METADATA\n    SENSOR_ID = \"HYPERION\"\n"
       << "    PRODUCT_TYPE = \"L1T\"\n  END_GROUP = PRODUCT_METADATA\nEND_GROUP = L1_METADATA_FILE\nEND\n";
   HyperionFixture out{folder.string(), mtl, (fs::path(parent) / "hyperion_reference.tif").string()};
-  RasterWriter w(out.reference, layout, WriteOptions{});
-  w.writeWindow({0, 0, ref.cols, ref.rows}, ref);
-  w.commit();
+  writeCube(out.reference, layout, ref);
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "GeoTestData.h"
 #include "TestSupport.h"
 #include "geo/GdalEnvironment.h"
 #include "geo/RasterDataset.h"
@@ -59,6 +60,26 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
     if (band == "B1" || band == "B9" || band == "B10") return 6;
     return 2;
   };
+  // One band as a product stores it: lossless JPEG 2000 at `factor` times the MSI's pixel size, georeferenced.
+  auto writeJp2 = [&](const std::string& relative, int cols, int rows, int factor, GDALDataType type,
+                      const void* data) {
+    fs::create_directories((safe / relative).parent_path());
+    GDALDataset* mem = GetGDALDriverManager()->GetDriverByName("MEM")->Create("", cols, rows, 1, type, nullptr);
+    double g[6] = {gt[0], gt[1] * factor, 0, gt[3], 0, gt[5] * factor};
+    mem->SetGeoTransform(g);
+    mem->SetProjection(info.crsWkt.c_str());
+    if (mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, cols, rows, const_cast<void*>(data), cols, rows, type, 0, 0,
+                                        nullptr) != CE_None)
+      throw std::runtime_error("fixture: cannot fill " + relative);
+    const char* options[] = {"REVERSIBLE=YES", "QUALITY=100", nullptr};
+    GDALDataset* jp2 = GetGDALDriverManager()
+                           ->GetDriverByName("JP2OpenJPEG")
+                           ->CreateCopy(((safe / relative).string() + ".jp2").c_str(), mem, FALSE,
+                                        const_cast<char**>(options), nullptr, nullptr);
+    if (!jp2) throw std::runtime_error("fixture: cannot write " + relative + ".jp2");
+    GDALClose(jp2);
+    GDALClose(mem);
+  };
   std::string files, offsets;
   std::vector<std::vector<unsigned>> tenMetre;  // B2, B3, B4, B8 DNs, for the reference
   for (int b = 0; b < x.bands; ++b) {
@@ -81,22 +102,7 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
     const std::string relative =
         l2a ? fmt::format("GRANULE/{}/IMG_DATA/R{}/T31UDQ_20260101T104000_{}_{}", granule, res, fileBand, res)
             : fmt::format("GRANULE/{}/IMG_DATA/T31UDQ_20260101T104000_{}", granule, fileBand);
-    fs::create_directories((safe / relative).parent_path());
-    GDALDataset* mem = GetGDALDriverManager()->GetDriverByName("MEM")->Create("", cols, rows, 1, GDT_UInt16, nullptr);
-    double g[6] = {gt[0], gt[1] * f, 0, gt[3], 0, gt[5] * f};
-    mem->SetGeoTransform(g);
-    mem->SetProjection(info.crsWkt.c_str());
-    if (mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, cols, rows, dn.data(), cols, rows, GDT_UInt16, 0, 0, nullptr) !=
-        CE_None)
-      throw std::runtime_error("fixture: cannot fill the band");
-    const char* options[] = {"REVERSIBLE=YES", "QUALITY=100", nullptr};
-    GDALDataset* jp2 = GetGDALDriverManager()
-                           ->GetDriverByName("JP2OpenJPEG")
-                           ->CreateCopy(((safe / relative).string() + ".jp2").c_str(), mem, FALSE,
-                                        const_cast<char**>(options), nullptr, nullptr);
-    if (!jp2) throw std::runtime_error("fixture: cannot write " + relative + ".jp2");
-    GDALClose(jp2);
-    GDALClose(mem);
+    writeJp2(relative, cols, rows, f, GDT_UInt16, dn.data());
     files += fmt::format("            <IMAGE_FILE>{}</IMAGE_FILE>\n", relative);
   }
   if (l2a) {  // the scene classification at 20 m: vegetation (4), with a 6 x 6 cloud (9) at rows 10-15, columns 20-25
@@ -104,20 +110,7 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
     std::vector<unsigned char> scl(36 * 36, 4);
     for (int r = 10; r < 16; ++r)
       for (int c = 20; c < 26; ++c) scl[r * 36 + c] = 9;
-    GDALDataset* mem = GetGDALDriverManager()->GetDriverByName("MEM")->Create("", 36, 36, 1, GDT_Byte, nullptr);
-    double g[6] = {gt[0], gt[1] * 2, 0, gt[3], 0, gt[5] * 2};
-    mem->SetGeoTransform(g);
-    mem->SetProjection(info.crsWkt.c_str());
-    if (mem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, 36, 36, scl.data(), 36, 36, GDT_Byte, 0, 0, nullptr) != CE_None)
-      throw std::runtime_error("fixture: cannot fill the SCL");
-    const char* options[] = {"REVERSIBLE=YES", "QUALITY=100", nullptr};
-    GDALDataset* jp2 = GetGDALDriverManager()
-                           ->GetDriverByName("JP2OpenJPEG")
-                           ->CreateCopy(((safe / relative).string() + ".jp2").c_str(), mem, FALSE,
-                                        const_cast<char**>(options), nullptr, nullptr);
-    if (!jp2) throw std::runtime_error("fixture: cannot write the SCL");
-    GDALClose(jp2);
-    GDALClose(mem);
+    writeJp2(relative, 36, 36, 2, GDT_Byte, scl.data());
     files += fmt::format("            <IMAGE_FILE>{}</IMAGE_FILE>\n", relative);
   }
   for (int id = 0; id < 13; ++id)
@@ -153,9 +146,7 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
   for (int k = 0; k < 4; ++k)
     for (std::size_t i = 0; i < ref.planeSize(); ++i) ref.band(k)[i] = reflectanceOf(tenMetre[k][i]);
   Sentinel2Fixture out{safe.string(), (fs::path(folder) / (level + "_reference.tif")).string()};
-  RasterWriter w(out.reference, layout, WriteOptions{});
-  w.writeWindow({0, 0, ref.cols, ref.rows}, ref);
-  w.commit();
+  writeCube(out.reference, layout, ref);
   return out;
 }
 

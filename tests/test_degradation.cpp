@@ -90,9 +90,9 @@ TEST(Degradation, AWindowOfTheBlurReadsOnlyThePixelsUnderIt) {
                                 largestRead = std::max(largestRead, w.width * w.height);
                                 return whole.read(w);
                               }};
-  for (const auto& [k, s] : {std::pair{BlurKernel::gaussian(7, 1.5), 3},
-                             std::pair{BlurKernel::anisotropicGaussian(8, 2.0, 0.8, 60), 2},
-                             std::pair{BlurKernel::gaussian(2, 0.5), 3}}) {
+  for (const auto& [k, s] :
+       {std::pair{BlurKernel::gaussian(7, 1.5), 3}, std::pair{BlurKernel::anisotropicGaussian(8, 2.0, 0.8, 60), 2},
+        std::pair{BlurKernel::gaussian(2, 0.5), 3}}) {
     const Cube all = blurDownsample(z, k, s);
     for (const Window& w : {Window{0, 0, 3, 2}, Window{4, 3, 5, 4}, Window{all.cols - 3, all.rows - 2, 3, 2},
                             Window{0, 0, all.cols, all.rows}}) {

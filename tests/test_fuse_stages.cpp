@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <tuple>
 
 #include "TestSupport.h"
@@ -30,6 +31,20 @@ FuseOptions exampleOptions(const test::TempDir& dir, const std::string& method) 
   o.srf = "sentinel2a";
   o.method = method;
   return o;
+}
+
+// The example's LR HSI with NaN where `invalid(band, row, column)` says, written to DIR/lr.tif; returns that path.
+std::string exampleLrWithNan(const test::TempDir& dir, const std::function<bool(int, int, int)>& invalid) {
+  const RasterDataset src = RasterDataset::open(kLr);
+  Cube y = src.read();
+  for (int b = 0; b < y.bands; ++b)
+    for (int r = 0; r < y.rows; ++r)
+      for (int c = 0; c < y.cols; ++c)
+        if (invalid(b, r, c)) y.at(b, r, c) = std::nanf("");
+  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
+  w.writeWindow({0, 0, y.cols, y.rows}, y);
+  w.commit();
+  return dir.path("lr.tif");
 }
 
 }  // namespace
@@ -149,14 +164,8 @@ TEST(FuseStages, OutputLayoutIsTheMsiGridWithTheHsiBands) {
 TEST(FuseStages, ABandWithoutValidValuesIsNamedWithTheOptionThatDropsIt) {
   test::TempDir dir;
   // The example's LR HSI with its band 5 all NaN (a dead detector, a masked water band).
-  const RasterDataset src = RasterDataset::open(kLr);
-  Cube y = src.read();
-  for (std::size_t i = 0; i < y.planeSize(); ++i) y.band(4)[i] = std::nanf("");
-  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
-  w.writeWindow({0, 0, y.cols, y.rows}, y);
-  w.commit();
   FuseOptions o = exampleOptions(dir, "gsa");
-  o.lrPath = dir.path("lr.tif");
+  o.lrPath = exampleLrWithNan(dir, [](int b, int, int) { return b == 4; });
   FuseInputs in = openInputs(o, 1);
   FuseLog log({});
   MsiResponse r = buildResponse(o, in, log);
@@ -178,17 +187,9 @@ TEST(FuseStages, ASceneOverTheFitAreaIsHeldInPartAndReadByWindows) {
   test::TempDir dir;
   // The example's LR HSI with NaN pixels inside the central part (rows 8-9, columns 10-11) and outside it (the
   // top-left 3 x 3 corner), so the fill and the masks are exercised on both sides.
-  const RasterDataset src = RasterDataset::open(kLr);
-  Cube y = src.read();
-  for (int b = 0; b < y.bands; ++b)
-    for (int r = 0; r < 24; ++r)
-      for (int c = 0; c < 24; ++c)
-        if ((r < 3 && c < 3) || (r >= 8 && r < 10 && c >= 10 && c < 12)) y.at(b, r, c) = std::nanf("");
-  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
-  w.writeWindow({0, 0, y.cols, y.rows}, y);
-  w.commit();
   FuseOptions o = exampleOptions(dir, "gsa");
-  o.lrPath = dir.path("lr.tif");
+  o.lrPath = exampleLrWithNan(
+      dir, [](int, int r, int c) { return (r < 3 && c < 3) || (r >= 8 && r < 10 && c >= 10 && c < 12); });
   auto read = [&](int fitArea, json& report) {
     o.fitAreaLr = fitArea;
     FuseInputs in = openInputs(o, 1);
@@ -235,16 +236,8 @@ TEST(FuseStages, ThePartHeldIsWhereTheDataIs) {
   // A 4 x 4 block of NaN LR pixels at the centre of the example: the 10 x 10 part held (--fit-area 100) moves off it,
   // to the position nearest the centre that holds only valid pixels.
   test::TempDir dir;
-  const RasterDataset src = RasterDataset::open(kLr);
-  Cube y = src.read();
-  for (int b = 0; b < y.bands; ++b)
-    for (int r = 10; r < 14; ++r)
-      for (int c = 10; c < 14; ++c) y.at(b, r, c) = std::nanf("");
-  RasterWriter w(dir.path("lr.tif"), src.info(), WriteOptions{});
-  w.writeWindow({0, 0, y.cols, y.rows}, y);
-  w.commit();
   FuseOptions o = exampleOptions(dir, "gsa");
-  o.lrPath = dir.path("lr.tif");
+  o.lrPath = exampleLrWithNan(dir, [](int, int r, int c) { return r >= 10 && r < 14 && c >= 10 && c < 14; });
   o.fitAreaLr = 100;
   FuseInputs in = openInputs(o, 1);
   FuseLog log({});
