@@ -13,6 +13,7 @@ namespace hsifuse {
 // Options every subcommand takes.
 struct CommonOptions {
   bool quiet = false;                    // -q/--quiet: no progress, no warnings
+  bool progress = false;                 // --progress: progress even with --quiet
   bool debug = false;                    // --debug: let exceptions through
   std::vector<std::string> config;       // --config KEY=VALUE (GDAL configuration options)
   std::vector<std::string> openOptions;  // --oo KEY=VALUE (GDAL dataset open options of the inputs)

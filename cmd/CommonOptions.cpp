@@ -20,6 +20,8 @@ LogFn CommonOptions::log() const {
 
 void declareCommonOptions(OptionTable& table, CommonOptions& common) {
   table.flag("quiet", 'q', &common.quiet, "No progress and no warnings on stderr.")
+      .flag("progress", 0, &common.progress,
+            "Show progress on stderr, also with --quiet (which then silences only the warnings and messages).")
       .repeated("config", &common.config, "KEY=VALUE", "Set a GDAL configuration option.")
       .repeated("oo", &common.openOptions, "KEY=VALUE",
                 "Open the input rasters with this GDAL dataset open option (as gdal_translate -oo).")

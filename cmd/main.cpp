@@ -149,7 +149,7 @@ int dispatch(int argc, char** argv) {
       auto [k, v] = splitKeyValue(kv, "--oo");
       addGdalOpenOption(k, v);
     }
-    return cmd->run(common, makeStderrProgress(common.quiet));
+    return cmd->run(common, makeStderrProgress(common.quiet && !common.progress));
   } catch (const Skipped& e) {
     endProgressLine();
     if (!common.quiet) std::cerr << cmd->name() << ": " << e.what() << "\n";

@@ -64,6 +64,10 @@ TEST(Cli, InfoTextOnTheHyperionCrop) {
   EXPECT_NE(r.err.find("MSI band B10 dropped"), std::string::npos) << r.err;
   auto quiet = runHsiFuse("info " + kHyperion + " --srf sentinel2a -q");
   EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+  // --progress with -q: the progress lines, without the warnings (as the gdal CLI spells it).
+  TempDir dir;
+  auto progress = runHsiFuse("subset " + kHyperion + " " + dir.path("p.tif") + " -q --progress");
+  EXPECT_NE(progress.err.find("0...10...20"), std::string::npos) << progress.err;
   // --oo reaches GDAL's open: the GeoTIFF driver told to ignore every georeferencing source gives a plain grid.
   const std::string msi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_msi_s2_10m.tif";
   EXPECT_NE(runHsiFuse("info " + msi).out.find("EPSG:32631"), std::string::npos);
