@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "geo/GdalEnvironment.h"
+#include "geo/Products.h"
 #include "geo/SpectralMetadata.h"
 #include "lib/core/Error.h"
 #include "lib/core/MemoryCeiling.h"
@@ -146,6 +147,12 @@ RasterDataset::~RasterDataset() = default;
 
 RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& options) {
   initGdal();
+  // A product of several files opens through its VRT, and keeps its own name in messages.
+  if (const std::optional<std::string> vrt = productVrt(path)) {
+    RasterDataset r = open(*vrt, options);
+    r.info_.path = path;
+    return r;
+  }
   std::error_code ec;
   if (!isGdalDatasetName(path) && !std::filesystem::exists(path, ec))
     throw InputError(path + ": no such file (check the path)");

@@ -19,7 +19,8 @@ struct OpenOptions {
 
 class RasterDataset {
  public:
-  // Throws InputError naming the file when it does not exist or GDAL cannot read it as a raster.
+  // Throws InputError naming the file when it does not exist or GDAL cannot read it as a raster. A product of several
+  // files (geo/Products.h) opens as one raster.
   static RasterDataset open(const std::string& path, const OpenOptions& options = {});
   RasterDataset(RasterDataset&&) noexcept;
   RasterDataset& operator=(RasterDataset&&) noexcept;

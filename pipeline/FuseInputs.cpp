@@ -6,8 +6,6 @@
 #include <filesystem>
 
 #include "geo/BandSubset.h"
-#include "geo/EnmapProduct.h"
-#include "geo/HyperionProduct.h"
 #include "lib/core/AtomicOutput.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
@@ -130,20 +128,12 @@ RasterDataset openMsi(const FuseOptions& o, std::optional<Sentinel2Product>& pro
   return RasterDataset::open(writeSentinel2Vrt(*product, product->select(names)));
 }
 
-// The LR HSI: a raster, a Hyperion L1T/L1Gst folder read through the VRT of its 242 bands in radiance, or an EnMAP
-// L2A product read in reflectance.
-RasterDataset openLr(const FuseOptions& o) {
-  if (const std::optional<HyperionProduct> hyperion = findHyperionProduct(o.lrPath))
-    return RasterDataset::open(writeHyperionVrt(*hyperion), OpenOptions{o.wavelengths});
-  if (const std::optional<std::string> enmap = enmapMetadataFile(o.lrPath))
-    return RasterDataset::open(writeEnmapVrt(readEnmapProduct(*enmap)), OpenOptions{o.wavelengths});
-  return RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths});
-}
-
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
   std::optional<Sentinel2Product> product;
   RasterDataset msi = openMsi(o, product);
-  FuseInputs in{openLr(o), std::move(msi), {}, {}, {}, {}, product, std::nullopt};
+  // A Hyperion L1T/L1Gst folder or an EnMAP L2A product opens as one raster (geo/Products.h).
+  FuseInputs in{
+      RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), std::move(msi), {}, {}, {}, {}, product, std::nullopt};
   if (o.maskClouds) {
     if (!product)
       throw InputError("--mask-clouds: HR_MSI is not a Sentinel-2 L2A product (it reads the product's SCL)");

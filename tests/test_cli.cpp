@@ -349,6 +349,10 @@ TEST(Cli, Sentinel2ProductsFuseLikeTheirHandStackedReflectance) {
 TEST(Cli, HyperionL1tFolderFusesLikeItsHandStackedRadiance) {
   TempDir dir;
   const hsifuse::test::HyperionFixture f = hsifuse::test::writeHyperionL1t(dir.path(""));
+  // Any command opens the folder as one raster (geo/Products.h): info lists its 242 bands with their wavelengths.
+  const RunResult info = runHsiFuse("info " + f.folder);
+  EXPECT_NE(info.out.find("242 band(s)"), std::string::npos) << info.out << info.err;
+  EXPECT_NE(info.out.find("Wavelengths: 242 from 355.6"), std::string::npos) << info.out;
   for (const json& report : fusedLikeTheReference(dir, f.reference, {f.folder, f.mtl}, " --preset hyperion")) {
     EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 4);  // the 2 x 2 fill corner
     EXPECT_GT(report["bands"]["hsi_kept"].get<int>(), 150);
