@@ -35,13 +35,6 @@ std::vector<int> channelList(CPLXMLNode* root, const char* path) {
   return out;
 }
 
-double number(const char* text, const std::string& what, const std::string& path) {
-  char* end = nullptr;
-  const double v = std::strtod(text, &end);
-  if (end == text || !std::isfinite(v)) throw InputError(fmt::format("{}: {} is '{}', not a number", path, what, text));
-  return v;
-}
-
 }  // namespace
 
 std::optional<std::string> enmapMetadataFile(const std::string& path) {
@@ -93,10 +86,11 @@ EnmapProduct readEnmapProduct(const std::string& metadataPath) {
     if (b->eType != CXT_Element || !EQUAL(b->pszValue, "bandID")) continue;
     EnmapBand band;
     band.number = static_cast<int>(all.size()) + 1;
-    band.wavelengthNm = number(CPLGetXMLValue(b, "wavelengthCenterOfBand", ""), "wavelengthCenterOfBand", metadataPath);
-    band.fwhmNm = number(CPLGetXMLValue(b, "FWHMOfBand", ""), "FWHMOfBand", metadataPath);
-    band.gain = number(CPLGetXMLValue(b, "GainOfBand", "1"), "GainOfBand", metadataPath);
-    band.offset = number(CPLGetXMLValue(b, "OffsetOfBand", "0"), "OffsetOfBand", metadataPath);
+    band.wavelengthNm =
+        parseDouble(CPLGetXMLValue(b, "wavelengthCenterOfBand", ""), metadataPath + ": wavelengthCenterOfBand");
+    band.fwhmNm = parseDouble(CPLGetXMLValue(b, "FWHMOfBand", ""), metadataPath + ": FWHMOfBand");
+    band.gain = parseDouble(CPLGetXMLValue(b, "GainOfBand", "1"), metadataPath + ": GainOfBand");
+    band.offset = parseDouble(CPLGetXMLValue(b, "OffsetOfBand", "0"), metadataPath + ": OffsetOfBand");
     all.push_back(band);
   }
   if (all.empty()) throw InputError(metadataPath + ": the band table lists no band");

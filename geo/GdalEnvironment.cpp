@@ -3,7 +3,6 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
-#include <cpl_string.h>
 #include <gdal.h>
 #include <proj.h>
 

@@ -28,9 +28,7 @@ std::optional<std::pair<int, std::string>> bandFileNumber(const std::string& fil
   static const std::regex pattern(R"(^EO1H.*_B(\d{3})_(L1[A-Z0-9]*)\.TIF$)", std::regex::icase);
   std::smatch m;
   if (!std::regex_match(filename, m, pattern)) return std::nullopt;
-  std::string level = m[2].str();
-  for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return std::pair{std::stoi(m[1].str()), level};
+  return std::pair{std::stoi(m[1].str()), toUpper(m[2].str())};
 }
 
 }  // namespace

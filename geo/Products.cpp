@@ -6,10 +6,10 @@
 
 namespace hsifuse {
 
-std::optional<std::string> productVrt(const std::string& path) {
+std::optional<std::string> productVrt(const std::string& path, const std::vector<std::string>& sentinel2Bands) {
   if (const std::optional<std::string> s2 = sentinel2MetadataFile(path)) {
     const Sentinel2Product p = readSentinel2Product(*s2);
-    return writeSentinel2Vrt(p, p.select(defaultSentinel2Bands()));
+    return writeSentinel2Vrt(p, p.select(sentinel2Bands.empty() ? defaultSentinel2Bands() : sentinel2Bands));
   }
   if (const std::optional<HyperionProduct> hyperion = findHyperionProduct(path)) return writeHyperionVrt(*hyperion);
   if (const std::optional<std::string> enmap = enmapMetadataFile(path)) return writeEnmapVrt(readEnmapProduct(*enmap));

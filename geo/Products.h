@@ -4,12 +4,13 @@
 // build.
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hsifuse {
 
-// The VRT that reads `path` as one raster when it names a product: Sentinel-2 L1C/L2A (its four 10 m bands in
-// reflectance; fuse's --msi-bands picks others), Hyperion L1T/L1Gst (242 bands in radiance), EnMAP L2A (reflectance);
+// The VRT that reads `path` as one raster when it names a product: Sentinel-2 L1C/L2A (`sentinel2Bands` by name in
+// reflectance; empty: its four 10 m bands), Hyperion L1T/L1Gst (242 bands in radiance), EnMAP L2A (reflectance);
 // nothing for anything else.
-std::optional<std::string> productVrt(const std::string& path);
+std::optional<std::string> productVrt(const std::string& path, const std::vector<std::string>& sentinel2Bands = {});
 
 }  // namespace hsifuse

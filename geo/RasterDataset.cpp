@@ -15,6 +15,7 @@
 #include "geo/SpectralMetadata.h"
 #include "lib/core/Error.h"
 #include "lib/core/MemoryCeiling.h"
+#include "lib/core/Text.h"
 
 namespace hsifuse {
 namespace {
@@ -91,9 +92,8 @@ RasterInfo describe(GDALDataset& ds, const std::string& path) {
   // An ENVI header's `reflectance scale factor` (values = reflectance x factor) is what GDAL calls a band scale of
   // 1 / factor; GDAL 3.6 leaves it in the ENVI domain. Bands that declare their own scale keep it.
   if (const char* f = ds.GetMetadataItem("reflectance_scale_factor", "ENVI")) {
-    char* end = nullptr;
-    const double factor = std::strtod(f, &end);
-    if (!(end != f && factor > 0 && std::isfinite(factor)))
+    const double factor = parseDouble(f, info.path + ": the ENVI 'reflectance scale factor'");
+    if (!(factor > 0 && std::isfinite(factor)))
       throw InputError(
           fmt::format("{}: the ENVI 'reflectance scale factor' is '{}', not a positive number; correct "
                       "the .hdr",
@@ -148,7 +148,7 @@ RasterDataset::~RasterDataset() = default;
 RasterDataset RasterDataset::open(const std::string& path, const OpenOptions& options) {
   initGdal();
   // A product of several files opens through its VRT, and keeps its own name in messages.
-  if (const std::optional<std::string> vrt = productVrt(path)) {
+  if (const std::optional<std::string> vrt = productVrt(path, options.sentinel2Bands)) {
     RasterDataset r = open(*vrt, options);
     r.info_.path = path;
     return r;

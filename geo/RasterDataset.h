@@ -14,7 +14,8 @@ class GDALDataset;
 namespace hsifuse {
 
 struct OpenOptions {
-  std::string wavelengthTable;  // --wavelengths CSV: overrides the file's wavelengths
+  std::string wavelengthTable;              // --wavelengths CSV: overrides the file's wavelengths
+  std::vector<std::string> sentinel2Bands;  // a Sentinel-2 product's bands, by name (empty: its four 10 m bands)
 };
 
 class RasterDataset {

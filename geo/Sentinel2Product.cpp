@@ -16,8 +16,8 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/InMemoryVrt.h"
-#include "geo/RasterDataset.h"
 #include "lib/core/Error.h"
+#include "lib/core/Text.h"
 
 namespace fs = std::filesystem;
 
@@ -33,14 +33,9 @@ int nominalResolution(const std::string& band) {
   return 20;
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "B02" -> "B2", "b8a" -> "B8A"; other names upper-cased.
 std::string canonicalBand(const std::string& name) {
-  std::string n = upper(name);
+  std::string n = toUpper(name);
   if (n.size() == 3 && n[0] == 'B' && n[1] == '0' && std::isdigit(static_cast<unsigned char>(n[2]))) n.erase(1, 1);
   return n;
 }
@@ -74,24 +69,49 @@ std::optional<std::string> firstText(CPLXMLNode* root, const char* name) {
   if (found.empty()) return std::nullopt;
   return text(found.front());
 }
-double number(const std::string& value, const std::string& what, const std::string& path) {
-  char* end = nullptr;
-  const double v = std::strtod(value.c_str(), &end);
-  if (end == value.c_str() || !std::isfinite(v))
-    throw InputError(fmt::format("{}: {} is '{}', not a number", path, what, value));
-  return v;
-}
-
 // A path inside the product (IMAGE_FILE is relative to the metadata file's folder, without its extension).
 std::string inProduct(const std::string& metadataPath, const std::string& relative) {
   const std::string folder = CPLGetPath(metadataPath.c_str());
   return std::string(CPLFormFilename(folder.c_str(), relative.c_str(), nullptr));
 }
 
+// A band file opened, with its size and geotransform.
+struct OpenedBand {
+  std::unique_ptr<GDALDataset> ds;
+  int width = 0, height = 0;
+  std::array<double, 6> gt{};
+};
+
+std::vector<OpenedBand> openBands(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands) {
+  initGdal();
+  std::vector<OpenedBand> files;
+  for (const auto& b : bands) {
+    OpenedBand o;
+    o.ds.reset(GDALDataset::Open(b.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!o.ds)
+      throw InputError(
+          fmt::format("{}: band {} ({}) cannot be opened ({})", product.metadataPath, b.name, b.path, takeGdalError()));
+    o.width = o.ds->GetRasterXSize();
+    o.height = o.ds->GetRasterYSize();
+    if (o.ds->GetGeoTransform(o.gt.data()) != CE_None)
+      throw InputError(fmt::format("{}: band {} ({}) has no georeferencing", product.metadataPath, b.name, b.path));
+    files.push_back(std::move(o));
+  }
+  return files;
+}
+
+// The band whose grid the VRTs take: the finest.
+std::size_t finestBand(const std::vector<OpenedBand>& files) {
+  std::size_t fine = 0;
+  for (std::size_t i = 1; i < files.size(); ++i)
+    if (std::fabs(files[i].gt[1]) < std::fabs(files[fine].gt[1])) fine = i;
+  return fine;
+}
+
 }  // namespace
 
 std::string Sentinel2Product::responseName() const {
-  const std::string s = upper(spacecraft);
+  const std::string s = toUpper(spacecraft);
   if (s == "SENTINEL-2A") return "sentinel2a";
   if (s == "SENTINEL-2B") return "sentinel2b";
   return "";
@@ -122,7 +142,7 @@ std::optional<std::string> sentinel2MetadataFile(const std::string& path) {
   std::string p = path;
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   const std::string name = fs::path(p).filename().string();
-  const std::string u = upper(name);
+  const std::string u = toUpper(name);
   std::error_code ec;
   if (u == "MTD_MSIL1C.XML" || u == "MTD_MSIL2A.XML") return p;
   if (fs::is_directory(p, ec)) {
@@ -147,24 +167,24 @@ Sentinel2Product readSentinel2Product(const std::string& metadataPath) {
   CPLStripXMLNamespace(tree.root, nullptr, TRUE);
   Sentinel2Product p;
   p.metadataPath = metadataPath;
-  p.level = upper(metadataPath).find("MSIL2A") != std::string::npos ? "L2A" : "L1C";
+  p.level = toUpper(metadataPath).find("MSIL2A") != std::string::npos ? "L2A" : "L1C";
   p.spacecraft = firstText(tree.root, "SPACECRAFT_NAME").value_or("");
   p.baseline = firstText(tree.root, "PROCESSING_BASELINE").value_or("");
   const auto q = firstText(tree.root, p.level == "L2A" ? "BOA_QUANTIFICATION_VALUE" : "QUANTIFICATION_VALUE");
   if (!q) throw InputError(metadataPath + ": no quantification value in the product metadata");
-  p.quantification = number(*q, "the quantification value", metadataPath);
+  p.quantification = parseDouble(*q, metadataPath + ": the quantification value");
   if (!(p.quantification > 0)) throw InputError(metadataPath + ": the quantification value is not positive");
   for (CPLXMLNode* special : elements(tree.root, "Special_Values")) {
-    const std::string what = upper(CPLGetXMLValue(special, "SPECIAL_VALUE_TEXT", ""));
+    const std::string what = toUpper(CPLGetXMLValue(special, "SPECIAL_VALUE_TEXT", ""));
     const std::string index = CPLGetXMLValue(special, "SPECIAL_VALUE_INDEX", "");
-    if (what == "NODATA") p.nodataDn = number(index, "the NODATA special value", metadataPath);
-    if (what == "SATURATED") p.saturatedDn = number(index, "the SATURATED special value", metadataPath);
+    if (what == "NODATA") p.nodataDn = parseDouble(index, metadataPath + ": the NODATA special value");
+    if (what == "SATURATED") p.saturatedDn = parseDouble(index, metadataPath + ": the SATURATED special value");
   }
   std::map<std::string, double> offsets;
   for (CPLXMLNode* o : elements(tree.root, p.level == "L2A" ? "BOA_ADD_OFFSET" : "RADIO_ADD_OFFSET")) {
     const int id = std::atoi(CPLGetXMLValue(o, "band_id", "-1"));
     if (id >= 0 && id < static_cast<int>(kBandIds.size()))
-      offsets[kBandIds[id]] = number(text(o), "a radiometric offset", metadataPath);
+      offsets[kBandIds[id]] = parseDouble(text(o), metadataPath + ": a radiometric offset");
   }
   for (CPLXMLNode* f : elements(tree.root, "IMAGE_FILE")) {
     const std::string relative = text(f);
@@ -207,30 +227,9 @@ Sentinel2Product readSentinel2Product(const std::string& metadataPath) {
 }
 
 std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands) {
-  initGdal();
-  struct Opened {
-    std::unique_ptr<GDALDataset> ds;
-    int width = 0, height = 0;
-    std::array<double, 6> gt{};
-  };
-  std::vector<Opened> files;
-  for (const auto& b : bands) {
-    Opened o;
-    o.ds.reset(GDALDataset::Open(b.path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!o.ds)
-      throw InputError(
-          fmt::format("{}: band {} ({}) cannot be opened ({})", product.metadataPath, b.name, b.path, takeGdalError()));
-    o.width = o.ds->GetRasterXSize();
-    o.height = o.ds->GetRasterYSize();
-    if (o.ds->GetGeoTransform(o.gt.data()) != CE_None)
-      throw InputError(fmt::format("{}: band {} ({}) has no georeferencing", product.metadataPath, b.name, b.path));
-    files.push_back(std::move(o));
-  }
-  // The grid of the finest band.
-  std::size_t fine = 0;
-  for (std::size_t i = 1; i < files.size(); ++i)
-    if (std::fabs(files[i].gt[1]) < std::fabs(files[fine].gt[1])) fine = i;
-  const Opened& g = files[fine];
+  const std::vector<OpenedBand> files = openBands(product, bands);
+  const std::size_t fine = finestBand(files);
+  const OpenedBand& g = files[fine];
   std::string xml =
       fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", g.width, g.height) + vrtGeoreferencing(*g.ds);
   xml += fmt::format(
@@ -238,7 +237,7 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
       "<MDI key=\"PROCESSING_BASELINE\">{}</MDI></Metadata>\n",
       xmlEscaped(product.metadataPath), xmlEscaped(product.spacecraft), xmlEscaped(product.baseline));
   for (std::size_t i = 0; i < bands.size(); ++i) {
-    const Opened& f = files[i];
+    const OpenedBand& f = files[i];
     // The same extent as the grid's, to half a pixel of the grid.
     const double tolerance = 0.5 * std::fabs(g.gt[1]);
     if (std::fabs(f.gt[0] - g.gt[0]) > tolerance || std::fabs(f.gt[3] - g.gt[3]) > tolerance ||
@@ -281,8 +280,9 @@ std::string writeSentinel2CloudMaskVrt(const Sentinel2Product& product, const st
   if (product.sclPath.empty())
     throw InputError(fmt::format("--mask-clouds: {} has no scene classification (SCL); it needs an L2A product",
                                  product.metadataPath));
-  // The grid: the reflectance VRT's (its first band's size and georeferencing).
-  const RasterDataset grid = RasterDataset::open(writeSentinel2Vrt(product, bands));
+  // The grid: the reflectance VRT's (its finest band's).
+  const std::vector<OpenedBand> files = openBands(product, bands);
+  const OpenedBand& g = files[finestBand(files)];
   std::unique_ptr<GDALDataset> scl(GDALDataset::Open(product.sclPath.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   if (!scl)
     throw InputError(
@@ -293,12 +293,8 @@ std::string writeSentinel2CloudMaskVrt(const Sentinel2Product& product, const st
     const auto& cloud = sentinel2CloudClasses();
     lut += fmt::format("{}{}:{}", c ? "," : "", c, std::find(cloud.begin(), cloud.end(), c) != cloud.end() ? 1 : 0);
   }
-  const RasterInfo& g = grid.info();
-  std::string xml = fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", g.width, g.height);
-  if (!g.crsWkt.empty()) xml += fmt::format("  <SRS>{}</SRS>\n", xmlEscaped(g.crsWkt));
-  const auto& gt = *g.geotransform;
-  xml += fmt::format("  <GeoTransform>{:.17g}, {:.17g}, {:.17g}, {:.17g}, {:.17g}, {:.17g}</GeoTransform>\n", gt[0],
-                     gt[1], gt[2], gt[3], gt[4], gt[5]);
+  std::string xml =
+      fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", g.width, g.height) + vrtGeoreferencing(*g.ds);
   xml += fmt::format(
       "  <VRTRasterBand dataType=\"Byte\" band=\"1\">\n"
       "    <Description>SCL cloud, shadow, cirrus or snow</Description>\n"

@@ -120,24 +120,26 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
 }
 
 // The MSI: a raster, or a Sentinel-2 product read through the VRT of the bands --msi-bands names.
-RasterDataset openMsi(const FuseOptions& o, std::optional<Sentinel2Product>& product) {
-  const std::optional<std::string> metadata = sentinel2MetadataFile(o.msiPath);
-  if (!metadata) return RasterDataset::open(o.msiPath);
-  product = readSentinel2Product(*metadata);
-  const std::vector<std::string> names = o.msiBands.empty() ? defaultSentinel2Bands() : split(o.msiBands, ',');
-  return RasterDataset::open(writeSentinel2Vrt(*product, product->select(names)));
-}
-
 FuseInputs openInputs(const FuseOptions& o, long long stamp) {
+  // Products of several files (a Hyperion L1T folder, an EnMAP or Sentinel-2 product) open as one raster
+  // (geo/Products.h); a Sentinel-2 product's bands are those --msi-bands names, and its metadata is kept.
   std::optional<Sentinel2Product> product;
-  RasterDataset msi = openMsi(o, product);
-  // A Hyperion L1T/L1Gst folder or an EnMAP L2A product opens as one raster (geo/Products.h).
-  FuseInputs in{
-      RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}), std::move(msi), {}, {}, {}, {}, product, std::nullopt};
+  if (const std::optional<std::string> metadata = sentinel2MetadataFile(o.msiPath))
+    product = readSentinel2Product(*metadata);
+  const std::vector<std::string> names = !product             ? std::vector<std::string>{}
+                                         : o.msiBands.empty() ? defaultSentinel2Bands()
+                                                              : split(o.msiBands, ',');
+  FuseInputs in{RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}),
+                RasterDataset::open(o.msiPath, OpenOptions{"", names}),
+                {},
+                {},
+                {},
+                {},
+                product,
+                std::nullopt};
   if (o.maskClouds) {
     if (!product)
       throw InputError("--mask-clouds: HR_MSI is not a Sentinel-2 L2A product (it reads the product's SCL)");
-    const std::vector<std::string> names = o.msiBands.empty() ? defaultSentinel2Bands() : split(o.msiBands, ',');
     in.msiMask.emplace(RasterDataset::open(writeSentinel2CloudMaskVrt(*product, product->select(names))));
   }
   in.hsiSelection = selectRasterBands(in.lr.info(), o.bands);

@@ -290,17 +290,8 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   if (!(part == Window{0, 0, in.grid.lrWin.width, in.grid.lrWin.height})) {
     masks = sceneMasks(*reading);
     // An LR pixel counts where it and every HR pixel under it are valid (the MSI's nodata, clouds).
-    PixelMask usable = masks->lrValid;
-    const int s = scene.scale, cols = in.grid.lrWin.width;
-    if (!masks->hrValid.empty()) {
-      if (usable.empty()) usable.assign(static_cast<std::size_t>(cols) * in.grid.lrWin.height, 1);
-      for (std::size_t i = 0; i < masks->hrValid.size(); ++i)
-        if (!masks->hrValid[i]) {
-          const std::size_t r = i / (static_cast<std::size_t>(cols) * s),
-                            c = (i % (static_cast<std::size_t>(cols) * s)) / s;
-          usable[r * cols + c] = 0;
-        }
-    }
+    const int cols = in.grid.lrWin.width;
+    const PixelMask usable = withHrMask(masks->lrValid, cols, masks->hrValid, scene.scale);
     part = mostValidWindow(usable, in.grid.lrWin.height, cols, part.height, part.width);
   }
   readOverlap(in, r, part, scene, *fit, report);

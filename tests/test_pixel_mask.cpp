@@ -36,6 +36,12 @@ TEST(PixelMask, AnInvalidLrPixelClearsItsBlockOfHrPixels) {
   const PixelMask hr = withLrMask(PixelMask(16, 1), 4, {1, 0, 1, 1}, 2, 2);
   for (int r = 0; r < 4; ++r)
     for (int c = 0; c < 4; ++c) EXPECT_EQ(hr[r * 4 + c], (r < 2 && c >= 2) ? 0 : 1) << r << "," << c;
+  // The reverse: one invalid HR pixel (row 3, column 0) clears the LR pixel over it (1, 0); all valid stays empty.
+  PixelMask oneHr(16, 1);
+  oneHr[3 * 4 + 0] = 0;
+  EXPECT_EQ(withHrMask({}, 2, oneHr, 2), (PixelMask{1, 1, 0, 1}));
+  EXPECT_EQ(withHrMask({0, 1, 1, 1}, 2, oneHr, 2), (PixelMask{0, 1, 0, 1}));
+  EXPECT_TRUE(withHrMask({}, 2, PixelMask(16, 1), 2).empty());
 }
 
 TEST(PixelMask, NanFreeInteriorTrimsTheEmptyBordersOfAWarpedFootprint) {

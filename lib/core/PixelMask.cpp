@@ -82,6 +82,16 @@ PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, in
   return hr;
 }
 
+PixelMask withHrMask(PixelMask lr, int lrCols, const PixelMask& hr, int scale) {
+  if (hr.empty()) return lr;
+  const std::size_t hrCols = static_cast<std::size_t>(lrCols) * scale;
+  if (lr.empty()) lr.assign(hr.size() / (hrCols * scale) * lrCols, 1);
+  for (std::size_t i = 0; i < hr.size(); ++i)
+    if (!hr[i]) lr[i / (hrCols * scale) * lrCols + (i % hrCols) / scale] = 0;
+  if (allValid(lr)) lr.clear();
+  return lr;
+}
+
 bool allInvalid(const PixelMask& mask, int cols, const Window& w) {
   if (mask.empty()) return false;
   for (int r = w.row; r < w.row + w.height; ++r)

@@ -32,6 +32,9 @@ PixelMask combineMasks(const PixelMask& a, const PixelMask& b);
 // The HR mask `hr` (rows x cols) with every pixel also cleared whose LR pixel (r / s, c / s) in `lr`
 // (lrCols wide) is invalid. Both must be full masks (not empty).
 PixelMask withLrMask(PixelMask hr, int cols, const PixelMask& lr, int lrCols, int scale);
+// The LR mask `lr` (rows x lrCols; empty: all valid) with every LR pixel also cleared that has an invalid HR pixel
+// under it in `hr` (lrCols * scale wide; empty: all valid). Empty when every pixel is valid.
+PixelMask withHrMask(PixelMask lr, int lrCols, const PixelMask& hr, int scale);
 // Whether every pixel of `w` is invalid in `mask` (of a grid `cols` wide); false for an empty mask (all valid).
 bool allInvalid(const PixelMask& mask, int cols, const Window& w);
 // The largest window left after trimming border rows and columns that hold a NaN (greedily, the side with

@@ -48,6 +48,13 @@ double parseDouble(std::string_view s, const std::string& what) {
   return v;
 }
 
+std::string toUpper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
 int parseInt(std::string_view s, const std::string& what) {
   std::string t = trim(s);
   char* end = nullptr;

@@ -8,6 +8,7 @@ namespace hsifuse {
 
 std::string trim(std::string_view s);
 std::string toLower(std::string_view s);
+std::string toUpper(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
 // Parses a whole string as a finite or infinite double; throws InputError naming `what` otherwise.
 double parseDouble(std::string_view s, const std::string& what);
