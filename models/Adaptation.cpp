@@ -120,8 +120,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     // The kernel starts from the least-squares fit to the first stage as it is at step 0, on the scene's
     // central part (kKernelStartSideHr).
     const Window lrFit = kernelFitWindow(lrHsi.rows, lrHsi.cols, s, kKernelStartSideHr);
-    const Window hrFit{lrFit.col * s, lrFit.row * s, lrFit.width * s, lrFit.height * s};
-    const Cube stage = firstStage.read({area.col + hrFit.col, area.row + hrFit.row, hrFit.width, hrFit.height});
+    const Window hrFit = scaledBy(lrFit, s);
+    const Cube stage = firstStage.read(offsetBy(hrFit, area));
     degen = netWithKernel(estimateKernelLeastSquares(
                               fusionModel ? fusionModel->infer(hrMsi.crop(hrFit), stage, o.device, o.tileSize) : stage,
                               lrHsi.crop(lrFit), kernelSizeFor(o, s), s, 20000, o.seed),

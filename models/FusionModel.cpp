@@ -173,9 +173,7 @@ WindowSource FusionModel::outputSource(const WindowSource& msi, const WindowSour
                                        const std::string& device) const {
   return {stage1.bands, stage1.rows, stage1.cols, [this, msi, stage1, device](const Window& w) {
             const int h = receptiveRadius();
-            const int c0 = std::max(0, w.col - h), r0 = std::max(0, w.row - h);
-            const Window read{c0, r0, std::min(stage1.cols, w.col + w.width + h) - c0,
-                              std::min(stage1.rows, w.row + w.height + h) - r0};
+            const Window read = grownWithin(w, h, stage1.rows, stage1.cols);
             const Cube z = infer(msi.read(read), stage1.read(read), device);
             return z.crop({w.col - read.col, w.row - read.row, w.width, w.height});
           }};

@@ -117,8 +117,7 @@ void chooseStartKernel(const FuseOptions& o, FuseMethod method, FirstStage& firs
     SceneKernel& k = *first.kernel;
     const SceneFit& fit = *scene.fit;
     const Window lrFit = kernelFitWindow(fit.y.rows, fit.y.cols, s, 256);
-    const Cube z = first.source.read(
-        {(fit.lr.col + lrFit.col) * s, (fit.lr.row + lrFit.row) * s, lrFit.width * s, lrFit.height * s});
+    const Cube z = first.source.read(scaledBy(offsetBy(lrFit, fit.lr), s));
     k.offer("least-squares-first-stage", estimateKernelLeastSquares(z, fit.y.crop(lrFit), k.taps, s, 20000, a.seed),
             fmt::format("{} x {} free taps fitted to D_k Z~ = Y (all HSI bands)", k.taps, k.taps), s);
     a.startKernel = k.kernel;

@@ -34,10 +34,6 @@ double residentMb() {
   return resident * static_cast<double>(::sysconf(_SC_PAGESIZE)) / 1e6;
 }
 
-Window inFile(const Window& w, const Window& scene) {
-  return {scene.col + w.col, scene.row + w.row, w.width, w.height};
-}
-
 // The size of the part of a rows x cols LR scene held and fitted on: all of it up to `area` pixels (0: no limit), else
 // a window of that area, as wide as the scene's short side allows (a strip keeps its whole width); returned central
 // (readScene moves it to where the data is: mostValidWindow).
@@ -133,9 +129,8 @@ void readOverlap(FuseInputs& in, const MsiResponse& r, const Window& part, FuseS
   const Window& lrWin = in.grid.lrWin;
   const bool warped = !in.warpedVrt.path().empty();
   fit.lr = part;
-  fit.y = in.lr.readWindow(inFile(fit.lr, lrWin), in.hsiSelection.kept);
-  fit.x = in.msi.readWindow(inFile({fit.lr.col * s, fit.lr.row * s, fit.lr.width * s, fit.lr.height * s}, scene.hrWin),
-                            r.msiKeep);
+  fit.y = in.lr.readWindow(offsetBy(fit.lr, lrWin), in.hsiSelection.kept);
+  fit.x = in.msi.readWindow(offsetBy(scaledBy(fit.lr, s), scene.hrWin), r.msiKeep);
   if (!warped) return;
   // A reprojected footprint is not a rectangle.
   const Window inner = nanFreeInterior(fit.y);
@@ -143,7 +138,7 @@ void readOverlap(FuseInputs& in, const MsiResponse& r, const Window& part, FuseS
     throw InputError("after co-registration the overlap holds fewer than 2 x 2 whole LR pixels");
   if (inner == Window{0, 0, fit.y.cols, fit.y.rows}) return;
   fit.y = fit.y.crop(inner);
-  fit.x = fit.x.crop({inner.col * s, inner.row * s, inner.width * s, inner.height * s});
+  fit.x = fit.x.crop(scaledBy(inner, s));
   fit.lr = {0, 0, inner.width, inner.height};
   const Window& h = scene.hrWin;
   scene.hrWin = {h.col + inner.col * s, h.row + inner.row * s, inner.width * s, inner.height * s};
@@ -191,8 +186,7 @@ void maskInvalid(const FuseOptions& o, const FuseInputs& in, const MsiResponse& 
   refuseEmptyBands(o.msiPath, emptyBands(x, reading.msiNodata), r.msiKeep, true, "--msi-bands");
   fit.lrValid = validPixels(y, reading.lrNodata);
   const int s = reading.scale;
-  const PixelMask msiValid =
-      msiValidPixels(reading, x, {fit.lr.col * s, fit.lr.row * s, fit.lr.width * s, fit.lr.height * s});
+  const PixelMask msiValid = msiValidPixels(reading, x, scaledBy(fit.lr, s));
   auto fill = [](Cube& c, const PixelMask& valid, std::vector<float>& values, const std::string& path) {
     if (std::count(valid.begin(), valid.end(), 1) == 0)
       throw InputError(path + ": no valid pixel in the overlap (all nodata or NaN)");

@@ -96,10 +96,10 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
 // 6. The scene brought to one radiometric scale: the LR HSI divided by `peak`, each MSI band matched to P y, invalid
 // pixels filled with their band's mean and flagged in the masks (empty: all valid). Fits (P, gains, shift, kernel,
 // first stage) and the adaptation's steps use the part held in memory (`fit`): the whole scene up to --fit-area LR
-// pixels, else its part of that area with the most valid pixels; the first stage and the final pass read the whole scene window by
-// window (`lr`, `hr`). Releases `log` once every input check passed.
-// `report` gets "nodata", "radiometry", "P", "shift", "fit_area" and (after a trim) "hr_window".
-// A share of pixels exactly 0 in every band, with no nodata declared, that is worth a warning (likely fill).
+// pixels, else its part of that area with the most valid pixels; the first stage and the final pass read the whole
+// scene window by window (`lr`, `hr`). Releases `log` once every input check passed. `report` gets "nodata",
+// "radiometry", "P", "shift", "fit_area" and (after a trim) "hr_window". A share of pixels exactly 0 in every band,
+// with no nodata declared, that is worth a warning (likely fill).
 inline constexpr double kFillShareForWarning = 0.05;
 // A residual shift of the MSI against the HSI, (dx, dy) in HR pixels.
 using HrShift = std::pair<double, double>;
@@ -125,9 +125,7 @@ struct FuseScene {
   std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
   // Whether fit is a part of the scene only; fit's window on the HR grid.
   bool partial() const { return fit->lr.width * scale != hrWin.width || fit->lr.height * scale != hrWin.height; }
-  Window fitHr() const {
-    return {fit->lr.col * scale, fit->lr.row * scale, fit->lr.width * scale, fit->lr.height * scale};
-  }
+  Window fitHr() const { return scaledBy(fit->lr, scale); }
 };
 // knownShift: a shift recorded earlier (apply), used instead of estimating it again.
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,

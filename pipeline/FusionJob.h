@@ -8,9 +8,9 @@
 // When the CRSs differ or the LR grid is off the HR pixel corners, the LR HSI is warped onto an aligned
 // grid (geo/Coregistration.h); the residual shift is estimated (lib/spatial/ShiftEstimation.h) and, with fixShift,
 // corrected. Memory follows --ram, not the scene: the LR HSI and the MSI are held whole up to --fit-area LR pixels
-// (a larger scene holds its part of that area with the most valid pixels and is read window by window); every cube with the HR grid
-// and all HSI bands streams in tiles (lib/spatial/TilePlan.h). The first stage is computed tile by tile (a classical
-// fusion fitted once on the held part, then the fusion module with a halo of its receptive field); when the
+// (a larger scene holds its part of that area with the most valid pixels and is read window by window); every cube with
+// the HR grid and all HSI bands streams in tiles (lib/spatial/TilePlan.h). The first stage is computed tile by tile (a
+// classical fusion fitted once on the held part, then the fusion module with a halo of its receptive field); when the
 // adaptation needs it, it is written
 // once to a temporary GeoTIFF beside the output and read back by patches; the output is written tile by tile.
 // The report's no-reference quality is computed on the central window that the budget allows.
@@ -53,8 +53,8 @@ struct FuseOptions {
   int adaptWidth = 0;              // 0 = the default
   int patchLr = -1;                // < 0 = the default; 0 = the whole scene each step
   // --fit-area: the LR pixels held in memory for the fits and the adaptation's steps; a larger scene is fitted on its
-  // part of this area with the most valid pixels and read window by window (0: always the whole scene). 512 x 512 (the HypSen-size
-  // scene is 330 x 250) holds 134 MB of a 128-band HSI and 104 MB of an 11-band MSI at s = 3.
+  // part of this area with the most valid pixels and read window by window (0: always the whole scene). 512 x 512 (the
+  // HypSen-size scene is 330 x 250) holds 134 MB of a 128-band HSI and 104 MB of an 11-band MSI at s = 3.
   int fitAreaLr = 512 * 512;
   // -1: none given (seed 0, training on --num-threads threads: the same bytes on the same thread count). Given (>= 0):
   // the training steps run on one LibTorch thread and the network tiles must have their canonical side, so the

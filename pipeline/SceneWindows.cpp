@@ -16,24 +16,14 @@ namespace {
 // once per row of tiles (kSceneStripBytes at most a strip; a 128-band LR strip of 84 rows is 57 MB at 1320 columns).
 constexpr int kStripMarginLr = 8;
 
-// `w` grown by `halo` on each side, cut to a rows x cols grid.
-Window grown(const Window& w, int halo, int rows, int cols) {
-  const int c0 = std::max(0, w.col - halo), r0 = std::max(0, w.row - halo);
-  return {c0, r0, std::min(cols, w.col + w.width + halo) - c0, std::min(rows, w.row + w.height + halo) - r0};
-}
-
-Window inFile(const Window& w, const Window& scene) {
-  return {scene.col + w.col, scene.row + w.row, w.width, w.height};
-}
-
 Cube readLr(const SceneReading& s, const Window& w) {
   // The shift's bicubic taps reach floor(shift) + 2 pixels beyond the window; the scene's border clamps them as
   // shifted() clamps the held cube's.
   const int halo =
       s.lrShift ? static_cast<int>(std::ceil(std::max(std::fabs(s.lrShift->first), std::fabs(s.lrShift->second)))) + 2
                 : 0;
-  const Window read = grown(w, halo, s.lrWin.height, s.lrWin.width);
-  Cube c = s.lr->readWindow(inFile(read, s.lrWin), s.lrBands);
+  const Window read = grownWithin(w, halo, s.lrWin.height, s.lrWin.width);
+  Cube c = s.lr->readWindow(offsetBy(read, s.lrWin), s.lrBands);
   fillInvalid(c, validPixels(c, s.lrNodata), s.lrFill);
   c.scale(1.0f / s.peak);
   if (s.lrShift) c = shifted(c, s.lrShift->first, s.lrShift->second);
@@ -41,7 +31,7 @@ Cube readLr(const SceneReading& s, const Window& w) {
 }
 
 Cube readHr(const SceneReading& s, const Window& w) {
-  Cube c = s.msi->readWindow(inFile(w, s.hrWin), s.msiBands);
+  Cube c = s.msi->readWindow(offsetBy(w, s.hrWin), s.msiBands);
   fillInvalid(c, msiValidPixels(s, c, w), s.msiFill);
   for (int b = 0; b < c.bands; ++b) {
     float* x = c.band(b);
@@ -55,7 +45,7 @@ Cube readHr(const SceneReading& s, const Window& w) {
 PixelMask msiValidPixels(const SceneReading& s, const Cube& cube, const Window& w) {
   PixelMask valid = validPixels(cube, s.msiNodata);
   if (!s.msiMask) return valid;
-  const Cube mask = s.msiMask->readWindow(inFile(w, s.hrWin));
+  const Cube mask = s.msiMask->readWindow(offsetBy(w, s.hrWin));
   for (std::size_t i = 0; i < valid.size(); ++i)
     if (mask.data[i] != 0) valid[i] = 0;
   return valid;
@@ -90,8 +80,8 @@ SceneMasks sceneMasks(const SceneReading& s) {
   for (int r = 0; r < s.lrWin.height; r += rows) {
     const Window lr{0, r, cols, std::min(rows, s.lrWin.height - r)};
     const Window hr{0, r * s.scale, hrCols, lr.height * s.scale};
-    const PixelMask lrValid = validPixels(s.lr->readWindow(inFile(lr, s.lrWin), s.lrBands), s.lrNodata);
-    const PixelMask hrValid = withLrMask(msiValidPixels(s, s.msi->readWindow(inFile(hr, s.hrWin), s.msiBands), hr),
+    const PixelMask lrValid = validPixels(s.lr->readWindow(offsetBy(lr, s.lrWin), s.lrBands), s.lrNodata);
+    const PixelMask hrValid = withLrMask(msiValidPixels(s, s.msi->readWindow(offsetBy(hr, s.hrWin), s.msiBands), hr),
                                          hrCols, lrValid, cols, s.scale);
     m.lrValid.insert(m.lrValid.end(), lrValid.begin(), lrValid.end());
     m.hrValid.insert(m.hrValid.end(), hrValid.begin(), hrValid.end());

@@ -20,3 +20,11 @@ TEST(Streaming, ReadReplicatedPadsAtTheSceneBorderOnly) {
   const Cube inside = readReplicated(src, {1, 1, 2, 3});
   EXPECT_EQ(inside.data, c.crop({1, 1, 2, 3}).data);
 }
+
+TEST(Window, ScaledOffsetAndGrownWindows) {
+  EXPECT_EQ(scaledBy(Window{1, 2, 3, 4}, 3), (Window{3, 6, 9, 12}));
+  EXPECT_EQ(offsetBy(Window{1, 2, 3, 4}, Window{10, 20, 50, 50}), (Window{11, 22, 3, 4}));
+  // Grown by 2, cut at the grid's edges (10 x 8: rows x columns).
+  EXPECT_EQ(grownWithin(Window{1, 3, 4, 2}, 2, 10, 8), (Window{0, 1, 7, 6}));
+  EXPECT_EQ(grownWithin(Window{5, 7, 3, 3}, 2, 10, 8), (Window{3, 5, 5, 5}));
+}

@@ -62,7 +62,7 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   // The consistency crop: central, whole LR pixels, at most kConsistencyHrValues HR values.
   const int cc = consistencyCropLr(std::min(h, w), y.bands, s);
   const Window cw{(w - std::min(cc, w)) / 2, (h - std::min(cc, h)) / 2, std::min(cc, w), std::min(cc, h)};
-  const Cube yc = y.crop(cw), xc = x.crop({cw.col * s, cw.row * s, cw.width * s, cw.height * s});
+  const Cube yc = y.crop(cw), xc = x.crop(scaledBy(cw, s));
   for (const StageCandidate& c : candidates) {
     StageScore score;
     score.name = c.name;
@@ -75,7 +75,7 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   std::vector<double> mse(candidates.size(), 0.0), sam(candidates.size(), 0.0);
   double pixels = 0;
   for (const Window& ph : phases) {
-    const Cube ref = y.crop(ph), xp = x.crop({ph.col * s, ph.row * s, ph.width * s, ph.height * s});
+    const Cube ref = y.crop(ph), xp = x.crop(scaledBy(ph, s));
     const Cube yr = blurDownsample(ref, kernel, s), xr = blurDownsample(xp, kernel, s);
     const double n = double(ref.rows) * ref.cols;
     for (std::size_t k = 0; k < candidates.size(); ++k) {
