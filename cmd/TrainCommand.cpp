@@ -57,9 +57,17 @@ class TrainCommand : public Command {
         .range(1, 2147483647)
         .integer("validate-every", &o_.job.validateEvery, "N", "Report the validation PSNR every N steps.")
         .range(0, 2147483647)
+        .text("augment", &o_.job.augment, "wide|paper",
+              "Degradations of the training pairs: wide (default: per patch a kernel of a random family sized by "
+              "the scale, LR noise, MSI noise at 30-45 dB, a perturbed spectral response, brightness and spectral-"
+              "shape jitter) or paper (one random Gaussian per batch, LR noise only).")
+        .text("kernel-families", &o_.job.kernelFamilies, "LIST",
+              "With --augment wide: the kernel families drawn from (gaussian, anisotropic, disk, motion).")
+        .text("snr-range", &o_.job.snrRange, "A-B", "LR noise levels, dB (default: 25-45 wide, 30-40 paper).")
         .text("sigma-range", &o_.job.sigmaRange, "A-B",
-              "Range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
-        .text("kernel-size-range", &o_.job.sizeRange, "A-B", "Range of the random blur kernel sizes (paper: 5-15).")
+              "With --augment paper: range of the random Gaussian blur sigma, HR pixels (paper: 0.5-2).")
+        .text("kernel-size-range", &o_.job.sizeRange, "A-B",
+              "With --augment paper: range of the random blur kernel sizes (paper: 5-15).")
         .text("checkpoint", &o_.job.checkpoint, "FILE",
               "Checkpoint path (default: MODEL.safetensors.ckpt; data only, like the weights).")
         .flag("resume", 0, &o_.job.resume, "Continue from the checkpoint.")

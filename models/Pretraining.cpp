@@ -12,7 +12,9 @@
 #include "lib/quality/Metrics.h"
 #include "lib/spatial/BlurKernel.h"
 #include "lib/spatial/Degradation.h"
+#include "lib/spatial/RandomKernel.h"
 #include "lib/spatial/Resampling.h"
+#include "lib/spectral/SpectralJitter.h"
 #include "models/FusionModelImpl.h"
 #include "models/ModuleWeights.h"
 #include "models/TensorCube.h"
@@ -30,9 +32,59 @@ torch::Tensor augment(torch::Tensor t, int which) {
   return t.contiguous();
 }
 
-struct Batch {
-  torch::Tensor msi, stage1, truth;
+// A random patch of a random cube, flipped or rotated at random (the paper's draw order: cube, row, column, which).
+Cube randomPatch(const std::vector<Cube>& cubes, int patch, std::mt19937_64& rng) {
+  const Cube& c = cubes[std::uniform_int_distribution<std::size_t>(0, cubes.size() - 1)(rng)];
+  const int r0 = std::uniform_int_distribution<int>(0, c.rows - patch)(rng);
+  const int c0 = std::uniform_int_distribution<int>(0, c.cols - patch)(rng);
+  const int which = std::uniform_int_distribution<int>(0, 7)(rng);
+  return toCube(augment(toTensor(c.crop({c0, r0, patch, patch})), which));
+}
+
+struct Sample {
+  Cube msi, stage1, truth;
 };
+
+// The paper's batch: one Gaussian blur and one LR noise level (none on a quarter of the batches) for all samples.
+std::vector<Sample> paperBatch(const std::vector<Cube>& cubes, const ResponseMatrix& p, const std::string& stage1,
+                               int s, const PretrainOptions& o, std::mt19937_64& rng) {
+  std::uniform_int_distribution<int> sizeDist(o.kernelSizeMin, o.kernelSizeMax);
+  std::uniform_real_distribution<double> sigmaDist(o.sigmaMin, o.sigmaMax), snrDist(o.snrMin, o.snrMax), unit(0, 1);
+  const BlurKernel k = BlurKernel::gaussian(sizeDist(rng), sigmaDist(rng));
+  const bool noisy = unit(rng) >= 0.25;
+  const double snr = snrDist(rng);
+  std::vector<Sample> batch;
+  for (int n = 0; n < o.batch; ++n) {
+    Cube z = randomPatch(cubes, o.patch, rng);
+    Cube y = blurDownsample(z, k, s);
+    if (noisy) addNoiseAtSnr(y, snr, rng());
+    Cube x = projectSpectrally(z, p);
+    Cube base = stageOneEstimate(stage1, y, x, s);
+    batch.push_back({std::move(x), std::move(base), std::move(z)});
+  }
+  return batch;
+}
+
+// The wide batch (PretrainOptions::wide): every sample its own kernel family and size, LR noise (none on an
+// eighth), MSI noise at 30-45 dB (none on a quarter), spectral response, brightness and spectral shape.
+std::vector<Sample> wideBatch(const std::vector<Cube>& cubes, const ResponseMatrix& p, const std::string& stage1, int s,
+                              const PretrainOptions& o, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0, 1), snrDist(o.snrMin, o.snrMax), msiSnrDist(30, 45);
+  std::vector<Sample> batch;
+  for (int n = 0; n < o.batch; ++n) {
+    Cube z = randomPatch(cubes, o.patch, rng);
+    // Brightness 0.5..1.3, a spectral tilt and bow of up to +-20 %.
+    jitterSpectra(z, 0.5 + 0.8 * unit(rng), 0.4 * unit(rng) - 0.2, 0.4 * unit(rng) - 0.2);
+    const KernelFamily family = o.families[std::uniform_int_distribution<std::size_t>(0, o.families.size() - 1)(rng)];
+    Cube y = blurDownsample(z, randomKernel(family, s, rng), s);
+    if (unit(rng) >= 0.125) addNoiseAtSnr(y, snrDist(rng), rng());
+    Cube x = projectSpectrally(z, perturbResponse(p, 0.15, 0.03, rng));
+    if (unit(rng) >= 0.25) addNoiseAtSnr(x, msiSnrDist(rng), rng());
+    Cube base = stageOneEstimate(stage1, y, x, s);
+    batch.push_back({std::move(x), std::move(base), std::move(z)});
+  }
+  return batch;
+}
 
 }  // namespace
 
@@ -83,17 +135,31 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     writeTensorFile(tmp, checkpoint);
     std::filesystem::rename(tmp, o.checkpoint);
   };
+  // The validation degradations: the paper's one Gaussian, or (wide) one kernel of each family, fixed.
+  std::vector<BlurKernel> validationKernels{BlurKernel::gaussian(9, 0.5 * s)};
+  if (o.wide) {
+    std::mt19937_64 fixed(12345);
+    validationKernels.push_back(BlurKernel::anisotropicGaussian(4 * s + 1, 0.6 * s, 0.3 * s, 30.0));
+    validationKernels.push_back(BlurKernel::disk(4 * s + 1, 0.8 * s));
+    validationKernels.push_back(motionKernel(4 * s + 1, 1.5 * s, 0.6, 0.5, fixed));
+  }
+  // Mean PSNR of the model and of its first stage alone over the validation degradations.
   auto validate = [&]() -> std::pair<double, double> {
     if (validation.bands == 0) return {0, 0};
     const int rows = validation.rows / s * s, cols = validation.cols / s * s;
     Cube z = validation.crop({0, 0, cols, rows});
-    Cube y = blurDownsample(z, BlurKernel::gaussian(9, 0.5 * s), s);  // fixed, reproducible degradation
-    addNoiseAtSnr(y, 35.0, 12345);
     Cube x = projectSpectrally(z, info.p);
-    Cube base = stageOneEstimate(info.stage1, y, x, s);
-    Cube out = model.infer(x, base, o.device);
+    double fused = 0, stage1 = 0;
+    for (const BlurKernel& k : validationKernels) {
+      Cube y = blurDownsample(z, k, s);  // fixed, reproducible degradation
+      addNoiseAtSnr(y, 35.0, 12345);
+      Cube base = stageOneEstimate(info.stage1, y, x, s);
+      Cube out = model.infer(x, base, o.device);
+      fused += psnrUal(z, out) / validationKernels.size();
+      stage1 += psnrUal(z, base) / validationKernels.size();
+    }
     net->train();
-    return {psnrUal(z, out), psnrUal(z, base)};
+    return {fused, stage1};
   };
 
   // Each step's randomness depends only on (seed, step), so a resumed run continues identically.
@@ -110,24 +176,12 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
     for (auto& group : opt.param_groups())
       static_cast<torch::optim::AdamOptions&>(group.options())
           .lr(o.learningRate * std::pow(o.decay, step / std::max(1, o.decayEvery)));
-    std::uniform_int_distribution<int> sizeDist(o.kernelSizeMin, o.kernelSizeMax);
-    std::uniform_real_distribution<double> sigmaDist(o.sigmaMin, o.sigmaMax), snrDist(o.snrMin, o.snrMax), unit(0, 1);
-    const BlurKernel k = BlurKernel::gaussian(sizeDist(rng), sigmaDist(rng));
-    const bool noisy = unit(rng) >= 0.25;
-    const double snr = snrDist(rng);
     std::vector<torch::Tensor> xs, bs, zs;
-    for (int n = 0; n < o.batch; ++n) {
-      const Cube& c = cubes[std::uniform_int_distribution<std::size_t>(0, cubes.size() - 1)(rng)];
-      const int r0 = std::uniform_int_distribution<int>(0, c.rows - patch)(rng);
-      const int c0 = std::uniform_int_distribution<int>(0, c.cols - patch)(rng);
-      const int which = std::uniform_int_distribution<int>(0, 7)(rng);
-      Cube z = toCube(augment(toTensor(c.crop({c0, r0, patch, patch})), which));
-      Cube y = blurDownsample(z, k, s);
-      if (noisy) addNoiseAtSnr(y, snr, rng());
-      Cube x = projectSpectrally(z, info.p);
-      bs.push_back(toTensor(stageOneEstimate(info.stage1, y, x, s)));
-      xs.push_back(toTensor(x));
-      zs.push_back(toTensor(z));
+    for (auto& [msi, stage1, truth] : o.wide ? wideBatch(cubes, info.p, info.stage1, s, o, rng)
+                                             : paperBatch(cubes, info.p, info.stage1, s, o, rng)) {
+      xs.push_back(toTensor(msi));
+      bs.push_back(toTensor(stage1));
+      zs.push_back(toTensor(truth));
     }
     auto x = torch::cat(xs).to(device), b = torch::cat(bs).to(device), z = torch::cat(zs).to(device);
     auto loss = F::l1_loss(net->forward(x, b), z);

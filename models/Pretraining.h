@@ -1,7 +1,10 @@
 #pragma once
 // Supervised pretraining of the fusion module (paper Eq. 3, section 4.1): training pairs made on the
-// fly from real cubes with random Gaussian blurs (size 5..15, sigma in a range) and random noise
-// levels, patches with flips and rotations, Adam with lr decayed x0.7 every `decayEvery` steps, L1.
+// fly from real cubes, patches with flips and rotations, Adam with lr decayed x0.7 every `decayEvery` steps, L1.
+// Degradations: the paper's (one random Gaussian blur per batch, size 5..15, sigma in a range, LR noise on three
+// batches in four) or wide (issue #12): per sample a kernel of a random family (Gaussian, anisotropic, disk,
+// motion; sized by s), LR noise at snrMin..snrMax, MSI noise, a perturbed spectral response, brightness and
+// spectral-shape jitter; validated on one degradation of each family.
 // Checkpoints every N steps; a run resumes from its checkpoint. Torch-free interface.
 #include <cstdint>
 #include <functional>
@@ -10,6 +13,7 @@
 
 #include "lib/core/Cube.h"
 #include "lib/core/Progress.h"
+#include "lib/spatial/RandomKernel.h"
 #include "models/FusionModel.h"
 
 namespace hsifuse {
@@ -23,7 +27,11 @@ struct PretrainOptions {
   int decayEvery = 1000;
   int kernelSizeMin = 5, kernelSizeMax = 15;
   double sigmaMin = 0.5, sigmaMax = 2.0;
-  double snrMin = 30, snrMax = 40;  // dB; a quarter of the batches are noise-free
+  double snrMin = 30,
+         snrMax = 40;  // dB; a quarter of the batches (paper) or an eighth of the samples (wide) noise-free
+  bool wide = false;   // the wide augmentation above instead of the paper's
+  std::vector<KernelFamily> families{KernelFamily::Gaussian, KernelFamily::Anisotropic, KernelFamily::Disk,
+                                     KernelFamily::Motion};  // wide: the kernel families drawn from
   int checkpointEvery = 100;
   std::string checkpoint;  // path of the resumable checkpoint ("" = none)
   bool resume = false;

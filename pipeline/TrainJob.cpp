@@ -35,7 +35,7 @@ Cube loadTrainingCube(const std::string& path, const std::vector<SpectralBand>& 
 // The model's HSI bands: the filtered bands of --bands-like, or --band-grid.
 std::vector<SpectralBand> modelBands(const TrainOptions& o) {
   if (o.bandsLike.empty()) return parseBandGrid(o.bandGrid);
-  RasterInfo like = readRasterInfo(o.bandsLike, OpenOptions{o.wavelengths});
+  RasterInfo like = readRasterInfo(o.bandsLike, OpenOptions{o.wavelengths, {}});
   like = like.selectBands(selectRasterBands(like, o.bands).kept);
   like.requireWavelengths("--bands-like");
   return like.spectralBands();
@@ -45,10 +45,13 @@ std::vector<SpectralBand> modelBands(const TrainOptions& o) {
 std::string commandLine(const TrainOptions& o) {
   return fmt::format(
       "hsi-fuse train {}{} --srf {} {} --scale {} --stage1 {} --width {} --depth {} --steps {} --batch {} --patch {} "
-      "--lr {} --decay-every {} --sigma-range {} --kernel-size-range {}{} --seed {}",
+      "--lr {} --decay-every {} --augment {}{}{}{} --seed {}",
       o.cubes, o.validation.empty() ? "" : " --validation " + o.validation, o.srf,
       o.bandGrid.empty() ? "--bands-like " + o.bandsLike : "--band-grid " + o.bandGrid, o.scale, o.stage1, o.width,
-      o.depth, o.steps, o.batch, o.patch, o.lr, o.decayEvery, o.sigmaRange, o.sizeRange,
+      o.depth, o.steps, o.batch, o.patch, o.lr, o.decayEvery, o.augment,
+      o.augment == "paper" ? fmt::format(" --sigma-range {} --kernel-size-range {}", o.sigmaRange, o.sizeRange)
+                           : " --kernel-families " + o.kernelFamilies,
+      o.snrRange.empty() ? "" : " --snr-range " + o.snrRange,
       o.validation.empty() ? "" : " --validate-every " + std::to_string(o.validateEvery), o.seed);
 }
 
@@ -68,6 +71,22 @@ PretrainOptions pretrainOptions(const TrainOptions& o) {
   t.sigmaMax = sig.hiNm;
   t.kernelSizeMin = size.first;
   t.kernelSizeMax = size.last;
+  if (o.augment != "paper" && o.augment != "wide")
+    throw InputError("--augment: '" + o.augment + "' is neither paper nor wide");
+  t.wide = o.augment == "wide";
+  if (t.wide) {
+    t.snrMin = 25;
+    t.snrMax = 45;
+    t.families.clear();
+    for (const std::string& f : split(o.kernelFamilies, ','))
+      t.families.push_back(parseKernelFamily(trim(f), "--kernel-families"));
+    if (t.families.empty()) throw InputError("--kernel-families: give at least one family");
+  }
+  if (!o.snrRange.empty()) {
+    const auto snr = parseWavelengthRanges(o.snrRange, "--snr-range").at(0);
+    t.snrMin = snr.loNm;
+    t.snrMax = snr.hiNm;
+  }
   t.checkpoint = o.checkpoint.empty() ? o.out + ".ckpt" : o.checkpoint;
   t.resume = o.resume;
   t.seed = static_cast<std::uint64_t>(o.seed);

@@ -26,9 +26,12 @@ struct TrainOptions {
   int decayEvery = 1000;
   int checkpointEvery = 100;
   int validateEvery = 200;
-  std::string sigmaRange = "0.5-2";
-  std::string sizeRange = "5-15";
-  std::string checkpoint;  // "" = OUT.ckpt
+  std::string augment = "wide";      // wide (issue #12) or paper (the paper's Gaussian-only degradations)
+  std::string sigmaRange = "0.5-2";  // paper
+  std::string sizeRange = "5-15";    // paper
+  std::string snrRange;              // LR noise, dB; "" = 30-40 (paper) or 25-45 (wide)
+  std::string kernelFamilies = "gaussian,anisotropic,disk,motion";  // wide
+  std::string checkpoint;                                           // "" = OUT.ckpt
   bool resume = false;
   int seed = 0;
   bool overwrite = false;

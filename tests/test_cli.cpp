@@ -427,6 +427,12 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
            " --srf sentinel2a --band-grid 31x450-700 --scale 3 "
            "--patch 13 --steps 1",
        "--patch: 13 is not a multiple of --scale 3"},
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") +
+           " --srf sentinel2a --band-grid 31x450-700 --scale 3 --augment strong",
+       "--augment: 'strong' is neither paper nor wide"},
+      {"train " + kExampleTruth + " --out " + dir.path("m.safetensors") +
+           " --srf sentinel2a --band-grid 31x450-700 --scale 3 --kernel-families gaussian,box",
+       "--kernel-families: 'box' is not a kernel family"},
       {"eval " + kExampleTruth + " " + kExampleTruth + " --q2n-block 1", "--q2n-block"}};
   for (const auto& [args, needle] : probes) expectBadInput(runHsiFuse(args + " -q"), needle);
   // Numbers in CSVs: infinity in a response curve, a wavelength of 0 nm.
@@ -530,6 +536,11 @@ TEST(Cli, TrainResumesAfterBeingKilled) {
   json sidecar;
   std::ifstream(model + ".json") >> sidecar;
   EXPECT_EQ(sidecar["steps"], 40);
+  // The sidecar's command repeats the run, augmentation included.
+  EXPECT_NE(
+      sidecar["command"].get<std::string>().find("--augment wide --kernel-families gaussian,anisotropic,disk,motion"),
+      std::string::npos)
+      << sidecar["command"];
 }
 
 // The first stage the adaptation reads back is a scene-sized temporary file beside the output: it loses its
