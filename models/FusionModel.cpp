@@ -42,6 +42,9 @@ std::string FusionModelInfo::toJson() const {
          {"steps", steps},
          {"validation_psnr", validationPsnr},
          {"validation_psnr_stage1", validationPsnrStage1}};
+  if (heldOutPairs > 0)
+    j["held_out"] = {
+        {"pairs", heldOutPairs}, {"gain_over_best_classical_db", heldOutGainDb}, {"evidence", heldOutEvidence}};
   return j.dump(2) + "\n";
 }
 
@@ -68,6 +71,12 @@ FusionModelInfo FusionModelInfo::fromJson(const std::string& text, const std::st
     i.steps = j.value("steps", 0);
     i.validationPsnr = j.value("validation_psnr", 0.0);
     i.validationPsnrStage1 = j.value("validation_psnr_stage1", 0.0);
+    if (j.contains("held_out")) {
+      const auto& h = j.at("held_out");
+      i.heldOutPairs = h.at("pairs").get<int>();
+      i.heldOutGainDb = h.at("gain_over_best_classical_db").get<double>();
+      i.heldOutEvidence = h.value("evidence", std::string());
+    }
     // Checked before anything is allocated from them (a sidecar is user input: "depth": 100000000 must not spin).
     auto require = [&](bool ok, const std::string& what) {
       if (!ok) throw InputError(source + ": " + what);

@@ -30,6 +30,15 @@ struct FusionModelInfo {
   int steps = 0;
   double validationPsnr = 0;        // on the held-back cube, dB (UAL PSNR)
   double validationPsnrStage1 = 0;  // the stage-1 input alone on the same cube
+  // Leave-one-cube-out evidence (bench/loco_train.sh, issue #12): the module alone against the best classical
+  // fusion (GSA, GLP-HS) on Wald pairs of cubes it neither trained nor validated on. Without it (heldOutPairs 0),
+  // or when the module loses, it is not the first stage `fuse` falls back to where a scene is too small to score
+  // the candidates; it stays a candidate the per-scene choice can pick.
+  int heldOutPairs = 0;
+  double heldOutGainDb = 0;  // mean PSNR of the module minus the best classical fusion's, dB
+  std::string heldOutEvidence;
+
+  bool beatsClassicalHeldOut() const { return heldOutPairs > 0 && heldOutGainDb > 0; }
 
   std::string toJson() const;
   static FusionModelInfo fromJson(const std::string& text, const std::string& source);

@@ -129,7 +129,7 @@ FuseInputs openInputs(const FuseOptions& o, long long stamp) {
   const std::vector<std::string> names = !product             ? std::vector<std::string>{}
                                          : o.msiBands.empty() ? defaultSentinel2Bands()
                                                               : split(o.msiBands, ',');
-  FuseInputs in{RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths}),
+  FuseInputs in{RasterDataset::open(o.lrPath, OpenOptions{o.wavelengths, {}}),
                 RasterDataset::open(o.msiPath, OpenOptions{"", names}),
                 {},
                 {},

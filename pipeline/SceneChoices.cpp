@@ -34,18 +34,24 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
 
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int s,
                                             const std::string& device, int tile) {
+  // In order of preference (what a scene too small to score the candidates gets): the module where it has beaten
+  // the classical fusions on held-out cubes, then GSA (it needs no kernel estimate, which a small scene makes
+  // unreliable), GLP-HS with the scene's kernel, and a module without that evidence last.
   std::vector<StageCandidate> out;
+  StageCandidate module;
   if (model) {
     const auto input = ClassicalFusion::parseMethod(model->info().stage1, "the model's stage1");
-    out.push_back({"model", [model, input, s, device, tile](const Cube& y, const Cube& x) {
-                     return model->infer(x, classicalFusion(input, y, x, s), device, tile);
-                   }});
+    module = {"model", [model, input, s, device, tile](const Cube& y, const Cube& x) {
+                return model->infer(x, classicalFusion(input, y, x, s), device, tile);
+              }};
+    if (model->info().beatsClassicalHeldOut()) out.push_back(module);
   }
   out.push_back(
       {"gsa", [s](const Cube& y, const Cube& x) { return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s); }});
   out.push_back({"glp-hs", [s, kernel](const Cube& y, const Cube& x) {
                    return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel);
                  }});
+  if (model && !model->info().beatsClassicalHeldOut()) out.push_back(module);
   return out;
 }
 

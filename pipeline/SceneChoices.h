@@ -21,8 +21,9 @@ SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vec
                         const std::vector<std::uint8_t>& lrValid, std::uint64_t seed);
 nlohmann::json kernelReport(const SceneKernel& k, bool learned);
 
-// The first stage's candidates on this scene: "model" (the fusion module on its sidecar's input, when `model` is
-// given), "gsa", and "glp-hs" (with the scene's kernel as the LR sensor's MTF).
+// The first stage's candidates on this scene, in order of preference: "model" (the fusion module on its sidecar's
+// input, when `model` is given; first only where its sidecar shows it beat the classical fusions on held-out cubes,
+// else last), "gsa", and "glp-hs" (with the scene's kernel as the LR sensor's MTF).
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int scale,
                                             const std::string& device, int tile);
 nlohmann::json stageReport(const StageChoice& c);

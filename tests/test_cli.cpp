@@ -513,6 +513,44 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
       "does not match");
 }
 
+// Issue #12: on a scene too small to score the candidates (9 x 9 LR pixels: 3 x 3 one level down) the first stage is
+// GSA, not a fusion module without held-out evidence (the shipped HypSen module lost 2-11 dB to GSA/GLP-HS on cubes
+// it never saw); a module whose sidecar records a held-out gain over the classical fusions is taken first.
+TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
+  TempDir dir;
+  const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
+  ASSERT_EQ(hsifuse::test::runShell("gdal_translate -q -srcwin 0 0 9 9 " + kExampleLr + " " + lr +
+                                    " && gdal_translate -q -srcwin 0 0 27 27 " + kExampleMsi + " " + msi)
+                .exitCode,
+            0);
+  auto firstStage = [&](const std::string& extra) {
+    auto r = runHsiFuse("fuse " + lr + " " + msi + " " + dir.path("o.tif") +
+                        " --srf sentinel2a -q --steps 0 --overwrite --report -" + extra);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return json::parse(r.out)["first_stage"];
+  };
+  const json shipped = firstStage("");
+  EXPECT_EQ(shipped["measure"], "none: too few LR pixels for the reduced-resolution check, first candidate");
+  EXPECT_EQ(shipped["chosen"], "gsa");
+  ASSERT_EQ(shipped["candidates"].size(), 3u);
+  EXPECT_EQ(shipped["candidates"].back()["name"], "model");
+  // A module with held-out evidence in its sidecar comes first.
+  const std::string model = dir.path("m.safetensors");
+  ASSERT_EQ(runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +
+                       " --srf sentinel2a --scale 3 --stage1 gsa --width 4 --depth 1 --steps 1 --patch 24 --batch 1 "
+                       "--validate-every 0 -q --out " +
+                       model)
+                .exitCode,
+            0);
+  json sidecar;
+  std::ifstream(model + ".json") >> sidecar;
+  sidecar["held_out"] = {{"pairs", 6}, {"gain_over_best_classical_db", 0.4}, {"evidence", "test"}};
+  std::ofstream(model + ".json") << sidecar.dump(2);
+  const json evidenced = firstStage(" --model " + model);
+  EXPECT_EQ(evidenced["chosen"], "model");
+  EXPECT_EQ(evidenced["candidates"][0]["name"], "model");
+}
+
 // `train` killed outright (SIGKILL, no chance to clean up) resumes from its last checkpoint and finishes.
 TEST(Cli, TrainResumesAfterBeingKilled) {
   TempDir dir;
