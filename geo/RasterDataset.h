@@ -3,6 +3,7 @@
 // stages can stream scenes larger than memory.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/RasterInfo.h"
@@ -16,6 +17,9 @@ namespace hsifuse {
 struct OpenOptions {
   std::string wavelengthTable;              // --wavelengths CSV: overrides the file's wavelengths
   std::vector<std::string> sentinel2Bands;  // a Sentinel-2 product's bands, by name (empty: its four 10 m bands)
+
+  OpenOptions(std::string table = {}, std::vector<std::string> bands = {})
+      : wavelengthTable(std::move(table)), sentinel2Bands(std::move(bands)) {}
 };
 
 class RasterDataset {

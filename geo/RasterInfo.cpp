@@ -6,6 +6,19 @@
 #include "lib/core/Text.h"
 
 namespace hsifuse {
+
+std::optional<double> BandInfo::nativeResolution(const std::string& path) const {
+  const auto domain = metadata.find("");
+  if (domain == metadata.end()) return std::nullopt;
+  for (const auto& [key, value] : domain->second)
+    if (key == kNativeResolutionItem) {
+      const double v = parseDouble(value, path + ": band '" + description + "' " + kNativeResolutionItem);
+      if (!(v > 0))
+        throw InputError(path + ": band '" + description + "' " + kNativeResolutionItem + " must be positive");
+      return v;
+    }
+  return std::nullopt;
+}
 namespace {
 
 // Splits a per-band list value; empty when the value is not a list of exactly `n` items.

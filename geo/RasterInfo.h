@@ -23,7 +23,13 @@ struct BandInfo {
   double offset = 0.0;
   SpectralBand spectral;
   std::map<std::string, MetadataList> metadata;  // by domain ("" = default); wavelength items excluded
+
+  // The band's native resolution in the CRS's units where a band metadata item NATIVE_RESOLUTION declares it (the
+  // Sentinel-2 reader sets it on the 20 m and 60 m bands it resamples to 10 m); none otherwise. Throws InputError
+  // naming `path` for a value that is not a positive number.
+  std::optional<double> nativeResolution(const std::string& path) const;
 };
+inline constexpr const char* kNativeResolutionItem = "NATIVE_RESOLUTION";
 
 struct RasterInfo {
   std::string path;

@@ -16,6 +16,7 @@
 
 #include "geo/GdalEnvironment.h"
 #include "geo/InMemoryVrt.h"
+#include "geo/RasterInfo.h"
 #include "lib/core/Error.h"
 #include "lib/core/Text.h"
 
@@ -254,6 +255,7 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
     xml += fmt::format(
         "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
         "    <Description>{}</Description>\n"
+        "    <Metadata><MDI key=\"{}\">{}</MDI></Metadata>\n"
         "    <NoDataValue>{}</NoDataValue>\n"
         "    <ComplexSource resampling=\"bilinear\">\n"
         "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
@@ -265,8 +267,8 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
         "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
         "    </ComplexSource>\n"
         "  </VRTRasterBand>\n",
-        i + 1, bands[i].name, nodata, xmlEscaped(bands[i].path), f.width, f.height, g.width, g.height, product.nodataDn,
-        shift, ratio);
+        i + 1, bands[i].name, kNativeResolutionItem, bands[i].resolutionM, nodata, xmlEscaped(bands[i].path), f.width,
+        f.height, g.width, g.height, product.nodataDn, shift, ratio);
   }
   return xml + "</VRTDataset>\n";
 }

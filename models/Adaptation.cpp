@@ -189,6 +189,39 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     const auto weight = m.expand_as(a);
     return ((a - b).abs() * weight).sum() / weight.sum().clamp_min(1.0);
   };
+  // |P Z^ - X| with each MSI band at its native resolution: the bands grouped by ratio, a group of ratio r > 1
+  // compared as r x r block means (the mask as the share of valid pixels in a block, all of it required), and the
+  // groups weighted by their band counts, so that with every ratio 1 this is the plain masked L1 over all bands.
+  std::vector<std::pair<int, torch::Tensor>> ratioGroups;  // (ratio, band indices)
+  if (!o.msiNativeRatio.empty()) {
+    if (o.msiNativeRatio.size() != static_cast<std::size_t>(hrMsi.bands))
+      throw Error("adaptation: one native-resolution ratio per MSI band expected");
+    std::vector<int> ratios(o.msiNativeRatio);
+    std::sort(ratios.begin(), ratios.end());
+    ratios.erase(std::unique(ratios.begin(), ratios.end()), ratios.end());
+    for (int ratio : ratios) {
+      std::vector<std::int64_t> idx;
+      for (int b = 0; b < hrMsi.bands; ++b)
+        if (o.msiNativeRatio[b] == ratio) idx.push_back(b);
+      ratioGroups.emplace_back(std::max(1, ratio), torch::tensor(idx, torch::kLong).to(device));
+    }
+  }
+  auto spectralLoss = [&](const torch::Tensor& px, const torch::Tensor& xb, const torch::Tensor& xm) {
+    if (ratioGroups.empty()) return l1(px, xb, xm);
+    torch::Tensor total;
+    for (const auto& [ratio, idx] : ratioGroups) {
+      auto a = px.index_select(1, idx), b = xb.index_select(1, idx);
+      torch::Tensor m = xm;
+      if (ratio > 1) {
+        a = F::avg_pool2d(a, F::AvgPool2dFuncOptions(ratio));
+        b = F::avg_pool2d(b, F::AvgPool2dFuncOptions(ratio));
+        if (m.defined()) m = (F::avg_pool2d(m, F::AvgPool2dFuncOptions(ratio)) > 0.999).to(torch::kFloat32);
+      }
+      auto term = l1(a, b, m) * (double(idx.size(0)) / hrMsi.bands);
+      total = total.defined() ? total + term : term;
+    }
+    return total;
+  };
   const int h = lrHsi.rows, w = lrHsi.cols;
   const int q = o.patchLr > 0 ? std::min({o.patchLr, h, w}) : std::max(h, w);
   const bool whole = o.patchLr <= 0 || (q >= h && q >= w);
@@ -248,7 +281,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     auto zhat = adapt->forward(zb);
     auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);  // padded by (pb, pa)
     auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
-    return l1(degen->forward(inner, true), yb, ym) + l1(projectSpectral(core, pt), xb, xm);
+    return l1(degen->forward(inner, true), yb, ym) + spectralLoss(projectSpectral(core, pt), xb, xm);
   };
   const int budget = stepBudget(o.steps, o.visitsPerPixel, double(lrArea.count()), double(qh) * qw);
   result.stepBudget = budget;

@@ -77,6 +77,10 @@ struct AdaptationOptions {
   // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
+  // Per MSI band, its native pixel over the HR pixel (empty: all 1). A band of ratio r > 1 (a 20 m Sentinel-2 band
+  // resampled to 10 m) holds no detail finer than r pixels, so |P Z^ - X| compares that band's r x r block means:
+  // P Z^ is not pulled towards its blur.
+  std::vector<int> msiNativeRatio;
   // The HR window of the first stage that lrHsi and hrMsi cover, where the steps train (empty: all of it); the final
   // pass covers the whole first stage. A scene too large to hold is adapted on a part of it (fuse --fit-area) and
   // applied to all of it. Not with a fusion module trained in the loop.

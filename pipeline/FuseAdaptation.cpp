@@ -95,6 +95,7 @@ AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene
   // The steps train on the part of the scene held in memory; the final pass covers all of it.
   a.lrValid = scene.fit->lrValid;
   a.hrValid = scene.fit->hrValid;
+  a.msiNativeRatio = scene.msiNativeRatio;
   if (scene.partial()) a.trainingArea = scene.fitHr();
   if (o.steps == 0) a.validateEvery = 0;
   a.device = o.device;

@@ -31,9 +31,9 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
     return o.stage1;
   }
   const auto t0 = Clock::now();
-  const StageChoice choice =
-      chooseFirstStage(stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile),
-                       scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
+  const StageChoice choice = chooseFirstStage(
+      stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile, scene.msiDetailBands()),
+      scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
   if (choice.chosen == "model") return model->info().stage1;
@@ -46,9 +46,9 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
 
 void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
                              const std::string& device) {
-  first.classical =
-      std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"), scene.fit->y,
-                                        scene.fit->x, scene.lr, scene.hr, scene.scale, first.mtf);
+  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"),
+                                                      scene.fit->y, scene.fit->x, scene.lr, scene.hr, scene.scale,
+                                                      first.mtf, scene.msiDetailBands());
   const ClassicalFusion* classical = first.classical.get();
   first.classicalSource = {scene.lr.bands, scene.hr.rows, scene.hr.cols,
                            [classical](const Window& w) { return classical->window(w); }};
@@ -64,7 +64,10 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   // starts from, and the one the first-stage choice degrades with.
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
-    first.kernel = sceneKernel(scene.fit->y, scene.fit->x, scene.p, s, scene.fit->lrValid, o.seedValue());
+    // On the MSI bands sharp at the grid: a coarser band blurred by its own pixel would widen the estimate.
+    const Cube& x = scene.fit->x;
+    first.kernel = sceneKernel(scene.fit->y, scene.msiNativeRatio.empty() ? x : x.bandsFlagged(scene.msiDetailBands()),
+                               scene.sharpRowsOfP(), s, scene.fit->lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);

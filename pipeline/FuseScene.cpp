@@ -222,7 +222,34 @@ void checkShift(const FuseOptions& o, FuseScene& scene, SceneFit& fit, json& rep
     log.say("Warning: the inputs are misregistered by more than half an HR pixel; --fix-shift corrects it");
 }
 
+// Each MSI band in use: its NATIVE_RESOLUTION over the MSI's pixel size, rounded (1 without either).
+std::vector<int> msiNativeRatios(const RasterInfo& msi, const std::vector<int>& keep, const std::string& path) {
+  std::vector<int> ratios;
+  bool coarse = false;
+  for (int k : keep) {
+    const std::optional<double> native = msi.bands[k].nativeResolution(path);
+    const double pixel = msi.geotransform ? std::fabs((*msi.geotransform)[1]) : 0.0;
+    ratios.push_back(native && pixel > 0 ? std::max(1, static_cast<int>(std::lround(*native / pixel))) : 1);
+    coarse |= ratios.back() > 1;
+  }
+  if (!coarse) ratios.clear();
+  return ratios;
+}
+
 }  // namespace
+
+std::vector<bool> FuseScene::msiDetailBands() const {
+  std::vector<bool> detail;
+  for (int r : msiNativeRatio) detail.push_back(r <= 1);
+  return detail;
+}
+
+std::vector<std::vector<double>> FuseScene::sharpRowsOfP() const {
+  std::vector<std::vector<double>> rows;
+  for (std::size_t b = 0; b < p.size(); ++b)
+    if (b >= msiNativeRatio.size() || msiNativeRatio[b] <= 1) rows.push_back(p[b]);
+  return rows;
+}
 
 MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInputs& in, const MsiResponse& r,
                           const ChosenModel& chosen, json& report, FuseLog& log) {
@@ -307,6 +334,16 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   }
   scene.p = r.p.matrix();
   report["P"] = scene.p;
+  scene.msiNativeRatio = msiNativeRatios(in.msi.info(), r.msiKeep, o.msiPath);
+  if (std::any_of(scene.msiNativeRatio.begin(), scene.msiNativeRatio.end(), [](int k) { return k > 1; })) {
+    report["msi_native_ratio"] = scene.msiNativeRatio;
+    std::vector<std::string> coarse;
+    for (std::size_t b = 0; b < r.msiNames.size(); ++b)
+      if (scene.msiNativeRatio[b] > 1)
+        coarse.push_back(fmt::format("{} ({}x)", r.msiNames[b], scene.msiNativeRatio[b]));
+    log.say(fmt::format("msi: {} coarser than the grid: used for their spectra, not for spatial detail",
+                        fmt::join(coarse, ", ")));
+  }
   scene.gains = matchMsiToHsi(fit->x, y, scene.p, scene.scale);
   report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", scene.gains}};
   checkShift(o, scene, *fit, report, log, knownShift);

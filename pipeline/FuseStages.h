@@ -123,6 +123,13 @@ struct FuseScene {
   std::vector<std::vector<double>> p;
   std::vector<double> gains;     // the MSI bands' radiometric gains
   std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
+  // Per MSI band: its native pixel over the HR pixel, rounded (1: sharp on the grid; 2: a 20 m Sentinel-2 band on
+  // the 10 m grid). Bands over 1 lend the fusion their spectra, not spatial detail: the classical first stages take
+  // detail from the sharp bands only, the kernel is estimated on them, and the adaptation compares P Z with such a
+  // band at its native resolution. Empty: all sharp.
+  std::vector<int> msiNativeRatio;
+  std::vector<bool> msiDetailBands() const;
+  std::vector<std::vector<double>> sharpRowsOfP() const;
   // Whether fit is a part of the scene only; fit's window on the HR grid.
   bool partial() const { return fit->lr.width * scale != hrWin.width || fit->lr.height * scale != hrWin.height; }
   Window fitHr() const { return scaledBy(fit->lr, scale); }

@@ -8,8 +8,9 @@
 namespace hsifuse {
 namespace {
 
-Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& x, int s, const BlurKernel& mtf = {}) {
-  const ClassicalFusion f(method, y, x, s, mtf);
+Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& x, int s, const BlurKernel& mtf,
+                     const std::vector<bool>& detail) {
+  const ClassicalFusion f(method, y, x, s, mtf, detail);
   return f.window({0, 0, f.cols(), f.rows()});
 }
 
@@ -33,7 +34,7 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
 }
 
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int s,
-                                            const std::string& device, int tile) {
+                                            const std::string& device, int tile, const std::vector<bool>& detail) {
   // In order of preference (what a scene too small to score the candidates gets): the module where it has beaten
   // the classical fusions on held-out cubes, then GSA (it needs no kernel estimate, which a small scene makes
   // unreliable), GLP-HS with the scene's kernel, and a module without that evidence last.
@@ -41,15 +42,16 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const Blur
   StageCandidate module;
   if (model) {
     const auto input = ClassicalFusion::parseMethod(model->info().stage1, "the model's stage1");
-    module = {"model", [model, input, s, device, tile](const Cube& y, const Cube& x) {
-                return model->infer(x, classicalFusion(input, y, x, s), device, tile);
+    module = {"model", [model, input, s, device, tile, detail](const Cube& y, const Cube& x) {
+                return model->infer(x, classicalFusion(input, y, x, s, {}, detail), device, tile);
               }};
     if (model->info().beatsClassicalHeldOut()) out.push_back(module);
   }
-  out.push_back(
-      {"gsa", [s](const Cube& y, const Cube& x) { return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s); }});
-  out.push_back({"glp-hs", [s, kernel](const Cube& y, const Cube& x) {
-                   return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel);
+  out.push_back({"gsa", [s, detail](const Cube& y, const Cube& x) {
+                   return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s, {}, detail);
+                 }});
+  out.push_back({"glp-hs", [s, kernel, detail](const Cube& y, const Cube& x) {
+                   return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel, detail);
                  }});
   if (model && !model->info().beatsClassicalHeldOut()) out.push_back(module);
   return out;

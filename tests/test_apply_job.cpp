@@ -55,7 +55,7 @@ TEST(ApplyJob, BlocksEqualTheOneProcessOutputBitForBit) {
     test::TempDir dir;
     savedRun(dir, stage1, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
     EXPECT_EQ(loadAdaptationManifest(dir.path("adapted")).fitAreaLr, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
-    EXPECT_EQ(std::filesystem::exists(dir.path("adapted/fusion.safetensors")), stage1 == "model");
+    EXPECT_EQ(std::filesystem::exists(dir.path("adapted/fusion.safetensors")), std::string(stage1) == "model");
     const Cube one = RasterDataset::open(dir.path("one.tif")).read();
     const RasterInfo oneInfo = readRasterInfo(dir.path("one.tif"));
     int rowsSeen = 0;

@@ -99,3 +99,18 @@ TEST(Streaming, AFusionFittedOnPartOfTheSceneCoversAllOfIt) {
                                WindowSource::ofCube(xPart), s, {}),
                InputError);
 }
+
+// Issue #13: an MSI band of coarser native resolution lends no detail: the HSI bands join only the flagged bands, so
+// the fusion equals the one without that band.
+TEST(ClassicalFusion, BandsWithoutDetailAreLeftOutOfTheGroups) {
+  const int s = 4;
+  const auto [z, y, x] = hyperionPair(s, BlurKernel::gaussian(9, 2.0));
+  std::vector<bool> detail(x.bands, true);
+  detail[2] = detail[4] = false;  // two bands the HSI correlates with
+  for (auto method : {ClassicalFusion::Method::Gsa, ClassicalFusion::Method::GlpHs}) {
+    const Cube flagged = ClassicalFusion(method, y, x, s, {}, detail).window({0, 0, 48, 48});
+    const Cube without = ClassicalFusion(method, y, x.bandsFlagged(detail), s).window({0, 0, 48, 48});
+    ASSERT_EQ(flagged.data, without.data);
+    EXPECT_NE(flagged.data, ClassicalFusion(method, y, x, s).window({0, 0, 48, 48}).data);
+  }
+}

@@ -84,4 +84,9 @@ TEST(Sentinel2Product, TheVrtReadsReflectanceOnTheFinestGrid) {
   EXPECT_EQ(mixed.info().width, 72);
   const Cube m = mixed.read();
   EXPECT_NEAR(m.at(1, 40, 40), RasterDataset::open(test::exampleMsiPath()).read().at(9, 40, 40), 0.03);
+  // Each band says its native resolution, for fuse to know which lend detail (issue #13).
+  EXPECT_EQ(mixed.info().bands[0].nativeResolution(""), 10.0);
+  EXPECT_EQ(mixed.info().bands[1].nativeResolution(""), 20.0);
+  EXPECT_EQ(mixed.info().bands[2].nativeResolution(""), 60.0);
+  EXPECT_FALSE(RasterDataset::open(test::exampleMsiPath()).info().bands[0].nativeResolution("").has_value());
 }

@@ -36,6 +36,15 @@ struct Cube {
   void scale(float factor) {
     for (float& v : data) v *= factor;
   }
+  // The bands flagged in `keep` (one flag per band), in order.
+  Cube bandsFlagged(const std::vector<bool>& keep) const {
+    int n = 0;
+    for (int b = 0; b < bands; ++b) n += keep[b];
+    Cube out(n, rows, cols);
+    for (int b = 0, k = 0; b < bands; ++b)
+      if (keep[b]) std::copy_n(band(b), planeSize(), out.band(k++));
+    return out;
+  }
   // All bands over `w` (which must lie inside the cube).
   Cube crop(const Window& w) const {
     Cube out(bands, w.height, w.width);

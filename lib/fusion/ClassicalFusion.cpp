@@ -48,13 +48,18 @@ void requireScaledGrids(const Cube& lrHsi, const Cube& hrMsi, int s, const char*
                                  s, lrHsi.rows * s, lrHsi.cols * s));
 }
 
-// Each HSI band joins the MSI band it correlates with best on the LR grid (the toolbox's grouping).
-std::vector<std::vector<int>> bandGroups(const Cube& lrHsi, const Cube& msiLr) {
+// Each HSI band joins the MSI band it correlates with best on the LR grid (the toolbox's grouping), among the bands
+// flagged in `detail` (all when it is empty or flags none).
+std::vector<std::vector<int>> bandGroups(const Cube& lrHsi, const Cube& msiLr, const std::vector<bool>& detail) {
+  if (!detail.empty() && detail.size() != static_cast<std::size_t>(msiLr.bands))
+    throw Error("classical fusion: one detail flag per MSI band expected");
+  const bool anyDetail = std::find(detail.begin(), detail.end(), true) != detail.end();
   std::vector<std::vector<int>> groups(msiLr.bands);
   for (int j = 0; j < lrHsi.bands; ++j) {
     int best = 0;
     double bestCorr = -2;
     for (int i = 0; i < msiLr.bands; ++i) {
+      if (anyDetail && !detail[i]) continue;
       const double c = correlation(lrHsi.band(j), msiLr.band(i), lrHsi.planeSize());
       if (c > bestCorr) bestCorr = c, best = i;
     }
@@ -90,12 +95,13 @@ double planeDot(const float* x, const float* y, std::size_t n) {
 
 }  // namespace
 
-ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf)
+ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf,
+                                 const std::vector<bool>& detailBands)
     : ClassicalFusion(method, lrHsi, hrMsi, WindowSource::ofCube(lrHsi), WindowSource::ofCube(hrMsi), scale,
-                      std::move(mtf)) {}
+                      std::move(mtf), detailBands) {}
 
 ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& fitMsi, WindowSource lr,
-                                 WindowSource msi, int scale, BlurKernel mtf)
+                                 WindowSource msi, int scale, BlurKernel mtf, const std::vector<bool>& detailBands)
     : method_(method), lr_(std::move(lr)), msi_(std::move(msi)), s_(scale), mtf_(std::move(mtf)) {
   if (scale < 1) throw InputError("the scale must be at least 1");
   if (method == Method::Bicubic) return;
@@ -105,7 +111,7 @@ ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& f
       msi_.bands != fitMsi.bands)
     throw InputError(fmt::format("{}: the scene's windows do not match the cubes it is fitted on", name));
   if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
-  const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale));
+  const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale), detailBands);
   for (const auto& g : groups) {
     Group group;
     group.bands = g;

@@ -25,12 +25,15 @@ class ClassicalFusion {
   // "bicubic", "gsa" or "glp-hs" (InputError naming `option` otherwise).
   static Method parseMethod(const std::string& name, const std::string& option);
 
-  // Fitted on and evaluated over the cubes. `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty).
-  ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf = {});
+  // Fitted on and evaluated over the cubes. `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty). `detailBands`
+  // (one flag per MSI band; empty: all) are the MSI bands sharp at the HR grid: the HSI bands join only those, so a
+  // band of coarser native resolution resampled onto the grid (Sentinel-2's 20 m and 60 m bands) lends no detail.
+  ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf = {},
+                  const std::vector<bool>& detailBands = {});
   // Fitted on fitLr / fitMsi (any part of the scene, on the same grid relation), evaluated over the scene that
   // `lr` and `msi` read.
   ClassicalFusion(Method method, const Cube& fitLr, const Cube& fitMsi, WindowSource lr, WindowSource msi, int scale,
-                  BlurKernel mtf);
+                  BlurKernel mtf, const std::vector<bool>& detailBands = {});
   int bands() const { return lr_.bands; }
   int rows() const { return lr_.rows * s_; }
   int cols() const { return lr_.cols * s_; }
