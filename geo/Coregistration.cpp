@@ -48,8 +48,10 @@ WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int s, const
 
   GDALDatasetH src = GDALOpen(lr.path.c_str(), GA_ReadOnly);
   if (!src) throw InputError(lr.path + ": cannot open for warping (" + takeGdalError() + ")");
+  // A VRT opens its source again by name, which a stream (/vsistdin/) cannot give twice: from a stream the warped
+  // grid is written out as a GeoTIFF instead.
   std::vector<std::string> args{"-of",
-                                "VRT",
+                                isStreamedName(lr.path) ? "GTiff" : "VRT",
                                 "-t_srs",
                                 hr.crsWkt,
                                 "-te",
@@ -83,6 +85,10 @@ WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int s, const
   GDALClose(src);
   if (!dst || usageError) throw Error(fmt::format("warping {} onto the grid of {} failed: {}", lr.path, hr.path, err));
   return out;
+}
+
+bool isStreamedName(const std::string& path) {
+  return path.rfind("/vsistdin", 0) == 0;
 }
 
 }  // namespace hsifuse

@@ -18,8 +18,12 @@ struct WarpedLr {
   std::string resampling;
 };
 
-// Writes the VRT to `vrtPath`. `resampling` is a GDAL resampling name (bilinear, cubic, average, ...).
-// Throws InputError when the footprints do not overlap by at least 2 x 2 LR pixels.
+// Whether GDAL reads `path` as a stream that cannot be opened twice (/vsistdin/).
+bool isStreamedName(const std::string& path);
+
+// Writes the VRT to `vrtPath` (a GeoTIFF when the LR HSI is a stream: isStreamedName). `resampling` is a GDAL
+// resampling name (bilinear, cubic, average, ...). Throws InputError when the footprints do not overlap by at least 2 x
+// 2 LR pixels.
 WarpedLr warpOntoHrGrid(const RasterInfo& lr, const RasterInfo& hr, int scale, const std::string& vrtPath,
                         const std::string& resampling = "bilinear");
 

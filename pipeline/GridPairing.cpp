@@ -130,8 +130,9 @@ GridPairing pairGrids(const FuseOptions& o, RasterDataset& lrDs, const RasterInf
     grids = {{"method", g.method}, {"ratio", {g.ratioX, g.ratioY}}};
     if (!gridsAligned(lrInfo, msiInfo)) {
       // Different CRSs, or an LR grid off the HR pixel corners: warp the LR HSI onto an aligned grid.
-      warped =
-          TemporaryFile((fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.vrt", ::getpid(), stamp)).string());
+      warped = TemporaryFile((fs::temp_directory_path() / fmt::format("hsifuse-{}-{}-lr.{}", ::getpid(), stamp,
+                                                                      isStreamedName(o.lrPath) ? "tif" : "vrt"))
+                                 .string());
       const WarpedLr w = warpOntoHrGrid(lrInfo, msiInfo, s, warped.path(), o.resampling);
       lrDs = RasterDataset::open(w.path, OpenOptions{o.wavelengths});
       lrCol0 = lrRow0 = 0;

@@ -884,6 +884,13 @@ TEST(Cli, FuseWarpsAnLrHsiInAnotherCrsOntoTheMsiGrid) {
   // Measured: GSA 36.2 dB, bicubic 28.2 dB (38.5 / 29.5 on the aligned originals: two resamplings cost ~2 dB).
   EXPECT_GT(psnr("gsa"), 34.0);
   EXPECT_GT(psnr("gsa"), psnr("bicubic") + 5.0);
+  // The same LR HSI from a pipe (/vsistdin/, which cannot be opened twice, so the warp is written out, not a VRT):
+  // the same pixels (issue #13). (Braces: runShell's stdin redirection then applies to the group, not the pipe.)
+  const RunResult piped =
+      hsifuse::test::runShell("{ cat " + lr + " | " + hsifuse::test::binaryPath() + " fuse /vsistdin/ " + kExampleMsi +
+                              " " + dir.path("piped.tif") + " --srf sentinel2a --scale 3 -q --method gsa; }");
+  ASSERT_EQ(piped.exitCode, 0) << piped.err;
+  EXPECT_TRUE(samePixels(dir, dir.path("gsa.tif"), dir.path("piped.tif")));
 }
 
 TEST(Cli, FuseRefusesMoreBadInputs) {
