@@ -1,56 +1,98 @@
 #!/usr/bin/env bash
-# bench/loco_train.sh: leave-one-cube-out training of the HypSen fusion module (issue #12 item 4). For each real cube
-# that reaches 2345 nm, a module is trained (`hsi-fuse train --augment wide`) on the others but one, validated on that
-# one (early stopping), and scored on the held-out cube's Wald pairs of bench/first_stage_check.sh against GSA, GLP-HS
-# and the shipped module: each as the first stage alone (--steps 0), PSNR (UAL's whole-cube) against the truth.
+# bench/loco_train.sh: leave-one-cube-out training of a fusion module (issue #12 item 4). For each real cube that fits
+# the setting, a module is trained (`hsi-fuse train --augment wide`) on the others but one, validated on that one (early
+# stopping), and scored on the held-out cube's Wald pairs against GSA, GLP-HS (with the scene's kernel) and the shipped
+# module: each as the first stage alone (--steps 0), PSNR (UAL's whole-cube) against the truth.
 #
-#   bench/loco_train.sh [--out DIR] [--bin HSI_FUSE] [--pairs DIR] [--steps N] [--threads N] [--final]
+#   bench/loco_train.sh [--setting hypsen|cave] [--out DIR] [--bin HSI_FUSE] [--data DIR] [--steps N] [--threads N]
+#                       [--final]
 #
-# --pairs: the output folder of bench/first_stage_check.sh (its pairs and results.txt; default build/first_stage_check).
-# --final: afterwards train the module on all the cubes (DIR/all.safetensors), for as many steps as the folds' median
-# best step. Prints HELD_OUT PAIR GSA GLP-HS SHIPPED LOCO and a mean line; resumable (a fold's weights are kept).
+# hypsen: 128 Hyperion bands + Sentinel-2A, s = 3, the pairs of bench/first_stage_check.sh; cave: 31 bands 400-700 nm +
+# Nikon D700, s = 8, two pairs per cube (defocus disk at 35 dB, UAL motion kernel 1 at 40 dB). --final: afterwards train
+# the module on all the cubes (DIR/all.safetensors) for the folds' median best step. Prints HELD_OUT PAIR GSA GLP-HS
+# SHIPPED LOCO per pair and a mean line; resumable (a fold's weights and a pair's line are kept).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=$here/build/loco
+setting=hypsen
+out=""
 bin=$here/build/cmd/hsi-fuse
-pairs=$here/build/first_stage_check
-steps=900
+data=$here/../shared/data
+steps=500
 threads=1
 final=0
 while [ $# -gt 0 ]; do
   case $1 in
+    --setting) setting=$2; shift ;;
     --out) out=$2; shift ;;
     --bin) bin=$2; shift ;;
-    --pairs) pairs=$2; shift ;;
+    --data) data=$2; shift ;;
     --steps) steps=$2; shift ;;
     --threads) threads=$2; shift ;;
     --final) final=1 ;;
-    -h|--help) sed -n 2,12p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n 2,14p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "loco_train: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [ -x "$bin" ] || { echo "loco_train: $bin: no hsi-fuse binary; build first or pass --bin" >&2; exit 2; }
-[ -f "$pairs/results.txt" ] || { echo "loco_train: $pairs: no Wald pairs; run bench/first_stage_check.sh first or pass --pairs" >&2; exit 2; }
+[ -d "$data/hsi" ] || { echo "loco_train: $data/hsi: the shared data folder is missing; pass --data DIR" >&2; exit 2; }
+out=${out:-$here/build/loco_$setting}
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=$threads
-mkdir -p "$out"
-# One training cube per real cube (the truth of its first pair: the cube in the 128 Hyperion bands) and its pairs.
-cubes=(paris texas moffett cuprite hydice salinas salton)
-pairs_of() { case $1 in paris) echo paris35 ;; texas) echo texas40 texas30 ;; moffett) echo moffett40 moffett30 ;;
-  cuprite) echo cuprite35 ;; hydice) echo hydice35 ;; salinas) echo salinas35 ;; salton) echo salton30 ;; esac; }
-truth_of() { set -- $(pairs_of "$1"); echo "$pairs/$1/truth.tif"; }
+hsi=$data/hsi
+msi_snr=40
+mkdir -p "$out/pairs"
+source "$here/bench/wald_pair.sh"
+even_bands() {  # even_bands N FILE: a --wavelengths CSV of N bands spread over 400-2500 nm (cubes without a table)
+  awk -v n="$1" 'BEGIN { print "wavelength_nm,fwhm_nm"; for (i = 0; i < n; i++) printf "%.2f,%.2f\n", 400 + 2100 * i / (n - 1), 1.1 * 2100 / (n - 1) }' > "$2"
+}
+even_bands 198 "$out/wl_texas.csv"
+even_bands 189 "$out/wl_moffett.csv"
+motion=$(ls "$data"/kernels/ual_motion_kernel_01_*.csv)
+# The pairs: NAME CUBE_FILE KERNEL SNR [WAVELENGTHS]; a cube's first pair's truth (the cube in the setting's bands) is
+# its training cube.
+declare -A cube_file=(
+  [paris]=$hsi/paris_eo1_hyperion_ali/hyperion_hs_72x72x128.tif
+  [texas]=$hsi/aviris_texas_coast_abu_urban2/texas_coast_abu_urban2_100x100x198.tif
+  [moffett]=$hsi/moffett_aviris/moffett_50x50x189.tif [cuprite]=$hsi/cuprite_aviris/cuprite_aviris_50x90x188.tif
+  [hydice]=$hsi/hydice_urban_sub/hydice_urban_100x80x162.tif [salinas]=$hsi/salinasA_aviris/salinasA_83x86x224.tif
+  [salton]=$hsi/salton_sea_aviris/salton_sea_aviris_51x56x224.tif [houston]=$hsi/houston2018_hs_rgb/houston2018_hs_128x128x48.tif
+  [samson]=$hsi/samson/samson_95x95x156.tif)
+wl_of() { case $1 in texas|moffett) echo "$out/wl_$1.csv" ;; esac; }
+case $setting in
+  hypsen)
+    s=3 srf=sentinel2a bands=(--bands-like "$here/tests/data/hyperion_paris_16x16x128.tif") shipped=hypsen_hyperion128_s2a_s3
+    cubes=(paris texas moffett cuprite hydice salinas salton)
+    pairs_of() { case $1 in  # bench/first_stage_check.sh's pairs
+      paris) echo "paris35 gauss:7:1.5 35" ;;
+      texas) echo "texas40 aniso:9:1.6:0.8:30 40"; echo "texas30 aniso:9:1.6:0.8:30 30" ;;
+      moffett) echo "moffett40 aniso:9:1.4:0.9:120 40"; echo "moffett30 gauss:7:1.5 30" ;;
+      cuprite) echo "cuprite35 disk:9:2.5 35" ;; hydice) echo "hydice35 gauss:7:1.5 35" ;;
+      salinas) echo "salinas35 $motion 35" ;; salton) echo "salton30 aniso:9:1.2:0.7:45 30" ;; esac; } ;;
+  cave)
+    s=8 srf=nikon_d700 bands=(--band-grid 31x400-700) shipped=cave31_nikon_d700_s8
+    cubes=(houston salinas samson texas cuprite moffett salton)
+    pairs_of() { echo "${1}_disk35 disk:17:6.8 35"; echo "${1}_motion40 $motion 40"; } ;;
+  *) echo "loco_train: --setting: '$setting' is neither hypsen nor cave" >&2; exit 2 ;;
+esac
+for c in "${cubes[@]}"; do
+  wl=$(wl_of "$c")
+  while read -r name kernel snr; do
+    (out=$out/pairs; prepare "$name" "$setting" "${cube_file[$c]}" "$kernel" "$snr" "$s" "$wl")
+  done < <(pairs_of "$c")
+done
+truth_of() { echo "$out/pairs/$(pairs_of "$1" | head -1 | cut -d' ' -f1)/truth.tif"; }
 train() {  # train NAME VALIDATION STEPS CUBE...
   local name=$1 validation=$2 n=$3; shift 3
   [ -f "$out/$name.safetensors" ] && return 0
   local list; list=$(IFS=,; echo "$*")
-  "$bin" train "$list" ${validation:+--validation "$validation"} --bands-like "$here/tests/data/hyperion_paris_16x16x128.tif" \
-    --srf sentinel2a --scale 3 --stage1 gsa --width 32 --augment wide --steps "$n" --decay-every 300 --lr 2e-4 \
-    --patch 48 --batch 8 --validate-every 50 --num-threads "$threads" --seed 1 --out "$out/$name.safetensors" \
-    --overwrite 2> "$out/$name.log" || { echo "loco_train: training $name failed (see $out/$name.log)" >&2; exit 1; }
+  "$bin" train "$list" ${validation:+--validation "$validation"} "${bands[@]}" --srf "$srf" --scale "$s" --stage1 gsa \
+    --width 32 --augment wide --steps "$n" --decay-every 300 --lr 2e-4 --patch 48 --batch 8 --validate-every 50 \
+    --num-threads "$threads" --seed 1 --out "$out/$name.safetensors" --overwrite --resume 2>> "$out/$name.log" ||
+    { echo "loco_train: training $name failed (see $out/$name.log)" >&2; exit 1; }
 }
 psnr() {  # psnr PAIR [fuse options]
-  local dir=$pairs/$1; shift
-  "$bin" fuse "$dir/lr.tif" "$dir/msi.tif" "$out/tmp.tif" --srf sentinel2a --overwrite -q --seed 1 --steps 0 "$@"
+  local dir=$out/pairs/$1; shift
+  "$bin" fuse "$dir/lr.tif" "$dir/msi.tif" "$out/tmp.tif" --srf "$srf" --overwrite -q --seed 1 --steps 0 "$@"
   "$bin" eval "$dir/truth.tif" "$out/tmp.tif" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
   rm -f "$out/tmp.tif"
 }
@@ -60,15 +102,16 @@ for i in "${!cubes[@]}"; do
   rest=()
   for c in "${cubes[@]}"; do [ "$c" != "$held" ] && [ "$c" != "$validation" ] && rest+=("$(truth_of "$c")"); done
   train "without_$held" "$(truth_of "$validation")" "$steps" "${rest[@]}"
-  for p in $(pairs_of "$held"); do
+  while read -r p _; do
     grep -q "^$held $p " "$out/results.txt" && continue
-    read -r _ g l m _ < <(grep "^$p " "$pairs/results.txt")
-    loco=$(psnr "$p" --stage1 model --model "$out/without_$held.safetensors")
-    echo "$held $p $g $l $m $loco" | tee -a "$out/results.txt"
-  done
+    g=$(psnr "$p" --stage1 gsa) l=$(psnr "$p" --stage1 glp-hs)
+    m=$(psnr "$p" --stage1 model --model "$here/models/pretrained/$shipped.safetensors")
+    x=$(psnr "$p" --stage1 model --model "$out/without_$held.safetensors")
+    printf '%s %s %.2f %.2f %.2f %.2f\n' "$held" "$p" "$g" "$l" "$m" "$x" | tee -a "$out/results.txt"
+  done < <(pairs_of "$held")
 done
-awk '{ g += $3; l += $4; m += $5; x += $6; best = $3 > $4 ? $3 : $4; w += ($6 > best); n++ }
-  END { printf "mean of %d pairs: GSA %.2f GLP-HS %.2f shipped %.2f leave-one-out %.2f (above both classical on %d)\n", n, g / n, l / n, m / n, x / n, w }' "$out/results.txt"
+awk '{ g += $3; l += $4; m += $5; x += $6; best = $3 > $4 ? $3 : $4; gain += $6 - best; w += ($6 > best); n++ }
+  END { printf "mean of %d pairs: GSA %.2f GLP-HS %.2f shipped %.2f leave-one-out %.2f; leave-one-out - best classical %+.2f dB (above it on %d)\n", n, g / n, l / n, m / n, x / n, gain / n, w }' "$out/results.txt"
 if [ "$final" = 1 ]; then
   # Each fold's best validation step (its log's "step N loss L validation V dB" lines), then their median.
   best=$(for c in "${cubes[@]}"; do
