@@ -180,6 +180,14 @@ signal_probe() {  # signal_probe NAME SIGNAL DELAY ARGS...
   local name=$1 sig=$2 delay=$3; shift 3
   "$bin" "$@" -q >/dev/null 2>&1 &
   local pid=$!
+  # First until the process catches the signal (its handler is installed; on a loaded machine loading the libraries
+  # alone can take longer than the delay), then the delay into the run.
+  local bit; bit=$(kill -l "$sig")
+  for _ in $(seq 200); do
+    local caught; caught=$(sed -n 's/^SigCgt:\s*//p' "/proc/$pid/status" 2>/dev/null)
+    [ -n "$caught" ] && (( (16#$caught >> (bit - 1)) & 1 )) && break
+    sleep 0.05
+  done
   sleep "$delay"
   local t0; t0=$(date +%s.%N)
   kill -"$sig" "$pid" 2>/dev/null

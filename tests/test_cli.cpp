@@ -662,7 +662,8 @@ TEST(Cli, EvalChecksShapesAndWritesPerBand) {
   expectBadInput(runHsiFuse("eval " + kExampleTruth + " " + kExampleLr), "is 72x72x128 but");
 }
 
-// The shipped HypSen model is found for the example's bands and improves on its own GSA input.
+// The shipped HypSen model is found for the example's bands and improves on its own GSA input (the example's cube is
+// one of its seven training cubes; on cubes it has not seen it is level with GSA: models/pretrained/README.md).
 TEST(Cli, ShippedHypsenModelImprovesOnGsaOnTheExample) {
   TempDir dir;
   for (const char* m : {"gsa", "fusion-only"}) {
@@ -678,12 +679,13 @@ TEST(Cli, ShippedHypsenModelImprovesOnGsaOnTheExample) {
     auto e = runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json");
     return json::parse(e.out)["psnr"].get<double>();
   };
-  // Measured 2026-11-25: GSA 38.54 dB, fusion-only 38.99 dB.
-  EXPECT_GT(psnr("fusion-only"), psnr("gsa") + 0.2);
+  // Measured 2026-11-30 (the module retrained with wide augmentation): GSA 38.54 dB, fusion-only 38.72 dB.
+  EXPECT_GT(psnr("fusion-only"), psnr("gsa") + 0.1);
 }
 
-// UAL's adaptation on top of the shipped fusion module improves the example (whole-scene steps are
-// deterministic). Measured 2026-11-25: fusion-only 38.99 dB, ual (300 steps) 39.25 dB.
+// The default ual (its first stage chosen on the scene, then the adaptation) improves on the shipped fusion module alone
+// on the example (whole-scene steps are deterministic). Measured 2026-11-25: fusion-only 38.99 dB, ual (300 steps)
+// 39.25 dB; 2026-11-30 (module retrained; ual chooses GLP-HS): fusion-only 38.72 dB, ual 39.49 dB.
 TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
   TempDir dir;
   for (const char* m : {"fusion-only", "ual"}) {
@@ -1115,6 +1117,9 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudgetAndThreads) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
   ASSERT_TRUE(upsizedExample(lr, msi));
+  // Each run's output and its training trajectory (the loss and validation histories: the steps' own numbers, which
+  // differ with the thread count whether or not a trained state is kept in the end).
+  std::map<std::string, json> histories;
   auto fused = [&](const std::string& ram, const std::string& threads) {
     const std::string out = dir.path("ual" + ram + "_" + threads + ".tif"),
                       rep = dir.path("ual" + ram + "_" + threads + ".json");
@@ -1125,15 +1130,21 @@ TEST(Cli, UalWithASeedIsBitIdenticalWhateverTheMemoryBudgetAndThreads) {
     std::ifstream in(rep);
     const json j = json::parse(in);
     EXPECT_GT(j["tiles"]["count"].get<int>(), 1);
-    EXPECT_EQ(j["adaptation"]["kept_step"].get<int>(), 12);  // the adapted state, not the first stage
+    EXPECT_EQ(j["adaptation"]["steps"].get<int>(), 12);
+    histories[out] = {j["adaptation"]["loss_history"], j["adaptation"]["validation_history"]};
     return out;
   };
   // The pixels, not the file bytes: a compressed GeoTIFF's layout follows the order its tiles were written in, which
   // follows --ram; the values must not.
   const std::string reference = fused("1500", "2");
-  EXPECT_TRUE(samePixels(dir, reference, fused("8000", "2"))) << "the output depends on --ram";
-  EXPECT_TRUE(samePixels(dir, reference, fused("1500", "1"))) << "the output depends on --num-threads";
-  EXPECT_TRUE(samePixels(dir, reference, fused("1500", "3"))) << "the output depends on --num-threads";
+  for (const auto& [ram, threads] :
+       std::vector<std::pair<std::string, std::string>>{{"8000", "2"}, {"1500", "1"}, {"1500", "3"}}) {
+    const std::string out = fused(ram, threads);
+    EXPECT_TRUE(samePixels(dir, reference, out))
+        << "the output depends on --ram " << ram << " --num-threads " << threads;
+    EXPECT_EQ(histories[out], histories[reference])
+        << "the training depends on --ram " << ram << " --num-threads " << threads;
+  }
   // A budget too small for the usual tiles cannot keep that promise: an error naming --ram, not other bytes.
   const RunResult small = runHsiFuse("fuse " + lr + " " + msi + " " + dir.path("small.tif") +
                                      " --srf sentinel2a --stage1 model --steps 26 --seed 3 -q --ram 600");
