@@ -35,7 +35,7 @@ struct FusionModelInfo {
   // or when the module loses, it is not the first stage `fuse` falls back to where a scene is too small to score
   // the candidates; it stays a candidate the per-scene choice can pick.
   int heldOutPairs = 0;
-  double heldOutGainDb = 0;  // mean PSNR of the module minus the best classical fusion's, dB
+  double heldOutGainDb = 0;  // the module's mean PSNR minus the better of GSA's and GLP-HS's mean PSNR there, dB
   std::string heldOutEvidence;
 
   bool beatsClassicalHeldOut() const { return heldOutPairs > 0 && heldOutGainDb > 0; }
