@@ -41,7 +41,7 @@ psnr() {  # psnr NAME TAG [fuse options]
   local dir=$out/$1 tag=$2; shift 2
   "$bin" fuse "$dir/lr.tif" "$dir/msi.tif" "$dir/$tag.tif" --srf sentinel2a --overwrite -q --seed 1 --steps 0 \
     --report "$dir/$tag.json" "$@"
-  "$bin" eval "$dir/truth.tif" "$dir/$tag.tif" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
+  truth_psnr "$dir/truth.tif" "$dir/$tag.tif"
   rm -f "$dir/$tag.tif"
 }
 

@@ -93,7 +93,7 @@ train() {  # train NAME VALIDATION STEPS CUBE...
 psnr() {  # psnr PAIR [fuse options]
   local dir=$out/pairs/$1; shift
   "$bin" fuse "$dir/lr.tif" "$dir/msi.tif" "$out/tmp.tif" --srf "$srf" --overwrite -q --seed 1 --steps 0 "$@"
-  "$bin" eval "$dir/truth.tif" "$out/tmp.tif" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
+  truth_psnr "$dir/truth.tif" "$out/tmp.tif"
   rm -f "$out/tmp.tif"
 }
 touch "$out/results.txt"

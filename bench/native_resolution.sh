@@ -23,6 +23,7 @@ done
 [ -x "$bin" ] || { echo "native_resolution: $bin: no hsi-fuse binary; build first or pass --bin" >&2; exit 2; }
 export OMP_WAIT_POLICY=PASSIVE
 mkdir -p "$out"
+source "$here/bench/wald_pair.sh"
 "$bin" degrade "$here/examples/hypsen/hypsen_truth_10m.tif" --srf sentinel2a --scale 3 --kernel gauss:7:1.5 --snr-db 35 \
   --msi-snr-db 40 --seed 1 --lr-out "$out/lr.tif" --msi-out "$out/msi_sharp.tif" --truth-out "$out/truth.tif" -q --overwrite
 # The MSI as delivered: each coarse band block-averaged at its native pixel and resampled back to 10 m, bilinear.
@@ -56,7 +57,7 @@ PY
 psnr() {  # psnr MSI METHOD [fuse options]
   local msi=$1 m=$2; shift 2
   "$bin" fuse "$out/lr.tif" "$out/$msi.tif" "$out/o.tif" --srf sentinel2a --method "$m" --seed 1 -q --overwrite "$@"
-  "$bin" eval "$out/truth.tif" "$out/o.tif" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
+  truth_psnr "$out/truth.tif" "$out/o.tif"
 }
 printf '%-40s %8s %8s %8s\n' "MSI" gsa glp-hs ual
 for v in "msi_sharp" "msi_mixed" "msi_mixed_items" "msi_sharp --msi-bands 2,3,4,8"; do

@@ -4,6 +4,8 @@
 # Nikon D700) or "hypsen" (the 128 Hyperion bands of the Paris cube, Sentinel-2A); the LR HSI's noise at SNR dB, the
 # MSI's at $msi_snr dB when set (else noise-free), seed 1. Needs $out, $bin and $hsi (the shared hsi/ folder). Leaves
 # a prepared pair alone.
+#   truth_psnr TRUTH FUSED
+# prints UAL's whole-cube PSNR of FUSED against TRUTH (the same grid), by $bin's eval.
 prepare() {  # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS]
   local name=$1 setting=$2 src=$3 kernel=$4 snr=$5 s=$6 wl=${7:-}
   local dir=$out/$name
@@ -21,3 +23,7 @@ prepare() {  # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS]
     --snr-db "$snr" ${msi_snr:+--msi-snr-db "$msi_snr"} --seed 1 --lr-out "$dir/lr.tif" --msi-out "$dir/msi.tif" --truth-out "$dir/truth.tif" -q --overwrite
 }
 
+
+truth_psnr() {  # truth_psnr TRUTH FUSED
+  "$bin" eval "$1" "$2" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
+}
