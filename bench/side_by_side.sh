@@ -48,6 +48,6 @@ for p in "${names[@]}"; do
   read -r ns np < <(run "$new" "$p" new)
   printf '%s %.1f %.2f %.1f %.2f\n' "$p" "$os" "$op" "$ns" "$np" | tee -a "$out/results.txt"
 done
-awk '{ o[NR] = $2; n[NR] = $4 } END {
-  asort(o); asort(n); m = int((NR + 1) / 2)
-  printf "median seconds: old %.1f, new %.1f (new / old %.2f) over %d pairs\n", o[m], n[m], n[m] / o[m], NR }' "$out/results.txt"
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+om=$(cut -d' ' -f2 "$out/results.txt" | median) nm=$(cut -d' ' -f4 "$out/results.txt" | median)
+awk -v o="$om" -v n="$nm" 'END { printf "median seconds: old %.1f, new %.1f (new / old %.2f) over %d pairs\n", o, n, n / o, NR }' "$out/results.txt"
