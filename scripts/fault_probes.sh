@@ -175,7 +175,8 @@ for cut in 100 4000 200000; do
   rm -f out_trunc.tif out.tif
 done
 base_list=$(listing)
-# Signals: Ctrl-C / SIGTERM mid-run give 130 and leave nothing.
+# Signals: Ctrl-C / SIGTERM mid-run give 130 and leave nothing. DELAY counts from the moment the process catches the
+# signal (eval and degrade of big_truth take about 1 and 2 s on this machine).
 signal_probe() {  # signal_probe NAME SIGNAL DELAY ARGS...
   local name=$1 sig=$2 delay=$3; shift 3
   "$bin" "$@" -q >/dev/null 2>&1 &
@@ -201,8 +202,8 @@ signal_probe() {  # signal_probe NAME SIGNAL DELAY ARGS...
 }
 signal_probe "fuse ual SIGINT" INT 4 $fuse out.tif $srf --steps 3000
 signal_probe "fuse ual SIGTERM" TERM 4 $fuse out.tif $srf --steps 3000 --report out.json
-signal_probe "eval SIGINT" INT 1 eval big_truth.tif big_truth.tif --per-band out.csv
-signal_probe "degrade SIGTERM" TERM 0.8 degrade big_truth.tif $srf --scale 3 --kernel aniso:61:12:4:30 --lr-out out_l.tif --msi-out out_m.tif
+signal_probe "eval SIGINT" INT 0.3 eval big_truth.tif big_truth.tif --per-band out.csv
+signal_probe "degrade SIGTERM" TERM 0.3 degrade big_truth.tif $srf --scale 3 --kernel aniso:61:12:4:30 --lr-out out_l.tif --msi-out out_m.tif
 # A killed run's temporary is cleaned by the next run writing the same output.
 touch .out.tif.tmp-999999-1.tif
 "$bin" fuse lr.tif msi.tif out.tif $srf --method gsa -q >/dev/null 2>&1
