@@ -65,9 +65,10 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
     // On the MSI bands sharp at the grid: a coarser band blurred by its own pixel would widen the estimate.
-    const Cube& x = scene.fit->x;
-    first.kernel = sceneKernel(scene.fit->y, scene.msiNativeRatio.empty() ? x : x.bandsFlagged(scene.msiDetailBands()),
-                               scene.sharpRowsOfP(), s, scene.fit->lrValid, o.seedValue());
+    const bool allSharp = scene.msiNativeRatio.empty();
+    const Cube sharp = allSharp ? Cube() : scene.fit->x.bandsFlagged(scene.msiDetailBands());
+    first.kernel = sceneKernel(scene.fit->y, allSharp ? scene.fit->x : sharp, scene.sharpRowsOfP(), s,
+                               scene.fit->lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);

@@ -335,7 +335,7 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   scene.p = r.p.matrix();
   report["P"] = scene.p;
   scene.msiNativeRatio = msiNativeRatios(in.msi.info(), r.msiKeep, o.msiPath);
-  if (std::any_of(scene.msiNativeRatio.begin(), scene.msiNativeRatio.end(), [](int k) { return k > 1; })) {
+  if (!scene.msiNativeRatio.empty()) {  // some band is coarser than the grid
     report["msi_native_ratio"] = scene.msiNativeRatio;
     std::vector<std::string> coarse;
     for (std::size_t b = 0; b < r.msiNames.size(); ++b)
