@@ -42,11 +42,7 @@ hsi=$data/hsi
 msi_snr=40
 mkdir -p "$out/pairs"
 source "$here/bench/wald_pair.sh"
-even_bands() {  # even_bands N FILE: a --wavelengths CSV of N bands spread over 400-2500 nm (cubes without a table)
-  awk -v n="$1" 'BEGIN { print "wavelength_nm,fwhm_nm"; for (i = 0; i < n; i++) printf "%.2f,%.2f\n", 400 + 2100 * i / (n - 1), 1.1 * 2100 / (n - 1) }' > "$2"
-}
-even_bands 198 "$out/wl_texas.csv"
-even_bands 189 "$out/wl_moffett.csv"
+even_band_tables "$out"  # the cubes without a band table (bench/wald_pair.sh)
 motion=$(ls "$data"/kernels/ual_motion_kernel_01_*.csv)
 # The pairs: NAME CUBE_FILE KERNEL SNR [WAVELENGTHS]; a cube's first pair's truth (the cube in the setting's bands) is
 # its training cube.

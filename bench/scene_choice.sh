@@ -34,14 +34,10 @@ hsi=$data/hsi
 mkdir -p "$out"
 touch "$out/results.txt"
 
-even_bands() {  # even_bands N FILE: a --wavelengths CSV of N bands spread over 400-2500 nm
-  awk -v n="$1" 'BEGIN { print "wavelength_nm,fwhm_nm"; for (i = 0; i < n; i++) printf "%.2f,%.2f\n", 400 + 2100 * i / (n - 1), 1.1 * 2100 / (n - 1) }' > "$2"
-}
-even_bands 198 "$out/wl_texas.csv"
-even_bands 189 "$out/wl_moffett.csv"
 
 # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS] (bench/wald_pair.sh)
 source "$here/bench/wald_pair.sh"
+even_band_tables "$out"  # the cubes without a band table (bench/wald_pair.sh)
 
 run() {  # run NAME TAG BIN [fuse options]: one line of results.txt
   local name=$1 tag=$2 b=$3; shift 3

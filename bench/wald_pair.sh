@@ -4,6 +4,9 @@
 # Nikon D700) or "hypsen" (the 128 Hyperion bands of the Paris cube, Sentinel-2A); the LR HSI's noise at SNR dB, the
 # MSI's at $msi_snr dB when set (else noise-free), seed 1. Needs $out, $bin and $hsi (the shared hsi/ folder). Leaves
 # a prepared pair alone.
+#   even_band_tables DIR
+# writes DIR/wl_texas.csv and DIR/wl_moffett.csv: --wavelengths tables for the two shared cubes without a band table
+# (198 and 189 bands spread evenly over 400-2500 nm, an assumption).
 #   truth_psnr TRUTH FUSED
 # prints UAL's whole-cube PSNR of FUSED against TRUTH (the same grid), by $bin's eval.
 prepare() {  # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS]
@@ -26,4 +29,12 @@ prepare() {  # prepare NAME SETTING CUBE KERNEL SNR S [WAVELENGTHS]
 
 truth_psnr() {  # truth_psnr TRUTH FUSED
   "$bin" eval "$1" "$2" --assume-aligned --json -q | sed -n 's/.*"psnr": *\([-0-9.eE+]*\).*/\1/p' | head -1
+}
+
+even_bands() {  # even_bands N FILE: a --wavelengths CSV of N bands spread over 400-2500 nm
+  awk -v n="$1" 'BEGIN { print "wavelength_nm,fwhm_nm"; for (i = 0; i < n; i++) printf "%.2f,%.2f\n", 400 + 2100 * i / (n - 1), 1.1 * 2100 / (n - 1) }' > "$2"
+}
+even_band_tables() {  # even_band_tables DIR
+  even_bands 198 "$1/wl_texas.csv"
+  even_bands 189 "$1/wl_moffett.csv"
 }
