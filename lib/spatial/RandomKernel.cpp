@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "lib/core/Error.h"
+#include "lib/spatial/SeparableFilter.h"
 
 namespace hsifuse {
 namespace {
@@ -92,21 +93,11 @@ BlurKernel motionKernel(int size, double length, double wobble, double sigma, st
   k.w.assign(static_cast<std::size_t>(size) * size, 0.0);
   const double centre = (size - 1) / 2.0;
   for (const auto& [py, px] : path) splat(k, centre + py - my, centre + px - mx, 1.0);
-  if (sigma > 0) {
-    // A separable Gaussian pass over the splatted path (zero outside the support).
+  if (sigma > 0) {  // the optics behind the motion: a Gaussian over the splatted path, zero outside the support
     const int h = static_cast<int>(std::ceil(3 * sigma));
     std::vector<double> g(2 * h + 1);
     for (int t = -h; t <= h; ++t) g[t + h] = std::exp(-0.5 * t * t / (sigma * sigma));
-    std::vector<double> tmp(k.w.size(), 0.0);
-    for (int r = 0; r < size; ++r)
-      for (int c = 0; c < size; ++c)
-        for (int t = -h; t <= h; ++t)
-          if (c + t >= 0 && c + t < size) tmp[r * size + c] += g[t + h] * k.w[r * size + c + t];
-    std::fill(k.w.begin(), k.w.end(), 0.0);
-    for (int r = 0; r < size; ++r)
-      for (int c = 0; c < size; ++c)
-        for (int t = -h; t <= h; ++t)
-          if (r + t >= 0 && r + t < size) k.w[r * size + c] += g[t + h] * tmp[(r + t) * size + c];
+    k.w = filterSeparable(k.w, size, size, g, g, h, h, FilterBorder::Zero);
   }
   k.normalise();
   return k;
