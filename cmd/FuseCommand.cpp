@@ -82,9 +82,9 @@ class FuseCommand : public Command {
               "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
               "regression gains) or bicubic.")
         .text("stage1", &o_.job.stage1, "NAME",
-              "First stage: auto (the matching fusion module, GSA or GLP-HS, whichever scores best on the scene itself "
-              "at reduced resolution; the report lists the scores), model, gsa, glp-hs or bicubic (dip: its module's "
-              "input, default bicubic).")
+              "First stage: auto (the matching fusion module, GSA, GLP-HS or their band-by-band blend, whichever "
+              "scores best on the scene itself at reduced resolution; the report lists the scores and the blend's "
+              "weights), model, gsa, glp-hs or bicubic (dip: its module's input, default bicubic).")
         .text("kernel", &o_.job.kernel, "auto|SPEC",
               "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
               "held-out LR pixels; the report lists them) or a known, fixed SPEC: gauss:SIZE:SIGMA, "

@@ -68,6 +68,8 @@ json toJson(const AdaptationManifest& m) {
           {"first_stage",
            {{"classical", m.stage1},
             {"mtf", kernelJson(m.mtf)},
+            {"blend_parts", m.blend.parts},
+            {"blend_weights", m.blend.weights},
             {"fusion_module", m.fusionModule},
             {"fusion_module_source", m.fusionModuleSource}}},
           {"tile", m.tile},
@@ -109,6 +111,9 @@ AdaptationManifest fromJson(const json& j) {
   const json& f = j.at("first_stage");
   m.stage1 = f.at("classical").get<std::string>();
   m.mtf = kernelFrom(f.at("mtf"));
+  // Folders written before the blend have neither entry.
+  m.blend.parts = f.value("blend_parts", std::vector<std::string>());
+  m.blend.weights = f.value("blend_weights", std::vector<std::vector<double>>());
   m.fusionModule = f.at("fusion_module").get<bool>();
   m.fusionModuleSource = f.value("fusion_module_source", std::string());
   m.tile = j.at("tile").get<int>();
@@ -122,6 +127,12 @@ AdaptationManifest fromJson(const json& j) {
     throw InputError("P, the MSI bands and the gains do not agree");
   for (const auto& row : m.p)
     if (row.size() != m.hsiBands.size()) throw InputError("P's rows do not match the HSI bands");
+  if (m.stage1 == kBlendStage) {
+    if (m.blend.parts.size() < 2 || m.blend.weights.size() != m.hsiBands.size())
+      throw InputError("the first stage's blend needs two parts or more and one row of weights per HSI band");
+    for (const auto& row : m.blend.weights)
+      if (row.size() != m.blend.parts.size()) throw InputError("the blend's weights do not match its parts");
+  }
   if (!(m.peak > 0)) throw InputError("the radiometric scaling is not positive");
   if (m.hrWindow.width % m.scale != 0 || m.hrWindow.height % m.scale != 0 || m.hrWindow.empty())
     throw InputError("the HR window is not made of whole LR pixels");

@@ -14,6 +14,7 @@
 
 #include "lib/core/FileChecksum.h"
 #include "lib/core/Window.h"
+#include "lib/fusion/StageBlend.h"
 #include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
@@ -51,8 +52,9 @@ struct AdaptationManifest {
   float peak = 1;             // the LR HSI was divided by it; the output multiplied
   std::vector<double> gains;  // per MSI band
   // The first stage and the adaptation.
-  std::string stage1;              // the classical fusion: gsa | glp-hs | bicubic
+  std::string stage1;              // the classical fusion: gsa | glp-hs | bicubic | blend
   BlurKernel mtf;                  // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
+  StageBlend blend;                // stage1 "blend": its parts and weights per HSI band
   bool fusionModule = false;       // fusion.safetensors holds the module run over the classical fusion
   std::string fusionModuleSource;  // where fuse took it from
   int tile = 0;                    // the first stage's and the final pass's tile side (HR pixels)

@@ -181,6 +181,7 @@ ApplyReport applyAdaptation(const ApplyOptions& o, const ProgressFn& progress, c
   FirstStage first;
   first.name = m.stage1;
   first.mtf = m.mtf;
+  first.blend = m.blend;
   attachFirstStageSources(first, scene, module ? &*module : nullptr, o.device);
   StageTiles stage(first.source, m.tile, m.scale);
   std::optional<AdaptedModule> adapted;  // none for the classical methods: their first stage is the output

@@ -13,11 +13,12 @@ namespace {
 
 using nlohmann::json;
 // The first stage of ual and fixed-kernel (issue #12): --stage1 auto scores the matching fusion module, GSA and GLP-HS
-// on the scene itself and keeps the best; a classical name forces that fusion without a module, "model" forces the
-// module. Fine-tuning needs the module; dip trains a new one on the bicubic upsampling. The module is dropped
-// (chosen.model reset) when a classical fusion is chosen instead.
+// on the scene itself, with a band-by-band blend of the two classical ones, and keeps the best; a classical name forces
+// that fusion without a module, "model" forces the module. Fine-tuning needs the module; dip trains a new one on the
+// bicubic upsampling. The module is dropped (chosen.model reset) when a classical fusion is chosen instead.
 std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
-                           const std::optional<SceneKernel>& kernel, int tile, json& report, json& seconds) {
+                           const std::optional<SceneKernel>& kernel, int tile, StageBlend& blend, json& report,
+                           json& seconds) {
   std::optional<FusionModel>& model = chosen.model;
   if (isClassical(method)) return methodName(method);
   if (method == FuseMethod::Dip) return o.stage1 == "auto" ? "bicubic" : o.stage1;
@@ -37,6 +38,7 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
   if (choice.chosen == "model") return model->info().stage1;
+  if (choice.chosen == kBlendStage) blend = choice.blend;
   if (model) chosen.path = "none (the first-stage choice preferred " + choice.chosen + ")";
   model.reset();
   return choice.chosen;
@@ -46,12 +48,23 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
 
 void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
                              const std::string& device) {
-  first.classical = std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(first.name, "--stage1"),
-                                                      scene.fit->y, scene.fit->x, scene.lr, scene.hr, scene.scale,
-                                                      first.mtf, scene.msiDetailBands());
-  const ClassicalFusion* classical = first.classical.get();
+  const bool blended = first.name == kBlendStage;
+  if (blended && first.blend.weights.size() != static_cast<std::size_t>(scene.lr.bands))
+    throw InputError("the first stage's blend has no weights for these HSI bands");
+  first.classical.clear();
+  for (const std::string& part : blended ? first.blend.parts : std::vector<std::string>{first.name})
+    first.classical.push_back(std::make_unique<ClassicalFusion>(ClassicalFusion::parseMethod(part, "--stage1"),
+                                                                scene.fit->y, scene.fit->x, scene.lr, scene.hr,
+                                                                scene.scale, first.mtf, scene.msiDetailBands()));
+  std::vector<const ClassicalFusion*> parts;
+  for (const auto& c : first.classical) parts.push_back(c.get());
   first.classicalSource = {scene.lr.bands, scene.hr.rows, scene.hr.cols,
-                           [classical](const Window& w) { return classical->window(w); }};
+                           [parts, blended, weights = first.blend.weights](const Window& w) {
+                             if (!blended) return parts.front()->window(w);
+                             std::vector<Cube> z;
+                             for (const ClassicalFusion* c : parts) z.push_back(c->window(w));
+                             return blendCubes(z, weights);
+                           }};
   first.source = module ? module->outputSource(scene.hr, first.classicalSource, device) : first.classicalSource;
   first.moduleApplied = module != nullptr;
 }
@@ -71,7 +84,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
                                scene.fit->lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }
-  first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, report, seconds);
+  first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, first.blend, report, seconds);
   // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
   if (first.kernel && !isClassical(method)) first.mtf = first.kernel->kernel;
   attachFirstStageSources(first, scene, nullptr, o.device);

@@ -28,6 +28,7 @@
 #include "lib/core/PixelMask.h"
 #include "lib/core/WindowSource.h"
 #include "lib/fusion/ClassicalFusion.h"
+#include "lib/fusion/StageBlend.h"
 #include "lib/spatial/BlurKernel.h"
 #include "lib/spatial/SceneKernel.h"
 #include "lib/spectral/BandSelection.h"
@@ -141,16 +142,18 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohma
 // 7. What feeds the adaptation (or is the output): the classical fusion fitted on the scene and, when a fusion module
 // runs, its output over it. `report` gets "first_stage" (the choice's scores) and "model".
 struct FirstStage {
-  std::string name;                            // bicubic | gsa | glp-hs: the classical part
-  std::optional<SceneKernel> kernel;           // the scene's kernel (methods that adapt, and fusion-only's auto choice)
-  BlurKernel mtf;                              // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
-  std::unique_ptr<ClassicalFusion> classical;  // a stable address: the sources read through it
-  WindowSource classicalSource, source;        // source: Z~ (or, when the module trains in the loop, its input)
-  bool moduleApplied = false;                  // source runs the fusion module
+  std::string name;                   // bicubic | gsa | glp-hs | blend: the classical part
+  std::optional<SceneKernel> kernel;  // the scene's kernel (methods that adapt, and fusion-only's auto choice)
+  BlurKernel mtf;                     // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
+  StageBlend blend;                   // name "blend": the classical fusions mixed and their weights per band
+  std::vector<std::unique_ptr<ClassicalFusion>> classical;  // stable addresses: the sources read through them
+  WindowSource classicalSource, source;  // source: Z~ (or, when the module trains in the loop, its input)
+  bool moduleApplied = false;            // source runs the fusion module
 };
 FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
                              int tile, nlohmann::json& report, nlohmann::json& seconds);
-// The sources of a first stage whose name and mtf are set: the classical fusion fitted on the scene, then `module`
+// The sources of a first stage whose name and mtf (and blend) are set: the classical fusion fitted on the scene (for
+// "blend", each part fitted and the windows mixed), then `module`
 // over it when given (it must outlive the sources). Shared with `hsi-fuse apply`.
 void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const FusionModel* module,
                              const std::string& device);

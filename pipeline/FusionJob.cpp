@@ -59,6 +59,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.gains = scene.gains;
   m.stage1 = first.name;
   m.mtf = first.mtf;
+  m.blend = first.blend;
   m.fusionModule = first.moduleApplied;
   m.fusionModuleSource = first.moduleApplied ? chosen.path : "";
   m.tile = tile;

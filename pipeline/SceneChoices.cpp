@@ -47,14 +47,22 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const Blur
               }};
     if (model->info().beatsClassicalHeldOut()) out.push_back(module);
   }
-  out.push_back({"gsa", [s, detail](const Cube& y, const Cube& x) {
+  out.push_back({"gsa",
+                 [s, detail](const Cube& y, const Cube& x) {
                    return classicalFusion(ClassicalFusion::Method::Gsa, y, x, s, {}, detail);
-                 }});
-  out.push_back({"glp-hs", [s, kernel, detail](const Cube& y, const Cube& x) {
+                 },
+                 true});
+  out.push_back({"glp-hs",
+                 [s, kernel, detail](const Cube& y, const Cube& x) {
                    return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, kernel, detail);
-                 }});
+                 },
+                 true});
   if (model && !model->info().beatsClassicalHeldOut()) out.push_back(module);
   return out;
+}
+
+nlohmann::json blendReport(const StageBlend& b) {
+  return {{"parts", b.parts}, {"mean_weights", b.meanWeights()}, {"weights", b.weights}};
 }
 
 nlohmann::json stageReport(const StageChoice& c) {
@@ -64,10 +72,12 @@ nlohmann::json stageReport(const StageChoice& c) {
                       {"reduced_psnr", finiteOrNull(s.reducedPsnr)},
                       {"reduced_sam", finiteOrNull(s.reducedSam)},
                       {"consistency_psnr", finiteOrNull(s.consistencyPsnr)}});
-  return {{"chosen", c.chosen},
-          {"measure", c.measure},
-          {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
-          {"candidates", scores}};
+  nlohmann::json out = {{"chosen", c.chosen},
+                        {"measure", c.measure},
+                        {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
+                        {"candidates", scores}};
+  if (!c.blend.empty()) out["blend"] = blendReport(c.blend);
+  return out;
 }
 
 }  // namespace hsifuse

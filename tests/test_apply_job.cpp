@@ -49,12 +49,18 @@ ApplyOptions block(const test::TempDir& dir, const std::string& which, const std
 }  // namespace
 
 TEST(ApplyJob, BlocksEqualTheOneProcessOutputBitForBit) {
-  // A classical first stage, the fusion module over GSA, and GLP-HS on a scene over --fit-area (fitted and adapted
-  // on its central 16 x 16 LR pixels, read window by window).
-  for (const auto& [stage1, fitArea] : {std::pair{"gsa", 0}, std::pair{"model", 0}, std::pair{"glp-hs", 256}}) {
+  // A classical first stage, the fusion module over GSA, GLP-HS on a scene over --fit-area (fitted and adapted
+  // on its central 16 x 16 LR pixels, read window by window), and the choice (auto: the blend of GSA and GLP-HS).
+  for (const auto& [stage1, fitArea] :
+       {std::pair{"gsa", 0}, std::pair{"model", 0}, std::pair{"glp-hs", 256}, std::pair{"auto", 0}}) {
     test::TempDir dir;
     savedRun(dir, stage1, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
-    EXPECT_EQ(loadAdaptationManifest(dir.path("adapted")).fitAreaLr, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
+    const AdaptationManifest m = loadAdaptationManifest(dir.path("adapted"));
+    EXPECT_EQ(m.fitAreaLr, fitArea > 0 ? fitArea : FuseOptions{}.fitAreaLr);
+    if (std::string(stage1) == "auto") {
+      EXPECT_EQ(m.stage1, kBlendStage);
+      EXPECT_EQ(m.blend.weights.size(), m.hsiBands.size());
+    }
     EXPECT_EQ(std::filesystem::exists(dir.path("adapted/fusion.safetensors")), std::string(stage1) == "model");
     const Cube one = RasterDataset::open(dir.path("one.tif")).read();
     const RasterInfo oneInfo = readRasterInfo(dir.path("one.tif"));

@@ -683,9 +683,9 @@ TEST(Cli, ShippedHypsenModelImprovesOnGsaOnTheExample) {
   EXPECT_GT(psnr("fusion-only"), psnr("gsa") + 0.1);
 }
 
-// The default ual (its first stage chosen on the scene, then the adaptation) improves on the shipped fusion module alone
-// on the example (whole-scene steps are deterministic). Measured 2026-11-25: fusion-only 38.99 dB, ual (300 steps)
-// 39.25 dB; 2026-11-30 (module retrained; ual chooses GLP-HS): fusion-only 38.72 dB, ual 39.49 dB.
+// The default ual (its first stage chosen on the scene, then the adaptation) improves on the shipped fusion module
+// alone on the example (whole-scene steps are deterministic). Measured 2026-11-25: fusion-only 38.99 dB, ual (300
+// steps) 39.25 dB; 2026-11-30 (module retrained; ual chooses GLP-HS): fusion-only 38.72 dB, ual 39.49 dB.
 TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
   TempDir dir;
   for (const char* m : {"fusion-only", "ual"}) {
@@ -745,7 +745,10 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& stage = report["first_stage"];
   // 24 x 24 LR pixels at s = 3: 8 x 8 one level down, at 3 x 3 phases.
   EXPECT_EQ(stage["measure"], "reduced-resolution PSNR (mean error over 9 phases)");
-  ASSERT_EQ(stage["candidates"].size(), 3u);  // the shipped HypSen module, GSA, GLP-HS
+  ASSERT_EQ(stage["candidates"].size(), 4u);  // the shipped HypSen module, GSA, GLP-HS and their blend
+  EXPECT_EQ(stage["candidates"].back()["name"], "blend");
+  EXPECT_EQ(stage["blend"]["parts"], json({"gsa", "glp-hs"}));
+  EXPECT_EQ(stage["blend"]["weights"].size(), report["P"][0].size());  // a row per HSI band
   double best = -1;
   std::string bestName;
   for (const json& c : stage["candidates"])
@@ -762,7 +765,8 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
     return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name) + " --json").out)["psnr"]
         .get<double>();
   };
-  // Measured 2026-11-29: GLP-HS chosen (the scene's Gaussian as its MTF), 39.49 dB alone, 39.7 after 150 steps.
+  // Measured 2026-11-30: the blend chosen (0.95 GLP-HS with the scene's Gaussian as its MTF, 0.05 GSA), 39.59 dB
+  // alone (GLP-HS 39.49).
   EXPECT_GE(psnr("s150.tif"), psnr("s0.tif") - 0.05);
   EXPECT_GT(psnr("s0.tif"), 38.8);  // above GSA (38.54)
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +

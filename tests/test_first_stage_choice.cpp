@@ -88,3 +88,34 @@ TEST(FirstStageChoice, SmallScenesTakeTheFirstCandidateAndReportConsistency) {
   // The truth itself is consistent with the noise-free X and with Y up to its noise.
   EXPECT_GT(consistencyPsnr(c.z, c.y, c.x, c.p, c.k, c.s), choice.scores[1].consistencyPsnr);
 }
+
+// Two candidates marked blendable form a third, "blend": convex weights per band, scored on the same reduced pairs
+// (so never below its best part there), and applied at full resolution it is at least as close to the truth as the
+// better part, within a tenth of a dB. Without two blendable candidates there is no blend.
+TEST(FirstStageChoice, BlendOfTheClassicalCandidates) {
+  const ChoiceCase c(48);
+  auto glp = [&](const Cube& y, const Cube& x) { return fuseGlpHs(y, x, c.s, c.k); };
+  const std::vector<StageCandidate> candidates{
+      {"gsa", [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); }, true}, {"glp-hs", glp, true}};
+  const StageChoice choice = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s);
+  ASSERT_EQ(choice.scores.size(), 3u);
+  EXPECT_EQ(choice.scores[2].name, kBlendStage);
+  EXPECT_GE(choice.scores[2].reducedPsnr, std::max(choice.scores[0].reducedPsnr, choice.scores[1].reducedPsnr));
+  EXPECT_TRUE(std::isfinite(choice.scores[2].consistencyPsnr));
+  EXPECT_EQ(choice.chosen, kBlendStage);
+  ASSERT_EQ(choice.blend.parts, (std::vector<std::string>{"gsa", "glp-hs"}));
+  ASSERT_EQ(choice.blend.weights.size(), static_cast<std::size_t>(c.y.bands));
+  for (const auto& row : choice.blend.weights) {
+    EXPECT_GE(row[0], 0.0);
+    EXPECT_GE(row[1], 0.0);
+    EXPECT_NEAR(row[0] + row[1], 1.0, 1e-9);
+  }
+  const Cube zGsa = gsa(c.y, c.x, c.s), zGlp = glp(c.y, c.x);
+  const double blended = psnrCube(c.z, blendCubes({zGsa, zGlp}, choice.blend.weights));
+  EXPECT_GT(blended, std::max(psnrCube(c.z, zGsa), psnrCube(c.z, zGlp)) - 0.1);
+
+  const std::vector<StageCandidate> one{candidates[0], {"glp-hs", glp}};
+  const StageChoice single = chooseFirstStage(one, c.y, c.x, c.p, c.k, c.s);
+  EXPECT_EQ(single.scores.size(), 2u);
+  EXPECT_TRUE(single.blend.empty());
+}

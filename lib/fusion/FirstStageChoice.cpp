@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "lib/core/Error.h"
 #include "lib/quality/Metrics.h"
@@ -29,8 +30,10 @@ double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int 
   const double h = std::min(lrRows, kChoiceCropLr), w = std::min(lrCols, kChoiceCropLr);
   const double c = consistencyCropLr(static_cast<int>(std::min(h, w)), bands, s) * double(s);
   // The crop of X at HR, then about 12 cubes at once: each candidate's reduced result and full-resolution
-  // consistency crop with their degradations, the reduced pair and its reference.
-  return msiBands * h * w * s * s * 2.0 + 12.0 * bands * std::max(h * w, c * c);
+  // consistency crop with their degradations, the reduced pair and its reference; and what the blend keeps: its two
+  // parts' reduced results at up to 9 phases and their consistency crops.
+  return msiBands * h * w * s * s * 2.0 + 12.0 * bands * std::max(h * w, c * c) + 18.0 * bands * h * w +
+         2.0 * bands * c * c;
 }
 
 StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, const Cube& yWhole, const Cube& xWhole,
@@ -63,32 +66,64 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   const int cc = consistencyCropLr(std::min(h, w), y.bands, s);
   const Window cw{(w - std::min(cc, w)) / 2, (h - std::min(cc, h)) / 2, std::min(cc, w), std::min(cc, h)};
   const Cube yc = y.crop(cw), xc = x.crop(scaledBy(cw, s));
-  for (const StageCandidate& c : candidates) {
+  std::vector<std::size_t> parts;  // the blendable candidates
+  for (std::size_t k = 0; k < candidates.size(); ++k)
+    if (candidates[k].blendable) parts.push_back(k);
+  const bool blends = reduced && parts.size() >= 2;
+  std::vector<Cube> partConsistency;  // the parts' results on the consistency crop, for the blend's
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
     StageScore score;
-    score.name = c.name;
-    score.consistencyPsnr = consistencyPsnr(c.fuse(yc, xc), yc, xc, p, kernel, s);
+    score.name = candidates[k].name;
+    Cube z = candidates[k].fuse(yc, xc);
+    score.consistencyPsnr = consistencyPsnr(z, yc, xc, p, kernel, s);
     score.reducedPsnr = score.reducedSam = std::nan("");
     out.scores.push_back(score);
+    if (blends && candidates[k].blendable) partConsistency.push_back(std::move(z));
   }
   // One phase's pair at a time (Y and X through the scene's kernel; the reference is Y on those whole reduced
-  // pixels), every candidate's squared error and SAM summed over the phases' pixels.
+  // pixels), every candidate's squared error and SAM summed over the phases' pixels. The blend's parts keep their
+  // reduced results: its weights are fitted on all phases at once, then it is scored on the same pixels.
   std::vector<double> mse(candidates.size(), 0.0), sam(candidates.size(), 0.0);
+  std::vector<std::vector<Cube>> partResults;
+  std::optional<BlendFit> fit;
+  if (blends) fit.emplace(static_cast<int>(parts.size()), y.bands);
   double pixels = 0;
   for (const Window& ph : phases) {
     const Cube ref = y.crop(ph), xp = x.crop(scaledBy(ph, s));
     const Cube yr = blurDownsample(ref, kernel, s), xr = blurDownsample(xp, kernel, s);
     const double n = double(ref.rows) * ref.cols;
+    if (blends) partResults.emplace_back();
     for (std::size_t k = 0; k < candidates.size(); ++k) {
-      const Cube z = candidates[k].fuse(yr, xr);
+      Cube z = candidates[k].fuse(yr, xr);
       mse[k] += cubeMse(ref, z) * n;
       sam[k] += samDegrees(ref, z) * n;
+      if (blends && candidates[k].blendable) partResults.back().push_back(std::move(z));
     }
+    if (blends) fit->add(partResults.back(), ref);
     pixels += n;
   }
   for (std::size_t k = 0; reduced && k < candidates.size(); ++k) {
     StageScore& score = out.scores[k];
     score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(mse[k] / pixels, 1e-20));
     score.reducedSam = sam[k] / pixels;
+    if (score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = score.name;
+  }
+  if (blends) {
+    for (std::size_t k : parts) out.blend.parts.push_back(candidates[k].name);
+    out.blend.weights = fit->weights();
+    double blendMse = 0, blendSam = 0;
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+      const Cube ref = y.crop(phases[i]), z = blendCubes(partResults[i], out.blend.weights);
+      const double n = double(ref.rows) * ref.cols;
+      blendMse += cubeMse(ref, z) * n;
+      blendSam += samDegrees(ref, z) * n;
+    }
+    StageScore score;
+    score.name = kBlendStage;
+    score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(blendMse / pixels, 1e-20));
+    score.reducedSam = blendSam / pixels;
+    score.consistencyPsnr = consistencyPsnr(blendCubes(partConsistency, out.blend.weights), yc, xc, p, kernel, s);
+    out.scores.push_back(score);
     if (score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = score.name;
   }
   // Too small for the reduced-resolution check: the first candidate. Consistency alone cannot rank the candidates

@@ -8,6 +8,9 @@
 //    pixels of the reduced pair each way, i.e. an LR scene of kMinReducedSide * s pixels;
 //  - full resolution, always: the consistency of the candidate's result with both observations,
 //    |D_k Z - Y|^2 and |P Z - X|^2, as one PSNR (the adaptation's own terms, squared).
+// Where the scene allows the reduced-resolution check and two or more candidates are marked blendable (the classical
+// fusions), one more candidate, "blend", mixes them band by band with convex weights fitted on the reduced pairs
+// (lib/fusion/StageBlend.h); it is scored on the same pairs, as the others are.
 // The choice is the best reduced-resolution PSNR where the scene allows it, else the first candidate (callers
 // list them in their order of preference); the consistency is reported for every candidate but never decides:
 // a candidate can be consistent with both observations by construction (GLP-HS fed the scene's own kernel).
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "lib/core/Cube.h"
+#include "lib/fusion/StageBlend.h"
 #include "lib/spatial/BlurKernel.h"
 
 namespace hsifuse {
@@ -37,6 +41,7 @@ double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int 
 struct StageCandidate {
   std::string name;
   std::function<Cube(const Cube& y, const Cube& x)> fuse;
+  bool blendable = false;  // a part of the "blend" candidate (a classical fusion cheap enough to run twice)
 };
 
 struct StageScore {
@@ -51,6 +56,7 @@ struct StageChoice {
   std::string measure;  // "reduced-resolution PSNR", or why the first candidate was taken
   Window lrCrop;        // where the candidates were scored (LR pixels)
   std::vector<StageScore> scores;
+  StageBlend blend;  // the "blend" candidate's parts and weights (empty when it was not formed)
 };
 
 // The full-resolution consistency of z with the observations, as a PSNR (peak 1): 10 log10(2 / (mse(D_k z, y) +
