@@ -60,7 +60,7 @@ class FuseCommand : public Command {
   void declare(OptionTable& t) override {
     t.positional("LR_HSI", &o_.job.lrPath,
                  "Low-resolution hyperspectral scene with wavelengths: any GDAL raster, an EO-1 Hyperion L1T/L1Gst "
-                 "folder (or its MTL), or an EnMAP L2A product (folder, zip or METADATA.XML).")
+                 "folder (or its MTL) or L1R HDF4 file, or an EnMAP L2A product (folder, zip or METADATA.XML).")
         .positional("HR_MSI", &o_.job.msiPath,
                     "High-resolution multispectral scene of the same place: any GDAL raster, or a Sentinel-2 L1C/L2A "
                     "product (its .SAFE folder, its zip or its MTD_MSIL1C.xml/MTD_MSIL2A.xml), read in reflectance "

@@ -82,6 +82,8 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
          "hsi\\-fuse fuse LR.tif S2B_MSIL2A_....SAFE out.tif \\-\\-mask\\-clouds\n"
          ".TP\nEO\\-1 Hyperion L1T folder as LR_HSI (242 band files and the MTL)\n"
          "hsi\\-fuse fuse EO1H0440342002212110PY_1T/ msi.tif out.tif \\-\\-srf sentinel2a \\-\\-preset hyperion\n"
+         ".TP\nEO\\-1 Hyperion L1R (HDF4; raw, not geocorrected: readable, fusable only once georeferenced)\n"
+         "hsi\\-fuse subset EO1H0440342002212110PY.L1R l1r.tif \\-\\-preset hyperion\n"
          ".TP\nEnMAP L2A as LR_HSI (the product folder, its zip or its METADATA.XML)\n"
          "hsi\\-fuse fuse ENMAP01\\-____L2A\\-DT0000001867_20220724T104526Z_008_V010302_20230628T165614Z/ msi.tif "
          "out.tif \\-\\-srf sentinel2a\n"

@@ -75,9 +75,20 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
   initGdal();
   GridRelation g;
   const bool lrCrs = !lr.crsWkt.empty(), hrCrs = !hr.crsWkt.empty();
-  if (lrCrs != hrCrs)
+  if (lrCrs != hrCrs) {
+    // A raw product (a Hyperion L1R) is not on any map grid: a CRS alone would not place it.
+    const RasterInfo& bare = lrCrs ? hr : lr;
+    bool raw = false;
+    if (const auto domain = bare.metadata.find(""); domain != bare.metadata.end())
+      for (const auto& [key, value] : domain->second) raw = raw || (key == "HYPERION_LEVEL" && value == "L1R");
+    if (raw)
+      throw InputError(
+          fmt::format("{} is a Hyperion L1R, not geocorrected: use the L1T product of the scene, or "
+                      "georeference it first (gdalwarp with ground control points)",
+                      bare.path));
     throw InputError(fmt::format("{} has a CRS but {} has none: give both a CRS (gdal_edit.py -a_srs) or neither",
                                  lrCrs ? lr.path : hr.path, lrCrs ? hr.path : lr.path));
+  }
   if (!lrCrs || !lr.geotransform || !hr.geotransform) {
     // Plain pixel grids: both cover the same ground, so the ratio is the ratio of sizes.
     g.method = "pixel grids (no CRS)";

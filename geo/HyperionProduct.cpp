@@ -1,12 +1,16 @@
 #include "geo/HyperionProduct.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gdal_priv.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 
 #include "geo/GdalEnvironment.h"
@@ -70,25 +74,21 @@ std::optional<HyperionProduct> findHyperionProduct(const std::string& path) {
   return p;
 }
 
-std::string writeHyperionVrt(const HyperionProduct& product) {
-  initGdal();
+namespace {
+
+// The VRT of 242 Hyperion bands in radiance, band b (0-based) read from band sourceBand(b) of file sourceFile(b).
+template <typename Source>
+std::string hyperionVrt(GDALDataset& grid, const std::string& productName, const std::string& level, Source source) {
   const HyperionBandTable table = HyperionBandTable::loadShipped();
-  std::unique_ptr<GDALDataset> first(
-      GDALDataset::Open(product.bandFiles[0].c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!first) throw InputError(fmt::format("{}: cannot be opened ({})", product.bandFiles[0], takeGdalError()));
-  const int width = first->GetRasterXSize(), height = first->GetRasterYSize();
-  std::string xml =
-      fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", width, height) + vrtGeoreferencing(*first);
+  std::string xml = fmt::format("<VRTDataset rasterXSize=\"{}\" rasterYSize=\"{}\">\n", grid.GetRasterXSize(),
+                                grid.GetRasterYSize()) +
+                    vrtGeoreferencing(grid);
   xml += fmt::format(
       "  <Metadata><MDI key=\"HYPERION_PRODUCT\">{}</MDI><MDI key=\"HYPERION_LEVEL\">{}</MDI>"
       "<MDI key=\"RADIANCE_UNITS\">W m-2 sr-1 um-1</MDI></Metadata>\n",
-      xmlEscaped(product.folder), xmlEscaped(product.level));
+      xmlEscaped(productName), xmlEscaped(level));
   for (int b = 0; b < kHyperionBands; ++b) {
-    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(product.bandFiles[b].c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    if (!ds) throw InputError(fmt::format("{}: cannot be opened ({})", product.bandFiles[b], takeGdalError()));
-    if (ds->GetRasterXSize() != width || ds->GetRasterYSize() != height)
-      throw InputError(fmt::format("{}: {} x {} pixels, but band 1 has {} x {}", product.bandFiles[b],
-                                   ds->GetRasterXSize(), ds->GetRasterYSize(), width, height));
+    const auto [file, sourceBand] = source(b);
     const SpectralBand& s = table.bands[b];
     xml += fmt::format(
         "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
@@ -98,16 +98,103 @@ std::string writeHyperionVrt(const HyperionProduct& product) {
         "<MDI key=\"wavelength_units\">nm</MDI></Metadata>\n"
         "    <ComplexSource>\n"
         "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
-        "      <SourceBand>1</SourceBand>\n"
+        "      <SourceBand>{}</SourceBand>\n"
         "      <NODATA>0</NODATA>\n"
         "      <ScaleOffset>0</ScaleOffset>\n"
         "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
         "    </ComplexSource>\n"
         "  </VRTRasterBand>\n",
-        b + 1, b + 1, s.wavelengthNm, s.fwhmNm, xmlEscaped(product.bandFiles[b]), hyperionRadianceScale(b + 1));
+        b + 1, b + 1, s.wavelengthNm, s.fwhmNm, xmlEscaped(file), sourceBand, hyperionRadianceScale(b + 1));
   }
-  xml += "</VRTDataset>\n";
+  return xml + "</VRTDataset>\n";
+}
+
+}  // namespace
+
+std::string writeHyperionVrt(const HyperionProduct& product) {
+  initGdal();
+  std::unique_ptr<GDALDataset> first(
+      GDALDataset::Open(product.bandFiles[0].c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!first) throw InputError(fmt::format("{}: cannot be opened ({})", product.bandFiles[0], takeGdalError()));
+  const int width = first->GetRasterXSize(), height = first->GetRasterYSize();
+  for (int b = 1; b < kHyperionBands; ++b) {
+    std::unique_ptr<GDALDataset> ds(GDALDataset::Open(product.bandFiles[b].c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) throw InputError(fmt::format("{}: cannot be opened ({})", product.bandFiles[b], takeGdalError()));
+    if (ds->GetRasterXSize() != width || ds->GetRasterYSize() != height)
+      throw InputError(fmt::format("{}: {} x {} pixels, but band 1 has {} x {}", product.bandFiles[b],
+                                   ds->GetRasterXSize(), ds->GetRasterYSize(), width, height));
+  }
+  const std::string xml = hyperionVrt(*first, product.folder, product.level, [&](int b) {
+    return std::pair{product.bandFiles[b], 1};
+  });
   return writeInMemoryVrt(fs::path(product.folder).filename().string() + ".hyperion", xml);
+}
+
+bool isHyperionL1r(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return false;
+  // HDF4's magic number, before GDAL is asked anything.
+  std::ifstream in(path, std::ios::binary);
+  unsigned char magic[4] = {};
+  if (!in.read(reinterpret_cast<char*>(magic), 4) || magic[0] != 0x0e || magic[1] != 0x03 || magic[2] != 0x13 ||
+      magic[3] != 0x01)
+    return false;
+  initGdal();
+  std::unique_ptr<GDALDataset> ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  takeGdalError();
+  const char* by = ds ? ds->GetMetadataItem("L1 File Generated By") : nullptr;
+  return by && toUpper(by).rfind("HYP VERSION", 0) == 0;
+}
+
+std::string writeHyperionL1rVrt(const std::string& path) {
+  initGdal();
+  // One copy per file and process: every open of the same file (info, then the read) reads that copy.
+  static std::mutex mutex;
+  static std::map<std::string, std::string> copies;
+  const std::lock_guard lock(mutex);
+  std::string& copy = copies[fs::absolute(path).lexically_normal().string()];
+  if (copy.empty()) {
+    std::unique_ptr<GDALDataset> md(GDALDataset::Open(path.c_str(), GDAL_OF_MULTIDIM_RASTER | GDAL_OF_READONLY));
+    if (!md) throw InputError(fmt::format("{}: cannot be opened as HDF4 ({})", path, takeGdalError()));
+    // The first three-dimensional array with 242 entries on its middle axis (the L1R's radiance).
+    std::shared_ptr<GDALMDArray> radiance;
+    std::vector<std::shared_ptr<GDALGroup>> groups{md->GetRootGroup()};
+    std::string shapes;
+    while (!groups.empty() && !radiance) {
+      const std::shared_ptr<GDALGroup> g = groups.back();
+      groups.pop_back();
+      if (!g) continue;
+      for (const std::string& name : g->GetMDArrayNames()) {
+        std::shared_ptr<GDALMDArray> a = g->OpenMDArray(name);
+        if (!a) continue;
+        const auto dims = a->GetDimensions();
+        std::vector<std::string> sizes;
+        for (const auto& d : dims) sizes.push_back(std::to_string(d->GetSize()));
+        shapes += fmt::format("{}{} ({})", shapes.empty() ? "" : ", ", name, fmt::join(sizes, " x "));
+        if (dims.size() == 3 && dims[1]->GetSize() == kHyperionBands) {
+          radiance = a;
+          break;
+        }
+      }
+      for (const std::string& name : g->GetGroupNames()) groups.push_back(g->OpenGroup(name));
+    }
+    if (!radiance)
+      throw InputError(fmt::format("{}: a Hyperion L1R file without a lines x 242 x samples dataset (it holds: {})",
+                                   path, shapes.empty() ? "no arrays" : shapes));
+    std::unique_ptr<GDALDataset> classic(radiance->AsClassicDataset(2, 0));
+    if (!classic) throw InputError(fmt::format("{}: its radiance cannot be read ({})", path, takeGdalError()));
+    const std::string name =
+        fmt::format("/vsimem/hsifuse/{}.{}.l1r.tif", fs::path(path).filename().string(), copies.size());
+    const char* const options[] = {"INTERLEAVE=BAND", "TILED=YES", nullptr};
+    std::unique_ptr<GDALDataset> out(GetGDALDriverManager()->GetDriverByName("GTiff")->CreateCopy(
+        name.c_str(), classic.get(), FALSE, const_cast<char**>(options), nullptr, nullptr));
+    if (!out) throw InputError(fmt::format("{}: its radiance cannot be copied ({})", path, takeGdalError()));
+    copy = name;
+  }
+  std::unique_ptr<GDALDataset> grid(GDALDataset::Open(copy.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!grid) throw InputError(fmt::format("{}: its copy cannot be read ({})", path, takeGdalError()));
+  const std::string xml = hyperionVrt(*grid, path, "L1R", [&](int b) { return std::pair{copy, b + 1}; });
+  return writeInMemoryVrt(fs::path(path).filename().string() + ".hyperion", xml);
 }
 
 }  // namespace hsifuse

@@ -12,6 +12,7 @@ std::optional<std::string> productVrt(const std::string& path, const std::vector
     return writeSentinel2Vrt(p, p.select(sentinel2Bands.empty() ? defaultSentinel2Bands() : sentinel2Bands));
   }
   if (const std::optional<HyperionProduct> hyperion = findHyperionProduct(path)) return writeHyperionVrt(*hyperion);
+  if (isHyperionL1r(path)) return writeHyperionL1rVrt(path);
   if (const std::optional<std::string> enmap = enmapMetadataFile(path)) return writeEnmapVrt(readEnmapProduct(*enmap));
   return std::nullopt;
 }

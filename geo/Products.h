@@ -9,8 +9,8 @@
 namespace hsifuse {
 
 // The VRT that reads `path` as one raster when it names a product: Sentinel-2 L1C/L2A (`sentinel2Bands` by name in
-// reflectance; empty: its four 10 m bands), Hyperion L1T/L1Gst (242 bands in radiance), EnMAP L2A (reflectance);
-// nothing for anything else.
+// reflectance; empty: its four 10 m bands), Hyperion L1T/L1Gst and L1R (242 bands in radiance), EnMAP L2A
+// (reflectance); nothing for anything else.
 std::optional<std::string> productVrt(const std::string& path, const std::vector<std::string>& sentinel2Bands = {});
 
 }  // namespace hsifuse

@@ -12,6 +12,7 @@ packages=(
   libboost-program-options-dev             # cmd/: option parsing
   nlohmann-json3-dev libfmt-dev            # JSON reports, formatting
   libgtest-dev libgmock-dev googletest     # tests/
+  libhdf4-alt-dev                          # tests/: the Hyperion L1R fixture (HDF4), written by tests/Hdf4Writer.cpp
   python3 bc                               # tests/: scripts/fault_probes.sh (sidecar edits, stop timings)
   python3-gdal                             # tests/: GDAL's COG validator (osgeo_utils)
 )

@@ -371,9 +371,9 @@ TEST(Cli, Sentinel2CoarseBandsLendSpectraNotDetail) {
   EXPECT_GE(adapted["psnr"].get<double>(), four["psnr"].get<double>() - 0.5);
 }
 
-// Issue #13: an EO-1 Hyperion L1T folder as USGS ships it (tests/HyperionTestData.h: 242 Int16 band files and an MTL)
-// fuses as LR_HSI without preparation: wavelengths from the band table, VNIR / 40 and SWIR / 80, fill as nodata;
-// the output equals that of the same DNs stacked by hand, byte for byte.
+// Issue #13: an EO-1 Hyperion L1T folder as USGS ships it (tests/HyperionTestData.h: 242 Int16 band files and an MTL),
+// and an L1R HDF4 file, fuse as LR_HSI without preparation: wavelengths from the band table, VNIR / 40 and SWIR / 80,
+// fill as nodata; the output equals that of the same DNs stacked by hand, byte for byte.
 TEST(Cli, HyperionL1tFolderFusesLikeItsHandStackedRadiance) {
   TempDir dir;
   const hsifuse::test::HyperionFixture f = hsifuse::test::writeHyperionL1t(dir.path(""));
@@ -385,6 +385,29 @@ TEST(Cli, HyperionL1tFolderFusesLikeItsHandStackedRadiance) {
     EXPECT_EQ(report["nodata"]["lr_invalid_pixels"], 4);  // the 2 x 2 fill corner
     EXPECT_GT(report["bands"]["hsi_kept"].get<int>(), 150);
   }
+  // The same DNs as an L1R (HDF4, lines x bands x samples, not geocorrected): against a georeferenced MSI it is
+  // refused with what to do; against a plain pixel grid, with the grids declared aligned, it fuses as the reference.
+  const RunResult l1r = runHsiFuse("info " + f.l1r);
+  EXPECT_NE(l1r.out.find("Wavelengths: 242 from 355.6"), std::string::npos) << l1r.out << l1r.err;
+  EXPECT_NE(l1r.out.find("CRS:         none"), std::string::npos) << l1r.out;
+  expectBadInput(runHsiFuse("fuse " + f.l1r + " " + kExampleMsi + " " + dir.path("x.tif") + " --srf sentinel2a"),
+                 "not geocorrected");
+  auto plain = [&](const std::string& from, const std::string& to) {
+    const hsifuse::RasterDataset ds = hsifuse::RasterDataset::open(from);
+    hsifuse::RasterInfo layout = ds.info();
+    layout.crsWkt.clear();
+    layout.geotransform.reset();
+    hsifuse::test::writeCube(to, layout, ds.read());
+  };
+  plain(f.reference, dir.path("ref_plain.tif"));
+  plain(kExampleMsi, dir.path("msi_plain.tif"));
+  const std::string common = " --srf sentinel2a --method gsa --preset hyperion --assume-aligned -q --overwrite";
+  for (const std::string& lr : {dir.path("ref_plain.tif"), f.l1r}) {
+    const RunResult r = runHsiFuse("fuse " + lr + " " + dir.path("msi_plain.tif") + " " +
+                                   dir.path(lr == f.l1r ? "l1r.tif" : "ref.tif") + common);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+  }
+  EXPECT_TRUE(samePixels(dir, dir.path("ref.tif"), dir.path("l1r.tif")));
 }
 
 // Issue #13: an EnMAP L2A product (tests/EnmapTestData.h) fuses as LR_HSI from its folder or metadata file: gains and
