@@ -73,7 +73,7 @@ class FuseCommand : public Command {
         .text("msi-bands", &o_.job.msiBands, "RANGES|NAMES",
               "MSI bands to use (1-based); matched to the response by band name where they have one, else by position. "
               "For a Sentinel-2 product, band names (default B2,B3,B4,B8, the 10 m bands; 20 m and 60 m bands are "
-              "resampled onto the 10 m grid, bilinear, and are not sharper than their native resolution).")
+              "replicated onto the 10 m grid (nearest), and are not sharper than their native resolution).")
         .flag("mask-clouds", 0, &o_.job.maskClouds,
               "Sentinel-2 L2A HR_MSI: its scene classification's cloud shadow, cloud, thin cirrus and snow pixels "
               "(SCL classes 3, 8, 9, 10, 11) are nodata.")

@@ -76,7 +76,7 @@ std::string manPage(const std::vector<std::unique_ptr<Command>>& commands) {
          "Preparing real inputs: products open as they are downloaded.\n"
          ".TP\nSentinel\\-2 L1C or L2A as HR_MSI (the .SAFE folder, its zip or its MTD xml; no \\-\\-srf)\n"
          "hsi\\-fuse fuse LR.tif S2A_MSIL1C_20220101T105441_N0400_R051_T31UDQ_20220101T110000.SAFE out.tif\n"
-         ".TP\nthe same with 20 m bands (resampled to 10 m)\n"
+         ".TP\nthe same with 20 m bands (replicated onto the 10 m grid)\n"
          "hsi\\-fuse fuse LR.tif S2B_MSIL2A_....zip out.tif \\-\\-msi\\-bands B2,B3,B4,B8,B11,B12\n"
          ".TP\na Sentinel\\-2 L2A product with its clouds, shadows, cirrus and snow as nodata (its SCL)\n"
          "hsi\\-fuse fuse LR.tif S2B_MSIL2A_....SAFE out.tif \\-\\-mask\\-clouds\n"

@@ -46,9 +46,9 @@ const std::vector<std::string>& defaultSentinel2Bands();
 std::optional<std::string> sentinel2MetadataFile(const std::string& path);
 // Reads the product metadata. InputError naming the file when it is not one or lacks what the VRT needs.
 Sentinel2Product readSentinel2Product(const std::string& metadataPath);
-// The VRT (XML text) of `bands` in reflectance on the grid of the finest of them; coarser bands are resampled
-// (bilinear) onto it. Each band's description is its name. InputError when a band file cannot be opened or the
-// bands do not cover the same extent.
+// The VRT (XML text) of `bands` in reflectance on the grid of the finest of them; coarser bands are replicated
+// (nearest) onto it, so that their nodata and saturated pixels stay exact. Each band's description is its name.
+// InputError when a band file cannot be opened or the bands do not cover the same extent.
 std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sentinel2BandFile>& bands);
 // L2A: the scene classification classes --mask-clouds leaves out: cloud shadow (3), cloud medium and high probability
 // (8, 9), thin cirrus (10), snow or ice (11).

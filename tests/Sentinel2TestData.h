@@ -94,7 +94,8 @@ inline Sentinel2Fixture writeSentinel2Safe(const std::string& folder, const std:
         const double value = std::round(sum / (f * f) * 10000) + 1000;
         dn[static_cast<std::size_t>(r) * cols + c] = static_cast<unsigned short>(std::clamp(value, 1.0, 65534.0));
         if (band == "B2" && r < 6 && c < 6) dn[static_cast<std::size_t>(r) * cols + c] = 0;
-        if (band == "B3" && r == 40 && c == 40) dn[static_cast<std::size_t>(r) * cols + c] = 65535;  // saturated
+        if (band == "B3" && r == 40 && c == 40) dn[static_cast<std::size_t>(r) * cols + c] = 65535;   // saturated
+        if (band == "B11" && r == 10 && c == 10) dn[static_cast<std::size_t>(r) * cols + c] = 65535;  // at 20 m
       }
     if (f == 1) tenMetre.emplace_back(dn.begin(), dn.end());
     const std::string fileBand = band.size() == 2 ? "B0" + band.substr(1) : band;  // B2 -> B02, B8A stays

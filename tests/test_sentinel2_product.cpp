@@ -84,6 +84,20 @@ TEST(Sentinel2Product, TheVrtReadsReflectanceOnTheFinestGrid) {
   EXPECT_EQ(mixed.info().width, 72);
   const Cube m = mixed.read();
   EXPECT_NEAR(m.at(1, 40, 40), RasterDataset::open(test::exampleMsiPath()).read().at(9, 40, 40), 0.03);
+  // A coarse band is replicated (each 10 m pixel takes its 20 m or 60 m pixel's value): its block means on the grid
+  // are its own pixels, and its NODATA and SATURATED pixels stay exact, over their whole footprint and nowhere else
+  // (B11's saturated 20 m pixel (10, 10) is 10 m pixels 20-21 x 20-21).
+  const float saturated = static_cast<float>(*mixed.info().bands[1].nodata);
+  int flagged = 0;
+  for (int r = 0; r < m.rows; ++r)
+    for (int c = 0; c < m.cols; ++c) {
+      ASSERT_EQ(m.at(1, r, c), m.at(1, r / 2 * 2, c / 2 * 2)) << r << " " << c;
+      ASSERT_EQ(m.at(2, r, c), m.at(2, r / 6 * 6, c / 6 * 6)) << r << " " << c;
+      const bool footprint = r / 2 == 10 && c / 2 == 10;
+      EXPECT_EQ(m.at(1, r, c) == saturated, footprint) << r << " " << c;
+      flagged += m.at(1, r, c) == saturated;
+    }
+  EXPECT_EQ(flagged, 4);
   // Each band says its native resolution, for fuse to know which lend detail (issue #13).
   EXPECT_EQ(mixed.info().bands[0].nativeResolution(""), 10.0);
   EXPECT_EQ(mixed.info().bands[1].nativeResolution(""), 20.0);
