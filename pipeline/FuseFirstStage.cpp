@@ -32,9 +32,10 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
     return o.stage1;
   }
   const auto t0 = Clock::now();
-  const StageChoice choice = chooseFirstStage(
-      stageCandidates(model ? &*model : nullptr, kernel->kernel, scene.scale, o.device, tile, scene.msiDetailBands()),
-      scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
+  const StageChoice choice =
+      chooseFirstStage(stageCandidates(model ? &*model : nullptr, scene.sharpRowsOfP(), scene.scale, o.device, tile,
+                                       scene.msiDetailBands(), o.seedValue()),
+                       scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
   if (choice.chosen == "model") return model->info().stage1;

@@ -23,11 +23,13 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned);
 
 // The first stage's candidates on this scene, in order of preference: "model" (the fusion module on its sidecar's
 // input, when `model` is given; first only where its sidecar shows it beat the classical fusions on held-out cubes,
-// else last), "gsa", and "glp-hs" (with the scene's kernel as the LR sensor's MTF), the two classical ones the parts
+// else last), "gsa", and "glp-hs" (its MTF the kernel sceneKernel estimates on the pair it fuses, as fuse estimates
+// it on the scene; sharpP: P's rows of the sharp MSI bands), the two classical ones the parts
 // of the choice's "blend"; the classical fusions take detail
 // from the MSI bands flagged in `detail` (empty: all).
-std::vector<StageCandidate> stageCandidates(const FusionModel* model, const BlurKernel& kernel, int scale,
-                                            const std::string& device, int tile, const std::vector<bool>& detail = {});
+std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std::vector<std::vector<double>>& sharpP,
+                                            int scale, const std::string& device, int tile,
+                                            const std::vector<bool>& detail = {}, std::uint64_t seed = 0);
 nlohmann::json stageReport(const StageChoice& c);
 // The blend's parts, each part's mean weight and the weights per HSI band.
 nlohmann::json blendReport(const StageBlend& b);
