@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "geo/GdalEnvironment.h"
+#include "geo/HyperionProduct.h"
 #include "lib/core/Error.h"
 
 namespace hsifuse {
@@ -78,10 +79,7 @@ GridRelation relateGrids(const RasterInfo& lr, const RasterInfo& hr) {
   if (lrCrs != hrCrs) {
     // A raw product (a Hyperion L1R) is not on any map grid: a CRS alone would not place it.
     const RasterInfo& bare = lrCrs ? hr : lr;
-    bool raw = false;
-    if (const auto domain = bare.metadata.find(""); domain != bare.metadata.end())
-      for (const auto& [key, value] : domain->second) raw = raw || (key == "HYPERION_LEVEL" && value == "L1R");
-    if (raw)
+    if (metadataItem(bare.metadata, kHyperionLevelItem) == std::optional<std::string>("L1R"))
       throw InputError(
           fmt::format("{} is a Hyperion L1R, not geocorrected: use the L1T product of the scene, or "
                       "georeference it first (gdalwarp with ground control points)",

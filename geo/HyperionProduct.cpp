@@ -84,9 +84,9 @@ std::string hyperionVrt(GDALDataset& grid, const std::string& productName, const
                                 grid.GetRasterYSize()) +
                     vrtGeoreferencing(grid);
   xml += fmt::format(
-      "  <Metadata><MDI key=\"HYPERION_PRODUCT\">{}</MDI><MDI key=\"HYPERION_LEVEL\">{}</MDI>"
+      "  <Metadata><MDI key=\"HYPERION_PRODUCT\">{}</MDI><MDI key=\"{}\">{}</MDI>"
       "<MDI key=\"RADIANCE_UNITS\">W m-2 sr-1 um-1</MDI></Metadata>\n",
-      xmlEscaped(productName), xmlEscaped(level));
+      xmlEscaped(productName), kHyperionLevelItem, xmlEscaped(level));
   for (int b = 0; b < kHyperionBands; ++b) {
     const auto [file, sourceBand] = source(b);
     const SpectralBand& s = table.bands[b];
@@ -130,9 +130,32 @@ std::string writeHyperionVrt(const HyperionProduct& product) {
   return writeInMemoryVrt(fs::path(product.folder).filename().string() + ".hyperion", xml);
 }
 
+namespace {
+
+// The in-memory copies of the L1R files read in this process, by absolute path (empty: not copied yet).
+struct L1rCopies {
+  std::mutex mutex;
+  std::map<std::string, std::string> byPath;
+};
+L1rCopies& l1rCopies() {
+  static L1rCopies copies;
+  return copies;
+}
+std::string l1rKey(const std::string& path) {
+  return fs::absolute(path).lexically_normal().string();
+}
+
+}  // namespace
+
 bool isHyperionL1r(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
+  {  // Copied already: every open after the first (info, then the read) skips the check.
+    L1rCopies& copies = l1rCopies();
+    const std::lock_guard lock(copies.mutex);
+    const auto it = copies.byPath.find(l1rKey(path));
+    if (it != copies.byPath.end() && !it->second.empty()) return true;
+  }
   // HDF4's magic number, before GDAL is asked anything.
   std::ifstream in(path, std::ios::binary);
   unsigned char magic[4] = {};
@@ -149,10 +172,9 @@ bool isHyperionL1r(const std::string& path) {
 std::string writeHyperionL1rVrt(const std::string& path) {
   initGdal();
   // One copy per file and process: every open of the same file (info, then the read) reads that copy.
-  static std::mutex mutex;
-  static std::map<std::string, std::string> copies;
-  const std::lock_guard lock(mutex);
-  std::string& copy = copies[fs::absolute(path).lexically_normal().string()];
+  L1rCopies& copies = l1rCopies();
+  const std::lock_guard lock(copies.mutex);
+  std::string& copy = copies.byPath[l1rKey(path)];
   if (copy.empty()) {
     std::unique_ptr<GDALDataset> md(GDALDataset::Open(path.c_str(), GDAL_OF_MULTIDIM_RASTER | GDAL_OF_READONLY));
     if (!md) throw InputError(fmt::format("{}: cannot be opened as HDF4 ({})", path, takeGdalError()));
@@ -184,7 +206,7 @@ std::string writeHyperionL1rVrt(const std::string& path) {
     std::unique_ptr<GDALDataset> classic(radiance->AsClassicDataset(2, 0));
     if (!classic) throw InputError(fmt::format("{}: its radiance cannot be read ({})", path, takeGdalError()));
     const std::string name =
-        fmt::format("/vsimem/hsifuse/{}.{}.l1r.tif", fs::path(path).filename().string(), copies.size());
+        fmt::format("/vsimem/hsifuse/{}.{}.l1r.tif", fs::path(path).filename().string(), copies.byPath.size());
     const char* const options[] = {"INTERLEAVE=BAND", "TILED=YES", nullptr};
     std::unique_ptr<GDALDataset> out(GetGDALDriverManager()->GetDriverByName("GTiff")->CreateCopy(
         name.c_str(), classic.get(), FALSE, const_cast<char**>(options), nullptr, nullptr));

@@ -28,6 +28,8 @@ struct HyperionProduct {
 std::optional<HyperionProduct> findHyperionProduct(const std::string& path);
 // The scale from DN to radiance of Hyperion band `band` (1-based): 1/40 (VNIR, 1-70) or 1/80 (SWIR, 71-242).
 double hyperionRadianceScale(int band);
+// The dataset item of the product VRTs that says the level (L1T, L1GST, L1R).
+inline constexpr const char* kHyperionLevelItem = "HYPERION_LEVEL";
 // The VRT written to GDAL's in-memory file system; returns its name (/vsimem/...), for RasterDataset::open.
 std::string writeHyperionVrt(const HyperionProduct& product);
 

@@ -7,17 +7,21 @@
 
 namespace hsifuse {
 
-std::optional<double> BandInfo::nativeResolution(const std::string& path) const {
-  const auto domain = metadata.find("");
-  if (domain == metadata.end()) return std::nullopt;
-  for (const auto& [key, value] : domain->second)
-    if (key == kNativeResolutionItem) {
-      const double v = parseDouble(value, path + ": band '" + description + "' " + kNativeResolutionItem);
-      if (!(v > 0))
-        throw InputError(path + ": band '" + description + "' " + kNativeResolutionItem + " must be positive");
-      return v;
-    }
+std::optional<std::string> metadataItem(const std::map<std::string, MetadataList>& metadata, const std::string& key,
+                                        const std::string& domain) {
+  const auto items = metadata.find(domain);
+  if (items == metadata.end()) return std::nullopt;
+  for (const auto& [k, value] : items->second)
+    if (k == key) return value;
   return std::nullopt;
+}
+
+std::optional<double> BandInfo::nativeResolution(const std::string& path) const {
+  const std::optional<std::string> value = metadataItem(metadata, kNativeResolutionItem);
+  if (!value) return std::nullopt;
+  const double v = parseDouble(*value, path + ": band '" + description + "' " + kNativeResolutionItem);
+  if (!(v > 0)) throw InputError(path + ": band '" + description + "' " + kNativeResolutionItem + " must be positive");
+  return v;
 }
 namespace {
 

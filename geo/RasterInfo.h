@@ -15,6 +15,10 @@ namespace hsifuse {
 
 using MetadataList = std::vector<std::pair<std::string, std::string>>;  // key, value in file order
 
+// The value of item `key` in `domain` of metadata kept by domain (a band's or a dataset's); none when absent.
+std::optional<std::string> metadataItem(const std::map<std::string, MetadataList>& metadata, const std::string& key,
+                                        const std::string& domain = "");
+
 struct BandInfo {
   std::string description;
   std::string dataType;  // GDAL name: Byte, UInt16, Float32, ...

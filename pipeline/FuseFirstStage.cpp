@@ -78,10 +78,7 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   // starts from, and the one the first-stage choice degrades with.
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
-    // On the MSI bands sharp at the grid: a coarser band blurred by its own pixel would widen the estimate.
-    const bool allSharp = scene.msiNativeRatio.empty();
-    const Cube sharp = allSharp ? Cube() : scene.fit->x.bandsFlagged(scene.msiDetailBands());
-    first.kernel = sceneKernel(scene.fit->y, allSharp ? scene.fit->x : sharp, scene.sharpRowsOfP(), s,
+    first.kernel = sceneKernel(scene.fit->y, scene.fit->x, scene.sharpRowsOfP(), scene.msiDetailBands(), s,
                                scene.fit->lrValid, o.seedValue());
     seconds["kernel_choice"] = secondsSince(t0);
   }

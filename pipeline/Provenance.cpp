@@ -81,11 +81,7 @@ std::string fuseProvenance(const FuseOptions& o) {
 }
 
 std::string recordedProvenance(const RasterInfo& info) {
-  const auto it = info.metadata.find("");
-  if (it == info.metadata.end()) return "";
-  for (const auto& [key, value] : it->second)
-    if (key == kProvenanceItem) return value;
-  return "";
+  return metadataItem(info.metadata, kProvenanceItem).value_or("");
 }
 
 }  // namespace hsifuse

@@ -18,9 +18,13 @@ Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& 
 
 }  // namespace
 
-SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p, int s,
-                        const std::vector<std::uint8_t>& lrValid, std::uint64_t seed) {
-  return chooseSceneKernel(x, projectSpectrally(y, p), s, lrValid, 8000, seed);
+SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& sharpP,
+                        const std::vector<bool>& detail, int s, const std::vector<std::uint8_t>& lrValid,
+                        std::uint64_t seed) {
+  const Cube py = projectSpectrally(y, sharpP);
+  if (std::find(detail.begin(), detail.end(), false) == detail.end())
+    return chooseSceneKernel(x, py, s, lrValid, 8000, seed);
+  return chooseSceneKernel(x.bandsFlagged(detail), py, s, lrValid, 8000, seed);
 }
 
 nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
@@ -61,9 +65,7 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std:
   // slice (35 dB): the first stage alone +0.01 dB mean against the scene's kernel, the estimates mostly the same.
   out.push_back({"glp-hs",
                  [s, sharpP, detail, seed](const Cube& y, const Cube& x) {
-                   const bool allSharp = std::find(detail.begin(), detail.end(), false) == detail.end();
-                   const BlurKernel mtf =
-                       sceneKernel(y, allSharp ? x : x.bandsFlagged(detail), sharpP, s, {}, seed).kernel;
+                   const BlurKernel mtf = sceneKernel(y, x, sharpP, detail, s, {}, seed).kernel;
                    return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, mtf, detail);
                  },
                  true});

@@ -16,9 +16,12 @@ namespace hsifuse {
 
 class FusionModel;
 
-// The scene's kernel from the normalised LR HSI y, the MSI x (matched to P y) and P.
-SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p, int scale,
-                        const std::vector<std::uint8_t>& lrValid, std::uint64_t seed);
+// The scene's kernel from the normalised LR HSI y, the MSI x (matched to P y) and P's rows of the MSI bands flagged
+// in `detail` (empty: all), estimated on those bands only: a band coarser than the grid, blurred by its own pixel,
+// would widen the estimate.
+SceneKernel sceneKernel(const Cube& y, const Cube& x, const std::vector<std::vector<double>>& sharpP,
+                        const std::vector<bool>& detail, int scale, const std::vector<std::uint8_t>& lrValid,
+                        std::uint64_t seed);
 nlohmann::json kernelReport(const SceneKernel& k, bool learned);
 
 // The first stage's candidates on this scene, in order of preference: "model" (the fusion module on its sidecar's
