@@ -35,7 +35,7 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
   const StageChoice choice =
       chooseFirstStage(stageCandidates(model ? &*model : nullptr, scene.sharpRowsOfP(), scene.scale, o.device, tile,
                                        scene.msiDetailBands(), o.seedValue()),
-                       scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale);
+                       scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale, o.seedValue());
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
   if (choice.chosen == "model") return model->info().stage1;

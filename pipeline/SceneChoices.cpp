@@ -89,6 +89,8 @@ nlohmann::json stageReport(const StageChoice& c) {
                         {"lr_crop", {c.lrCrop.col, c.lrCrop.row, c.lrCrop.width, c.lrCrop.height}},
                         {"candidates", scores}};
   if (!c.blend.empty()) out["blend"] = blendReport(c.blend);
+  out["lr_noise"] = {
+      {"snr_db", finiteOrNull(c.lrNoise.snrDb)}, {"regressors", c.lrNoise.regressors}, {"pixels", c.lrNoise.pixels}};
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "lib/quality/Metrics.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
+#include "lib/spectral/BandNoise.h"
 #include "lib/spectral/SpectralResponse.h"
 
 using namespace hsifuse;
@@ -21,13 +22,13 @@ struct ChoiceCase {
   std::vector<std::vector<double>> p;
   BlurKernel k = BlurKernel::gaussian(9, 1.5);
   int s = 3;
-  explicit ChoiceCase(int side) {
+  explicit ChoiceCase(int side, double snrDb = 40.0) {
     z = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif")).read().crop({0, 0, side, side});
     z.scale(1.0f / z.peak());
     const auto bands = readRasterInfo(test::dataPath("hyperion_paris_48x48x128_f32.tif")).spectralBands();
     p = SpectralResponse::fromCurves(ResponseCurves::load(resolveSrf("sentinel2a")), bands).matrix();
     y = blurDownsample(z, k, s);
-    addNoiseAtSnr(y, 40.0, 5);
+    addNoiseAtSnr(y, snrDb, 5);
     x = projectSpectrally(z, p);
   }
 };
@@ -118,4 +119,24 @@ TEST(FirstStageChoice, BlendOfTheClassicalCandidates) {
   const StageChoice single = chooseFirstStage(one, c.y, c.x, c.p, c.k, c.s);
   EXPECT_EQ(single.scores.size(), 2u);
   EXPECT_TRUE(single.blend.empty());
+}
+
+// Degrading Y once more averages its noise down (by 14.5 dB for this kernel); the reduced pairs get it back, so the
+// candidates fuse pairs as noisy as the scene's. The noise estimate is reported, and the same seed gives the same
+// scores.
+TEST(FirstStageChoice, ReducedPairsAreAsNoisyAsTheScene) {
+  const ChoiceCase c(48, 30.0);
+  std::vector<double> reducedSnr;
+  const std::vector<StageCandidate> candidates{{"probe", [&](const Cube& y, const Cube& x) {
+                                                  if (y.rows < c.y.rows / 2)
+                                                    reducedSnr.push_back(estimateBandNoise(y).snrDb);
+                                                  return gsa(y, x, c.s);
+                                                }}};
+  const StageChoice choice = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s, 7);
+  EXPECT_NEAR(choice.lrNoise.snrDb, 30.0, 1.5);
+  EXPECT_EQ(choice.lrNoise.pixels, 16 * 16);
+  ASSERT_FALSE(reducedSnr.empty());
+  for (double snr : reducedSnr) EXPECT_NEAR(snr, 30.0, 4.0);
+  const StageChoice again = chooseFirstStage(candidates, c.y, c.x, c.p, c.k, c.s, 7);
+  EXPECT_EQ(again.scores[0].reducedPsnr, choice.scores[0].reducedPsnr);
 }

@@ -37,7 +37,8 @@ double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int 
 }
 
 StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, const Cube& yWhole, const Cube& xWhole,
-                             const std::vector<std::vector<double>>& p, const BlurKernel& kernel, int s) {
+                             const std::vector<std::vector<double>>& p, const BlurKernel& kernel, int s,
+                             std::uint64_t seed) {
   if (candidates.empty()) throw Error("first-stage choice: no candidate");
   StageChoice out;
   const int h = std::min(yWhole.rows, kChoiceCropLr), w = std::min(yWhole.cols, kChoiceCropLr);
@@ -58,6 +59,12 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
       if ((h - dr) / s >= kMinReducedSide && (w - dc) / s >= kMinReducedSide)
         phases.push_back({dc, dr, (w - dc) / s * s, (h - dr) / s * s});
   const bool reduced = !phases.empty();
+  // The noise the reduced LR HSI lacks: Y's own (per band) less what is left of it after the kernel's averaging.
+  out.lrNoise = estimateBandNoise(y);
+  double kept = 0;
+  for (double t : kernel.w) kept += t * t;
+  std::vector<double> missingSigma;
+  for (double sigma : out.lrNoise.sigma) missingSigma.push_back(sigma * std::sqrt(std::max(0.0, 1.0 - kept)));
   out.measure = reduced ? fmt::format("reduced-resolution PSNR (mean error over {} phase{})", phases.size(),
                                       phases.size() > 1 ? "s" : "")
                         : "none: too few LR pixels for the reduced-resolution check, first candidate";
@@ -88,9 +95,12 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   std::optional<BlendFit> fit;
   if (blends) fit.emplace(static_cast<int>(parts.size()), y.bands);
   double pixels = 0;
-  for (const Window& ph : phases) {
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const Window& ph = phases[i];
     const Cube ref = y.crop(ph), xp = x.crop(scaledBy(ph, s));
-    const Cube yr = blurDownsample(ref, kernel, s), xr = blurDownsample(xp, kernel, s);
+    Cube yr = blurDownsample(ref, kernel, s);
+    const Cube xr = blurDownsample(xp, kernel, s);
+    if (!missingSigma.empty()) addGaussianNoise(yr, missingSigma, seed + i);
     const double n = double(ref.rows) * ref.cols;
     if (blends) partResults.emplace_back();
     for (std::size_t k = 0; k < candidates.size(); ++k) {

@@ -5,7 +5,10 @@
 //    scene's own kernel (lib/spatial/SceneKernel.h), each candidate fuses that pair, and its result is compared with
 //    the real LR HSI (PSNR and SAM, on the HSI's scale), at up to 3 x 3 decimation phases (the reduced pixels
 //    starting at different LR offsets; the score is the mean error over them). Needs at least kMinReducedSide LR
-//    pixels of the reduced pair each way, i.e. an LR scene of kMinReducedSide * s pixels;
+//    pixels of the reduced pair each way, i.e. an LR scene of kMinReducedSide * s pixels. Degrading Y once more
+//    averages its noise down (by the sum of the kernel's squared taps: about 13 dB for a Gaussian at s = 3), which
+//    would score the candidates on a far cleaner pair than the scene's; the reduced LR HSI gets back the noise the
+//    real one has, per band, as lib/spectral/BandNoise.h estimates it on Y;
 //  - full resolution, always: the consistency of the candidate's result with both observations,
 //    |D_k Z - Y|^2 and |P Z - X|^2, as one PSNR (the adaptation's own terms, squared).
 // Where the scene allows the reduced-resolution check and two or more candidates are marked blendable (the classical
@@ -17,6 +20,7 @@
 // Scoring runs on a central crop of at most kChoiceCropLr LR pixels each way, and the full-resolution consistency
 // (which fuses at the HR size) on a central part of it of at most kConsistencyHrValues HR values (pixels x
 // bands), so the cost grows neither with the scene nor with s and the band count.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +28,7 @@
 #include "lib/core/Cube.h"
 #include "lib/fusion/StageBlend.h"
 #include "lib/spatial/BlurKernel.h"
+#include "lib/spectral/BandNoise.h"
 
 namespace hsifuse {
 
@@ -56,7 +61,8 @@ struct StageChoice {
   std::string measure;  // "reduced-resolution PSNR", or why the first candidate was taken
   Window lrCrop;        // where the candidates were scored (LR pixels)
   std::vector<StageScore> scores;
-  StageBlend blend;  // the "blend" candidate's parts and weights (empty when it was not formed)
+  StageBlend blend;   // the "blend" candidate's parts and weights (empty when it was not formed)
+  BandNoise lrNoise;  // the LR HSI's noise as estimated on the crop; put back into the reduced pairs
 };
 
 // The full-resolution consistency of z with the observations, as a PSNR (peak 1): 10 log10(2 / (mse(D_k z, y) +
@@ -64,7 +70,9 @@ struct StageChoice {
 double consistencyPsnr(const Cube& z, const Cube& y, const Cube& x, const std::vector<std::vector<double>>& p,
                        const BlurKernel& kernel, int scale);
 
+// `seed` makes the noise put back into the reduced pairs reproducible.
 StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, const Cube& y, const Cube& x,
-                             const std::vector<std::vector<double>>& p, const BlurKernel& kernel, int scale);
+                             const std::vector<std::vector<double>>& p, const BlurKernel& kernel, int scale,
+                             std::uint64_t seed = 0);
 
 }  // namespace hsifuse

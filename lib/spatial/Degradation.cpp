@@ -163,6 +163,17 @@ void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed) {
   for (float& v : y.data) v = static_cast<float>(v + noise(rng));
 }
 
+void addGaussianNoise(Cube& y, const std::vector<double>& sigmaPerBand, std::uint64_t seed) {
+  if (sigmaPerBand.size() != static_cast<std::size_t>(y.bands))
+    throw Error("addGaussianNoise: " + std::to_string(sigmaPerBand.size()) + " sigmas for " + std::to_string(y.bands) +
+                " bands");
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  for (int b = 0; b < y.bands; ++b)
+    for (float* v = y.band(b); v != y.band(b) + y.planeSize(); ++v)
+      *v = static_cast<float>(*v + sigmaPerBand[b] * noise(rng));
+}
+
 Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p) {
   for (const auto& row : p)
     if (static_cast<int>(row.size()) != z.bands)

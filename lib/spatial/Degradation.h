@@ -35,6 +35,8 @@ double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed);
 
 // White Gaussian noise of standard deviation `sigma` (in the cube's units), reproducible for a seed.
 void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed);
+// The same with one sigma per band.
+void addGaussianNoise(Cube& y, const std::vector<double>& sigmaPerBand, std::uint64_t seed);
 
 // X = P Z: P has one row per output band and one column per band of z.
 Cube projectSpectrally(const Cube& z, const std::vector<std::vector<double>>& p);
