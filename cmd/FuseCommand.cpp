@@ -85,10 +85,12 @@ class FuseCommand : public Command {
               "First stage: auto (the matching fusion module, GSA, GLP-HS or their band-by-band blend, whichever "
               "scores best on the scene itself at reduced resolution; the report lists the scores and the blend's "
               "weights), model, gsa, glp-hs or bicubic (dip: its module's input, default bicubic).")
-        .text("kernel", &o_.job.kernel, "auto|SPEC",
-              "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
-              "held-out LR pixels; the report lists them) or a known, fixed SPEC: gauss:SIZE:SIGMA, "
-              "aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 or a CSV.")
+        .text(
+            "kernel", &o_.job.kernel, "auto|SPEC",
+            "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
+            "held-out LR pixels; the report lists them) or a known, fixed SPEC, used by every stage (GLP-HS's MTF, the "
+            "first-stage choice, the adaptation): gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 "
+            "or a CSV.")
         .text("model", &o_.job.model, "FILE|none",
               "Fusion weights (default: the shipped model that matches; ual falls back to none when none matches). "
               "none: UAL adapts the --stage1 estimate directly.")

@@ -32,9 +32,10 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
     return o.stage1;
   }
   const auto t0 = Clock::now();
+  const std::optional<BlurKernel> known = o.kernel == "auto" ? std::nullopt : std::optional<BlurKernel>(kernel->kernel);
   const StageChoice choice =
       chooseFirstStage(stageCandidates(model ? &*model : nullptr, scene.sharpRowsOfP(), scene.scale, o.device, tile,
-                                       scene.msiDetailBands(), o.seedValue()),
+                                       scene.msiDetailBands(), o.seedValue(), known),
                        scene.fit->y, scene.fit->x, scene.p, kernel->kernel, scene.scale, o.seedValue());
   report["first_stage"] = stageReport(choice);
   seconds["first_stage_choice"] = secondsSince(t0);
@@ -75,16 +76,21 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   FirstStage first;
   const int s = scene.scale;
   // The scene's blur kernel, chosen on held-out LR pixels (pipeline/SceneChoices.h): the degradation the adaptation
-  // starts from, and the one the first-stage choice degrades with.
+  // starts from, and the one the first-stage choice degrades with. A kernel the user gives (--kernel SPEC) is
+  // imposed: the candidates are still scored against it in the report, but the given one is used everywhere.
+  std::optional<BlurKernel> known;
+  if (o.kernel != "auto") known = BlurKernel::parse(o.kernel);
   if (adaptsToScene(method) || (method == FuseMethod::FusionOnly && o.stage1 == "auto")) {
     const auto t0 = Clock::now();
     first.kernel = sceneKernel(scene.fit->y, scene.fit->x, scene.sharpRowsOfP(), scene.msiDetailBands(), s,
                                scene.fit->lrValid, o.seedValue());
+    if (known) first.kernel->impose("given", *known, "--kernel " + o.kernel);
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, first.blend, report, seconds);
   // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
   if (first.kernel && !isClassical(method)) first.mtf = first.kernel->kernel;
+  if (known && method == FuseMethod::GlpHs) first.mtf = *known;  // the LR sensor's MTF, when it is known
   attachFirstStageSources(first, scene, nullptr, o.device);
   if (isClassical(method)) return first;
   std::optional<FusionModel>& model = chosen.model;

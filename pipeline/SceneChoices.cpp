@@ -41,7 +41,7 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
 
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std::vector<std::vector<double>>& sharpP,
                                             int s, const std::string& device, int tile, const std::vector<bool>& detail,
-                                            std::uint64_t seed) {
+                                            std::uint64_t seed, const std::optional<BlurKernel>& known) {
   // In order of preference (what a scene too small to score the candidates gets): the module where it has beaten
   // the classical fusions on held-out cubes, then GSA (it needs no kernel estimate, which a small scene makes
   // unreliable), GLP-HS with the scene's kernel, and a module without that evidence last.
@@ -64,8 +64,8 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std:
   // there would give it an exact MTF it never has at full resolution. Measured on the 32 cases of the HypSen grid
   // slice (35 dB): the first stage alone +0.01 dB mean against the scene's kernel, the estimates mostly the same.
   out.push_back({"glp-hs",
-                 [s, sharpP, detail, seed](const Cube& y, const Cube& x) {
-                   const BlurKernel mtf = sceneKernel(y, x, sharpP, detail, s, {}, seed).kernel;
+                 [s, sharpP, detail, seed, known](const Cube& y, const Cube& x) {
+                   const BlurKernel mtf = known ? *known : sceneKernel(y, x, sharpP, detail, s, {}, seed).kernel;
                    return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, mtf, detail);
                  },
                  true});

@@ -29,10 +29,12 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned);
 // else last), "gsa", and "glp-hs" (its MTF the kernel sceneKernel estimates on the pair it fuses, as fuse estimates
 // it on the scene; sharpP: P's rows of the sharp MSI bands), the two classical ones the parts
 // of the choice's "blend"; the classical fusions take detail
-// from the MSI bands flagged in `detail` (empty: all).
+// from the MSI bands flagged in `detail` (empty: all). A `known` kernel (fuse --kernel SPEC) is GLP-HS's MTF on every
+// pair instead of an estimate.
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std::vector<std::vector<double>>& sharpP,
                                             int scale, const std::string& device, int tile,
-                                            const std::vector<bool>& detail = {}, std::uint64_t seed = 0);
+                                            const std::vector<bool>& detail = {}, std::uint64_t seed = 0,
+                                            const std::optional<BlurKernel>& known = std::nullopt);
 nlohmann::json stageReport(const StageChoice& c);
 // The blend's parts, each part's mean weight and the weights per HSI band.
 nlohmann::json blendReport(const StageBlend& b);

@@ -38,6 +38,9 @@ struct SceneKernel {
   std::function<double(const BlurKernel&)> heldOutRmse;
   // Adds `kernel` as a candidate and makes it the winner when its held-out RMSE is lower; returns whether it won.
   bool offer(const std::string& name, const BlurKernel& kernel, const std::string& detail, int scale);
+  // Adds `kernel` (as given, not embedded) as a candidate and makes it the winner whatever its held-out RMSE (NaN
+  // when it does not fit the support): a kernel the user knows.
+  void impose(const std::string& name, const BlurKernel& kernel, const std::string& detail);
 };
 
 // hrMsi: b x H x W; lrProjected: P Y, b x H/s x W/s (same units; the MSI matched to P Y radiometrically).
