@@ -7,24 +7,54 @@
 #   bench/first_stage_check.sh [--out DIR] [--bin HSI_FUSE] [--data DIR]
 #
 # Prints NAME GSA GLP-HS MODEL CHOSEN CHOSEN_PSNR REGRET (dB below the best candidate). Resumable.
+#
+#   bench/first_stage_check.sh --grid DIR [--bin HSI_FUSE]
+#
+# The first stage alone (ual --steps 0, as --stage1 auto chooses it) on every case of a bench/protocol --grid
+# folder whose GSA and GLP-HS rows exist: NAME CHOSEN PSNR GSA GLP-HS DIFF (PSNR minus the better of the two), then
+# the mean DIFF and the cases more than 0.1 dB below, to DIR/first_stage.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/build/first_stage_check
 bin=$here/build/cmd/hsi-fuse
 data=$here/../shared/data
+grid=""
 while [ $# -gt 0 ]; do
   case $1 in
     --out) out=$2; shift ;;
     --bin) bin=$2; shift ;;
     --data) data=$2; shift ;;
-    -h|--help) sed -n 2,9p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --grid) grid=$2; shift ;;
+    -h|--help) sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "first_stage_check: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [ -x "$bin" ] || { echo "first_stage_check: $bin: no hsi-fuse binary; build first or pass --bin" >&2; exit 2; }
-[ -d "$data/hsi" ] || { echo "first_stage_check: $data/hsi: the shared data folder is missing; pass --data DIR" >&2; exit 2; }
 export OMP_WAIT_POLICY=PASSIVE
+if [ -n "$grid" ]; then
+  [ -d "$grid/work" ] || { echo "first_stage_check: $grid: not a bench/protocol --grid folder" >&2; exit 2; }
+  source "$here/bench/wald_pair.sh"
+  : > "$grid/first_stage.txt"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  for d in "$grid"/work/*/; do
+    d=${d%/}; name=$(basename "$d")
+    [ -f "$grid/runs/${name}__gsa.csv" ] && [ -f "$grid/runs/${name}__glp-hs.csv" ] || continue
+    srf=sentinel2a
+    case $name in cave_*) srf=nikon_d700 ;; esac
+    "$bin" fuse "$d/lr.tif" "$d/msi.tif" "$tmp/z.tif" --srf "$srf" --method ual --steps 0 --seed 1 --overwrite -q \
+      --report "$tmp/z.json"
+    chosen=$(sed -n 's/.*"chosen": *"\([a-z-]*\)".*/\1/p' "$tmp/z.json" | head -1)
+    echo "$name $chosen $(truth_psnr "$d/truth.tif" "$tmp/z.tif") $(cut -d, -f8 "$grid/runs/${name}__gsa.csv")" \
+      "$(cut -d, -f8 "$grid/runs/${name}__glp-hs.csv")"
+  done | awk '{ b = ($4 > $5) ? $4 : $5; d = $3 - b; s += d; n++; if (d < -0.1) m++
+               printf "%s %s %.2f %.2f %.2f %+.2f\n", $1, $2, $3, $4, $5, d }
+             END { printf "%d cases: first stage alone %+.3f dB mean against the better of GSA and GLP-HS, %d more than 0.1 dB below\n", n, s / n, m }' |
+    tee "$grid/first_stage.txt"
+  exit 0
+fi
+[ -d "$data/hsi" ] || { echo "first_stage_check: $data/hsi: the shared data folder is missing; pass --data DIR" >&2; exit 2; }
 hsi=$data/hsi
 msi_snr=40
 mkdir -p "$out"
