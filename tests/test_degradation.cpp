@@ -116,4 +116,14 @@ TEST(Degradation, NoiseHitsTheRequestedSnrAndIsRepeatable) {
     noise += double(a.data[i] - y.data[i]) * (a.data[i] - y.data[i]);
   }
   EXPECT_NEAR(10 * std::log10(sig / noise), 30.0, 0.2);
+
+  // A band of NaN (a water-absorption band) stays NaN and leaves the others' noise finite, at the same sigma.
+  Cube holed = y;
+  std::fill_n(holed.band(1), holed.planeSize(), std::nanf(""));
+  const double sigma = addNoiseAtSnr(holed, 30.0, 7);
+  EXPECT_NEAR(sigma, 0.5 / std::sqrt(1000.0), 1e-9);
+  for (std::size_t i = 0; i < holed.planeSize(); ++i) {
+    ASSERT_TRUE(std::isnan(holed.band(1)[i]));
+    ASSERT_TRUE(std::isfinite(holed.band(0)[i]) && std::isfinite(holed.band(2)[i]));
+  }
 }

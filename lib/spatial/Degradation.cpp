@@ -149,9 +149,13 @@ Cube blurDownsampleWindow(const WindowSource& z, const BlurKernel& k, int scale,
 }
 
 double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed) {
+  // Over the finite values: one NaN (a water-absorption band, a nodata pixel) used to make the power, the sigma and
+  // so every noisy value NaN.
   double power = 0;
-  for (float v : y.data) power += double(v) * v;
-  power /= std::max<std::size_t>(1, y.size());
+  std::size_t finite = 0;
+  for (float v : y.data)
+    if (std::isfinite(v)) power += double(v) * v, ++finite;
+  power /= std::max<std::size_t>(1, finite);
   const double sigma = std::sqrt(power / std::pow(10.0, snrDb / 10.0));
   addGaussianNoise(y, sigma, seed);
   return sigma;

@@ -30,7 +30,8 @@ Cube blurDownsample(const Cube& z, const BlurKernel& k, int scale);
 Cube blurDownsampleWindow(const WindowSource& z, const BlurKernel& k, int scale, const Window& lr);
 
 // Adds white Gaussian noise so that the signal-to-noise ratio of the whole cube is `snrDb`
-// (10 log10(sum y^2 / sum n^2)), reproducibly for a given seed. Returns the noise sigma.
+// (10 log10(sum y^2 / sum n^2) over the finite values; NaN values stay NaN), reproducibly for a given seed. Returns
+// the noise sigma.
 double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed);
 
 // White Gaussian noise of standard deviation `sigma` (in the cube's units), reproducible for a seed.
