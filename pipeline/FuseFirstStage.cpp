@@ -15,10 +15,11 @@ using nlohmann::json;
 // The first stage of ual and fixed-kernel (issue #12): --stage1 auto scores the matching fusion module, GSA and GLP-HS
 // on the scene itself, with a band-by-band blend of the two classical ones, and keeps the best; a classical name forces
 // that fusion without a module, "model" forces the module. Fine-tuning needs the module; dip trains a new one on the
-// bicubic upsampling. The module is dropped (chosen.model reset) when a classical fusion is chosen instead.
+// bicubic upsampling. The module is dropped (chosen.model reset) when a classical fusion is chosen instead. `known`:
+// the kernel --kernel SPEC gives (GLP-HS's MTF on the reduced pairs too).
 std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
-                           const std::optional<SceneKernel>& kernel, int tile, StageBlend& blend, json& report,
-                           json& seconds) {
+                           const std::optional<SceneKernel>& kernel, const std::optional<BlurKernel>& known, int tile,
+                           StageBlend& blend, json& report, json& seconds) {
   std::optional<FusionModel>& model = chosen.model;
   if (isClassical(method)) return methodName(method);
   if (method == FuseMethod::Dip) return o.stage1 == "auto" ? "bicubic" : o.stage1;
@@ -32,7 +33,6 @@ std::string firstStageName(const FuseOptions& o, FuseMethod method, ChosenModel&
     return o.stage1;
   }
   const auto t0 = Clock::now();
-  const std::optional<BlurKernel> known = o.kernel == "auto" ? std::nullopt : std::optional<BlurKernel>(kernel->kernel);
   const StageChoice choice =
       chooseFirstStage(stageCandidates(model ? &*model : nullptr, scene.sharpRowsOfP(), scene.scale, o.device, tile,
                                        scene.msiDetailBands(), o.seedValue(), known),
@@ -87,10 +87,10 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
     if (known) first.kernel->impose("given", *known, "--kernel " + o.kernel);
     seconds["kernel_choice"] = secondsSince(t0);
   }
-  first.name = firstStageName(o, method, chosen, scene, first.kernel, tile, first.blend, report, seconds);
-  // GLP-HS as a first stage uses the scene's kernel as the LR sensor's MTF (the candidate that was scored).
-  if (first.kernel && !isClassical(method)) first.mtf = first.kernel->kernel;
-  if (known && method == FuseMethod::GlpHs) first.mtf = *known;  // the LR sensor's MTF, when it is known
+  first.name = firstStageName(o, method, chosen, scene, first.kernel, known, tile, first.blend, report, seconds);
+  // GLP-HS's MTF: the scene's kernel where it was chosen (the candidate that was scored; a given kernel is imposed
+  // on it), else the given kernel, else (empty) the MTF-matched Gaussian.
+  first.mtf = first.kernel ? first.kernel->kernel : known.value_or(BlurKernel{});
   attachFirstStageSources(first, scene, nullptr, o.device);
   if (isClassical(method)) return first;
   std::optional<FusionModel>& model = chosen.model;

@@ -243,6 +243,11 @@ const std::string kExampleLr = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hyps
 const std::string kExampleMsi = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_msi_s2_10m.tif";
 const std::string kExampleTruth = std::string(HSIFUSE_SOURCE_DIR) + "/examples/hypsen/hypsen_truth_10m.tif";
 
+// UAL's whole-cube PSNR of a fused raster against the example's reference (eval --json).
+double psnrAgainstExampleTruth(const std::string& fused) {
+  return json::parse(runHsiFuse("eval " + kExampleTruth + " " + fused + " --json").out)["psnr"].get<double>();
+}
+
 // Whether two rasters hold the same pixel values, byte for byte, as GDAL reads them: both rewritten as raw
 // band-sequential ENVI files (file layouts, compression and metadata aside) and compared with cmp.
 bool samePixels(const TempDir& dir, const std::string& a, const std::string& b) {
@@ -720,11 +725,7 @@ TEST(Cli, UalAdaptationImprovesOnFusionOnlyOnTheExample) {
                              : std::string()));
     ASSERT_EQ(r.exitCode, 0) << r.err;
   }
-  auto psnr = [&](const char* m) {
-    return json::parse(
-               runHsiFuse("eval " + kExampleTruth + " " + dir.path(std::string(m) + ".tif") + " --json").out)["psnr"]
-        .get<double>();
-  };
+  auto psnr = [&](const std::string& m) { return psnrAgainstExampleTruth(dir.path(m + ".tif")); };
   EXPECT_GT(psnr("ual"), psnr("fusion-only") + 0.1);
   // The quicklook is an RGB PNG of the output's size; the kernel CSV reads back as a kernel of 4 s = 12 taps.
   json ql = json::parse(runHsiFuse("info " + dir.path("ql.png") + " --json").out)["files"][0];
@@ -760,10 +761,7 @@ TEST(Cli, AGivenKernelIsUsedByEveryStage) {
     std::ifstream in(dir.path(name + ".json"));
     return json::parse(in);
   };
-  auto psnr = [&](const std::string& name) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name + ".tif") + " --json").out)["psnr"]
-        .get<double>();
-  };
+  auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name + ".tif")); };
   fuse("glp", "--method glp-hs");
   fuse("glp-known", "--method glp-hs --kernel gauss:7:1.5");
   // Measured 2026-11-30: 39.49 dB with the default MTF-matched Gaussian, 39.60 with the true kernel.
@@ -816,10 +814,7 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& a = report["adaptation"];
   EXPECT_EQ(a["validation_history"][0][0], 0);
   EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
-  auto psnr = [&](const std::string& name) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name) + " --json").out)["psnr"]
-        .get<double>();
-  };
+  auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name)); };
   // Measured 2026-11-30: the blend chosen (0.84 GLP-HS with the scene's Gaussian as its MTF, 0.16 GSA, with the
   // reduced pairs as noisy as the scene), 39.66 dB alone (GLP-HS 39.49).
   EXPECT_GE(psnr("s150.tif"), psnr("s0.tif") - 0.05);
@@ -843,10 +838,7 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
     std::ifstream(dir.path(name + ".json")) >> report;
     return std::make_pair(r, report);
   };
-  auto psnr = [&](const std::string& name) {
-    return json::parse(runHsiFuse("eval " + kExampleTruth + " " + dir.path(name + ".tif") + " --json").out)["psnr"]
-        .get<double>();
-  };
+  auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name + ".tif")); };
   fuse("gsa", "-q --method gsa");
   auto [none, noneReport] = fuse("none", "-q --method ual --model none --stage1 gsa --steps 300 --patch 0");
   EXPECT_EQ(noneReport["model"]["path"], "none");

@@ -162,9 +162,7 @@ double addNoiseAtSnr(Cube& y, double snrDb, std::uint64_t seed) {
 }
 
 void addGaussianNoise(Cube& y, double sigma, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<double> noise(0.0, sigma);
-  for (float& v : y.data) v = static_cast<float>(v + noise(rng));
+  addGaussianNoise(y, std::vector<double>(y.bands, sigma), seed);
 }
 
 void addGaussianNoise(Cube& y, const std::vector<double>& sigmaPerBand, std::uint64_t seed) {
