@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+
 #include "lib/core/Error.h"
 
 namespace hsifuse {
@@ -27,8 +32,23 @@ void copyInto(torch::Tensor target, const std::string& name, const TensorFile& f
   target.copy_(source.to(target.device()));
 }
 
-std::string stateKey(const torch::Tensor& p) {
-  return c10::guts::to_string(p.unsafeGetTensorImpl());
+// The key LibTorch's optimisers file a parameter's state under: its TensorImpl address, printed as text up to
+// LibTorch 1.x, the address itself from 2.0 on (the CUDA LibTorch of a GPU machine; bench/cuda_check.sh).
+using AdamStateKey = std::decay_t<decltype(std::declval<torch::optim::Adam&>().state())>::key_type;
+
+template <class Key>
+Key stateKeyAs(const torch::Tensor& p) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream text;
+    text << p.unsafeGetTensorImpl();
+    return text.str();
+  } else {
+    return static_cast<Key>(p.unsafeGetTensorImpl());
+  }
+}
+
+AdamStateKey stateKey(const torch::Tensor& p) {
+  return stateKeyAs<AdamStateKey>(p);
 }
 
 }  // namespace
