@@ -194,7 +194,7 @@ void pretrainFusion(FusionModel& model, const std::vector<Cube>& cubes, const Cu
         !progress(double(step + 1) / o.steps,
                   stageWithDetail("train", fmt::format("step {} of {}, loss {:.5f}", step + 1, o.steps, running))))
       throw Interrupted();
-    if ((step + 1) % o.checkpointEvery == 0) saveCheckpoint(step + 1);
+    if (o.checkpointEvery > 0 && (step + 1) % o.checkpointEvery == 0) saveCheckpoint(step + 1);
     if (validation.bands > 0 && o.validateEvery > 0 && (step + 1) % o.validateEvery == 0) {
       auto [pv, pb] = validate();
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -32,7 +32,7 @@ struct PretrainOptions {
   bool wide = false;   // the wide augmentation above instead of the paper's
   std::vector<KernelFamily> families{KernelFamily::Gaussian, KernelFamily::Anisotropic, KernelFamily::Disk,
                                      KernelFamily::Motion};  // wide: the kernel families drawn from
-  int checkpointEvery = 100;
+  int checkpointEvery = 100;  // 0: no periodic checkpoint (the final one is still written)
   std::string checkpoint;  // path of the resumable checkpoint ("" = none)
   bool resume = false;
   int validateEvery = 200;

@@ -53,6 +53,15 @@ TEST(Pretraining, ResumesFromItsCheckpointExactly) {
   EXPECT_NE(logs[0].find("at step 4"), std::string::npos) << logs[0];
   Cube c = continued.infer(x, t.cube);
   for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a.data[i], c.data[i], 1e-6);
+  // checkpointEvery 0: no periodic checkpoint, the final one only (it was a division by zero, SIGFPE, found by
+  // bench/cuda_check), and the same weights.
+  FusionModel once(tinyInfo(t.bands, *t.p), 3);
+  auto o0 = t.options(8, dir.path("d.ckpt"));
+  o0.checkpointEvery = 0;
+  pretrainFusion(once, {t.cube}, Cube(), o0);
+  EXPECT_TRUE(std::filesystem::exists(dir.path("d.ckpt")));
+  Cube d = once.infer(x, t.cube);
+  for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a.data[i], d.data[i], 1e-6);
 }
 
 // The wide augmentation (issue #12) draws everything from (seed, step) too: a resumed run ends where a straight one
