@@ -78,7 +78,9 @@ class FuseCommand : public Command {
               "Sentinel-2 L2A HR_MSI: its scene classification's cloud shadow, cloud, thin cirrus and snow pixels "
               "(SCL classes 3, 8, 9, 10, 11) are nodata.")
         .text("method", &o_.job.method, "NAME",
-              "ual, fixed-kernel (ual with the predefined 8x8 Gaussian instead of the learned kernel), dip (ual with a "
+              "ual, fixed-kernel (ual with a kernel that is not learned: --kernel SPEC, else the predefined 8x8 "
+              "Gaussian), "
+              "dip (ual with a "
               "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
               "regression gains) or bicubic.")
         .text("stage1", &o_.job.stage1, "NAME",

@@ -103,16 +103,21 @@ AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene
   return a;
 }
 
-// fixed-kernel keeps UAL's predefined 8x8 Gaussian (sigma sqrt 3; the paper's Table 1 ablation), --kernel SPEC keeps
-// that kernel, and auto learns the kernel (the paper's degeneration net) from the candidate with the lowest held-out
-// residual, the least-squares fit of D_k Z~ = Y over all HSI bands (the start used before the choice existed)
-// included. Measured on Houston with a motion kernel: keeping a parametric winner fixed lost 9 dB to learning.
+// A kernel the user gives (--kernel SPEC, imposed on the scene kernel) is kept as it is by every method that adapts:
+// it is what the user says the sensor's blur is. Otherwise fixed-kernel keeps UAL's predefined 8x8 Gaussian (sigma
+// sqrt 3; the paper's Table 1 ablation), and ual learns the kernel (the paper's degeneration net) from the candidate
+// with the lowest held-out residual, the least-squares fit of D_k Z~ = Y over all HSI bands (the start used before
+// the choice existed) included. Measured on Houston with a motion kernel: keeping a parametric winner fixed lost 9 dB
+// to learning.
 void chooseStartKernel(const FuseOptions& o, FuseMethod method, FirstStage& first, const FuseScene& scene,
                        AdaptationOptions& a) {
   const int s = scene.scale;
-  if (method == FuseMethod::FixedKernel) {
+  if (o.kernel != "auto") {
     a.learnKernel = false;
-  } else if (o.kernel == "auto") {
+    a.fixedKernel = first.kernel->kernel;
+  } else if (method == FuseMethod::FixedKernel) {
+    a.learnKernel = false;
+  } else {
     // On the central 256 x 256 HR pixels at most: the fit uses 20000 samples, and with a module the crop runs
     // through it whole.
     SceneKernel& k = *first.kernel;
@@ -122,9 +127,6 @@ void chooseStartKernel(const FuseOptions& o, FuseMethod method, FirstStage& firs
     k.offer("least-squares-first-stage", estimateKernelLeastSquares(z, fit.y.crop(lrFit), k.taps, s, 20000, a.seed),
             fmt::format("{} x {} free taps fitted to D_k Z~ = Y (all HSI bands)", k.taps, k.taps), s);
     a.startKernel = k.kernel;
-  } else {
-    a.learnKernel = false;
-    a.fixedKernel = BlurKernel::parse(o.kernel);
   }
 }
 

@@ -774,6 +774,11 @@ TEST(Cli, AGivenKernelIsUsedByEveryStage) {
   EXPECT_EQ(kernel["candidates"].back()["detail"], "--kernel gauss:7:1.5");
   EXPECT_GT(kernel["candidates"].back()["held_out_rmse"].get<double>(), 0.0);
   EXPECT_EQ(report["first_stage"]["candidates"].size(), 4u);
+  // fixed-kernel keeps the given kernel too (the taps ual kept above), and UAL's predefined 8 x 8 Gaussian only
+  // without one (both embedded in 9 x 9 at s = 3).
+  const json& given = report["adaptation"]["kernel"];
+  EXPECT_EQ(fuse("fixed-known", "--method fixed-kernel --steps 5 --kernel gauss:7:1.5")["adaptation"]["kernel"], given);
+  EXPECT_NE(fuse("fixed", "--method fixed-kernel --steps 5")["adaptation"]["kernel"], given);
 }
 
 // UAL without a fusion module (--model none; also what ual falls back to when no shipped model matches):
