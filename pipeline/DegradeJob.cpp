@@ -40,29 +40,28 @@ Cube readTruth(const DegradeOptions& o, RasterInfo& info, std::vector<std::strin
   info = src.info();
   info.requireWavelengths("degrade (building P, resampling)");
   Cube z = src.read();
+  // A band without a single valid value (a dead detector, a masked water band) has nothing to degrade, would make
+  // every MSI band whose response overlaps it NaN and every resampled band too: it is left out of all outputs (the
+  // reference too, so that eval compares the bands that were degraded), with a warning.
+  const std::vector<int> empty = emptyBands(z, info.nodataValues());
+  if (!empty.empty()) {
+    std::vector<int> keep, listed;
+    for (int b = 0; b < z.bands; ++b)
+      if (std::find(empty.begin(), empty.end(), b) == empty.end()) keep.push_back(b);
+    for (int b : empty) listed.push_back(b + 1);
+    if (keep.empty()) throw InputError(o.input + ": no band holds a valid value (all nodata or NaN)");
+    Cube kept(static_cast<int>(keep.size()), z.rows, z.cols);
+    for (std::size_t k = 0; k < keep.size(); ++k)
+      std::copy_n(z.band(keep[k]), z.planeSize(), kept.band(static_cast<int>(k)));
+    z = std::move(kept);
+    info = info.selectBands(keep);
+    warnings.push_back(fmt::format("{}: band(s) {} hold no valid value (all nodata or NaN): left out of the outputs",
+                                   o.input, formatIndexRanges(listed)));
+  }
   if (!o.resampleTo.empty()) {
     const std::vector<SpectralBand> to = std::filesystem::exists(o.resampleTo)
                                              ? readRasterInfo(o.resampleTo).spectralBands()
                                              : parseBandGrid(o.resampleTo);
-    // A band without a single valid value (a dead detector, a masked water band) would spread NaN into every
-    // resampled band: it is left out, with a warning.
-    const std::vector<int> empty = emptyBands(z, info.nodataValues());
-    if (!empty.empty()) {
-      std::vector<int> keep, listed;
-      for (int b = 0; b < z.bands; ++b)
-        if (std::find(empty.begin(), empty.end(), b) == empty.end()) keep.push_back(b);
-      for (int b : empty) listed.push_back(b + 1);
-      if (keep.empty()) throw InputError(o.input + ": no band holds a valid value (all nodata or NaN)");
-      Cube kept(static_cast<int>(keep.size()), z.rows, z.cols);
-      for (std::size_t k = 0; k < keep.size(); ++k)
-        std::copy_n(z.band(keep[k]), z.planeSize(), kept.band(static_cast<int>(k)));
-      z = std::move(kept);
-      info = info.selectBands(keep);
-      warnings.push_back(
-          fmt::format("{}: band(s) {} hold no valid value (all nodata or NaN): left out of the spectral "
-                      "resampling",
-                      o.input, formatIndexRanges(listed)));
-    }
     z = projectSpectrally(z, resamplingMatrix(info.spectralBands(), to));
     RasterInfo resampled = info.selectBands(std::vector<int>(to.size(), 0));
     for (std::size_t t = 0; t < to.size(); ++t) {

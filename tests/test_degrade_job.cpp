@@ -59,25 +59,37 @@ TEST(DegradeJob, BadOptionsNameTheOptionAndWriteNothing) {
   EXPECT_TRUE(dir.files().empty());
 }
 
-TEST(DegradeJob, BandsWithoutValidValuesAreLeftOutOfTheResampling) {
+// A band with no valid value (Salton Sea's water-absorption bands are NaN) is left out of every output, with or
+// without spectral resampling: before, without resampling it stayed in and made the MSI bands over it NaN.
+TEST(DegradeJob, BandsWithoutValidValuesAreLeftOutOfEveryOutput) {
   test::TempDir dir;
   const RasterDataset src = RasterDataset::open(test::dataPath("hyperion_paris_48x48x128_f32.tif"));
   Cube z = src.read();
-  for (int b : {0, 1, 2})
+  for (int b : {0, 1, 2, 60})
     for (std::size_t i = 0; i < z.planeSize(); ++i) z.band(b)[i] = std::nanf("");
   RasterWriter w(dir.path("cube.tif"), src.info(), WriteOptions{});
   w.writeWindow({0, 0, z.cols, z.rows}, z);
   w.commit();
-  DegradeOptions o;
-  o.input = dir.path("cube.tif");
-  o.srf = "sentinel2a";
-  o.scale = 4;
-  o.resampleTo = "20x500-2000";
-  o.lrOut = dir.path("lr.tif");
-  o.msiOut = dir.path("msi.tif");
-  const DegradeReport r = degradeFile(o);
-  ASSERT_FALSE(r.warnings.empty());
-  EXPECT_NE(r.warnings[0].find("band(s) 1-3 hold no valid value"), std::string::npos) << r.warnings[0];
-  const Cube lr = RasterDataset::open(o.lrOut).read();
-  for (float v : lr.data) ASSERT_TRUE(std::isfinite(v));
+  for (const std::string resample : {"20x500-2000", ""}) {
+    SCOPED_TRACE("--resample-to '" + resample + "'");
+    DegradeOptions o;
+    o.input = dir.path("cube.tif");
+    o.srf = "sentinel2a";
+    o.scale = 4;
+    o.resampleTo = resample;
+    o.lrOut = dir.path("lr" + resample + ".tif");
+    o.msiOut = dir.path("msi" + resample + ".tif");
+    o.truthOut = dir.path("truth" + resample + ".tif");
+    const DegradeReport r = degradeFile(o);
+    ASSERT_FALSE(r.warnings.empty());
+    EXPECT_NE(r.warnings[0].find("band(s) 1-3,61 hold no valid value"), std::string::npos) << r.warnings[0];
+    const int bands = resample.empty() ? 124 : 20;
+    for (const std::string& out : {o.lrOut, o.msiOut, o.truthOut}) {
+      const Cube c = RasterDataset::open(out).read();
+      if (out != o.msiOut) {
+        EXPECT_EQ(c.bands, bands) << out;
+      }
+      for (float v : c.data) ASSERT_TRUE(std::isfinite(v)) << out;
+    }
+  }
 }
