@@ -365,7 +365,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       degen->kernel.clamp_min_(0);
     }
     const double l = loss.item<double>();
-    if (step % o.logEvery == 0 || step + 1 == budget) result.lossHistory.emplace_back(step, l);
+    if ((o.logEvery > 0 && step % o.logEvery == 0) || step + 1 == budget) result.lossHistory.emplace_back(step, l);
     result.stepsRun = step + 1;
     if (progress && !progress(double(step + 1) / budget,
                               stageWithDetail("adapt", fmt::format("step {} of {}, loss {:.5f}", step + 1, budget, l))))

@@ -103,7 +103,7 @@ struct AdaptationOptions {
   // the same bytes at any thread count). 0: as set.
   int trainingThreads = 0;
   std::string device = "cpu";
-  int logEvery = 10;  // loss history resolution
+  int logEvery = 10;  // loss history resolution (0: the last step only)
   // false: no final pass (nothing reaches the sink); the adapted module in the result is what the run is for
   // (fuse --save-adaptation without OUTPUT, for `hsi-fuse apply`).
   bool finalPass = true;

@@ -123,6 +123,12 @@ TEST(Adaptation, JointLossDecreases) {
   EXPECT_LT(r.lossHistory.back().second, 0.97 * r.lossHistory.front().second);
   EXPECT_EQ(r.stepsRun, 100);
   EXPECT_EQ(r.z.bands, 128);
+  // logEvery 0 keeps the last step's loss alone (it was a division by zero).
+  AdaptationOptions quiet = wholeScene(3, 1e-4);
+  quiet.logEvery = 0;
+  const AdaptationResult q = adaptScene(c.first, c.y, c.x, c.p, c.s, quiet);
+  ASSERT_EQ(q.lossHistory.size(), 1u);
+  EXPECT_EQ(q.lossHistory[0].first, 2);
 }
 
 TEST(Tiles, AdaptedModuleAppliedInTilesEqualsTheWholeScene) {
