@@ -4,7 +4,8 @@
 #
 #   bench/cuda_check.sh --prepare DIR   (here, with GDAL's Python: writes DIR/hypsen_truth.safetensors from
 #                                        examples/hypsen and copies the fmt and nlohmann headers into DIR/include)
-#   bench/cuda_check.sh --run DIR [OUT] (there: builds into DIR/build with g++ and runs; the log goes to OUT)
+#   bench/cuda_check.sh --run DIR [OUT [SECTIONS]] (there: builds into DIR/build with g++ and runs; the log goes to
+#                                        OUT; SECTIONS as bench/cuda_check.cpp says, default all)
 #
 # Torch's CMake package asks for a CUDA toolkit layout that pip wheels do not always have, so this compiles with
 # g++ directly: the wheel's include/ and lib/, its C++ ABI flag, and libtorch_cuda linked --no-as-needed (otherwise
@@ -58,6 +59,6 @@ EOF
       -Wl,--no-as-needed $cuda_libs -Wl,--as-needed -ltorch -ltorch_cpu -lc10 2>&1 | tee -a "$out/build.log"
     command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
     "$dir/build/cuda_check" "$dir/hypsen_truth.safetensors" "$here/models/pretrained/hypsen_hyperion128_s2a_s3.safetensors" \
-      2>&1 | tee "$out/cuda_check.md" ;;
-  *) sed -n 2,7p "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+      auto "${4:-all}" 2>&1 | tee "$out/cuda_check.md" ;;
+  *) sed -n 2,8p "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
