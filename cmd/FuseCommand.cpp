@@ -86,7 +86,9 @@ class FuseCommand : public Command {
         .text("stage1", &o_.job.stage1, "NAME",
               "First stage: auto (the matching fusion module, GSA, GLP-HS or their band-by-band blend, whichever "
               "scores best on the scene itself at reduced resolution; the report lists the scores and the blend's "
-              "weights), model, gsa, glp-hs or bicubic (dip: its module's input, default bicubic).")
+              "weights; a scene too small to score gets the module where its sidecar records a held-out gain, else "
+              "GSA and GLP-HS blended equally), model, gsa, glp-hs or bicubic (dip: its module's input, default "
+              "bicubic).")
         .text(
             "kernel", &o_.job.kernel, "auto|SPEC",
             "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "

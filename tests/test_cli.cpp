@@ -570,8 +570,9 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
 }
 
 // Issue #12: on a scene too small to score the candidates (9 x 9 LR pixels: 3 x 3 one level down) the first stage is
-// GSA, not a fusion module without held-out evidence (the shipped HypSen module lost 2-11 dB to GSA/GLP-HS on cubes
-// it never saw); a module whose sidecar records a held-out gain over the classical fusions is taken first.
+// GSA and GLP-HS blended with equal weights, not a fusion module without held-out evidence (the shipped HypSen module
+// lost 2-11 dB to GSA/GLP-HS on cubes it never saw); a module whose sidecar records a held-out gain over the classical
+// fusions is taken first.
 TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
@@ -586,10 +587,13 @@ TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
     return json::parse(r.out)["first_stage"];
   };
   const json shipped = firstStage("");
-  EXPECT_EQ(shipped["measure"], "none: too few LR pixels for the reduced-resolution check, first candidate");
-  EXPECT_EQ(shipped["chosen"], "gsa");
-  ASSERT_EQ(shipped["candidates"].size(), 3u);
-  EXPECT_EQ(shipped["candidates"].back()["name"], "model");
+  EXPECT_EQ(shipped["measure"],
+            "none: too few LR pixels for the reduced-resolution check, the classical candidates blended with equal "
+            "weights");
+  EXPECT_EQ(shipped["chosen"], "blend");
+  ASSERT_EQ(shipped["candidates"].size(), 4u);
+  EXPECT_EQ(shipped["candidates"][2]["name"], "model");
+  EXPECT_EQ(shipped["blend"]["parts"], json::array({"gsa", "glp-hs"}));
   // A module with held-out evidence in its sidecar comes first.
   const std::string model = dir.path("m.safetensors");
   ASSERT_EQ(runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +

@@ -90,6 +90,30 @@ TEST(FirstStageChoice, SmallScenesTakeTheFirstCandidateAndReportConsistency) {
   EXPECT_GT(consistencyPsnr(c.z, c.y, c.x, c.p, c.k, c.s), choice.scores[1].consistencyPsnr);
 }
 
+// Too small for the check with classical fusions first in preference: they are blended with equal weights (nothing on
+// the scene ranks them), and the mixture's consistency is reported; a non-blendable first candidate (a module with
+// held-out evidence) is still taken as it is.
+TEST(FirstStageChoice, SmallScenesBlendTheClassicalCandidatesEqually) {
+  const ChoiceCase c(24);  // 8 x 8 LR pixels: 2 x 2 one level down
+  auto glp = [&](const Cube& y, const Cube& x) { return fuseGlpHs(y, x, c.s, c.k); };
+  auto gsaFuse = [&](const Cube& y, const Cube& x) { return gsa(y, x, c.s); };
+  const StageChoice choice = chooseFirstStage({{"gsa", gsaFuse, true}, {"glp-hs", glp, true}}, c.y, c.x, c.p, c.k, c.s);
+  EXPECT_EQ(choice.chosen, "blend");
+  EXPECT_NE(choice.measure.find("equal weights"), std::string::npos) << choice.measure;
+  ASSERT_EQ(choice.scores.size(), 3u);
+  EXPECT_TRUE(std::isnan(choice.scores[2].reducedPsnr));
+  EXPECT_TRUE(std::isfinite(choice.scores[2].consistencyPsnr));
+  ASSERT_EQ(choice.blend.weights.size(), static_cast<std::size_t>(c.y.bands));
+  for (const auto& w : choice.blend.weights) EXPECT_EQ(w, (std::vector<double>{0.5, 0.5}));
+  // The mean's squared error is at most the mean of the parts' (against the truth).
+  const Cube a = gsa(c.y, c.x, c.s), b = glp(c.y, c.x);
+  EXPECT_LE(cubeMse(c.z, blendCubes({a, b}, choice.blend.weights)), 0.5 * (cubeMse(c.z, a) + cubeMse(c.z, b)));
+  const StageChoice module =
+      chooseFirstStage({{"model", gsaFuse}, {"gsa", gsaFuse, true}, {"glp-hs", glp, true}}, c.y, c.x, c.p, c.k, c.s);
+  EXPECT_EQ(module.chosen, "model");
+  EXPECT_TRUE(module.blend.empty());
+}
+
 // Two candidates marked blendable form a third, "blend": convex weights per band, scored on the same reduced pairs
 // (so never below its best part there), and applied at full resolution it is at least as close to the truth as the
 // better part, within a tenth of a dB. Without two blendable candidates there is no blend.
