@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/SpreadBands.h"
 #include "lib/core/TensorFile.h"
 #include "lib/core/Text.h"
 #include "lib/fusion/ClassicalFusion.h"
@@ -37,19 +38,14 @@ struct Scene {
   int scale = 3;
 };
 
-std::vector<double> numbers(const std::string& csv) {
-  std::vector<double> out;
-  for (const std::string& field : split(csv, ',')) out.push_back(std::stod(trim(field)));
-  return out;
-}
-
 Cube readCube(const std::string& path, std::vector<SpectralBand>& bands) {
   const TensorFile file = readTensorFile(path);
   const NamedTensor* t = file.find("cube");
   if (!t || t->shape.size() != 3) throw std::runtime_error(path + ": no 3-d tensor 'cube'");
   Cube c(int(t->shape[0]), int(t->shape[1]), int(t->shape[2]));
   std::copy(t->values.begin(), t->values.end(), c.band(0));
-  const std::vector<double> wl = numbers(file.metadata.at("wavelengths")), fwhm = numbers(file.metadata.at("fwhm"));
+  const std::vector<double> wl = parseNumberList(file.metadata.at("wavelengths"), path + " wavelengths"),
+                            fwhm = parseNumberList(file.metadata.at("fwhm"), path + " fwhm");
   bands.resize(c.bands);
   for (int b = 0; b < c.bands; ++b) bands[b] = {wl.at(b), fwhm.at(b)};
   return c;
@@ -173,12 +169,7 @@ int main(int argc, char** argv) {
     const Cube source = mirrorTiled(scene.truth, {0, 0, 384, 384});
     std::printf("| s | bands | patch (LR px) | steps/s on %s |\n|---|---|---|---|\n", gpu.c_str());
     for (int nb : {31, 128, 244}) {
-      Cube z(nb, source.rows, source.cols);
-      std::vector<SpectralBand> wl(nb);
-      for (int b = 0; b < nb; ++b) {
-        std::copy_n(source.band(b * source.bands / nb), source.planeSize(), z.band(b));
-        wl[b] = {430 + 1970.0 * b / (nb - 1), 1970.0 / (nb - 1)};
-      }
+      const auto [z, wl] = spreadBands(source, nb);
       const SpectralResponse p = SpectralResponse::fromSpec("sentinel2a", wl);
       const Cube x = projectSpectrally(z, p.matrix());
       for (int s : {3, 4, 8, 16}) {

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench/SpreadBands.h"
 #include "geo/RasterDataset.h"
 #include "lib/fusion/ClassicalFusion.h"
 #include "lib/spatial/Degradation.h"
@@ -45,14 +46,7 @@ int main(int argc, char** argv) {
       "| s | bands | patch (LR px) | HR values per step | steps/s | setup + final pass (s) | peak RSS so far (MB) |\n"
       "|---|---|---|---|---|---|---|\n");
   for (int bands : {31, 128, 244}) {
-    Cube z(bands, source.rows, source.cols);
-    std::vector<SpectralBand> wl(bands);
-    for (int b = 0; b < bands; ++b) {
-      const int from = b * source.bands / bands;
-      std::copy_n(source.band(from), source.planeSize(), z.band(b));
-      wl[b].wavelengthNm = 430 + 1970.0 * b / (bands - 1);
-      wl[b].fwhmNm = 1970.0 / (bands - 1);
-    }
+    auto [z, wl] = spreadBands(source, bands);
     z.scale(1.0f / z.peak());
     const SpectralResponse p = SpectralResponse::fromSpec("sentinel2a", wl);
     const Cube x = projectSpectrally(z, p.matrix());

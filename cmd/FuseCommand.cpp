@@ -79,10 +79,8 @@ class FuseCommand : public Command {
               "(SCL classes 3, 8, 9, 10, 11) are nodata.")
         .text("method", &o_.job.method, "NAME",
               "ual, fixed-kernel (ual with a kernel that is not learned: --kernel SPEC, else the predefined 8x8 "
-              "Gaussian), "
-              "dip (ual with a "
-              "new, untrained fusion module learned on the scene alone), fusion-only, gsa, glp-hs (MTF-GLP with "
-              "regression gains) or bicubic.")
+              "Gaussian), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, "
+              "glp-hs (MTF-GLP with regression gains) or bicubic.")
         .text("stage1", &o_.job.stage1, "NAME",
               "First stage: auto (the matching fusion module, GSA, GLP-HS or their band-by-band blend, whichever "
               "scores best on the scene itself at reduced resolution; the report lists the scores and the blend's "
