@@ -136,22 +136,9 @@ std::string writeEnmapVrt(const EnmapProduct& product) {
       fmt::format("  <Metadata><MDI key=\"ENMAP_PRODUCT\">{}</MDI></Metadata>\n", xmlEscaped(product.metadataPath));
   int out = 0;
   for (const EnmapBand& b : product.bands)
-    xml += fmt::format(
-        "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
-        "    <Description>band {} ({:.2f} nm)</Description>\n"
-        "    <NoDataValue>nan</NoDataValue>\n"
-        "    <Metadata><MDI key=\"wavelength\">{:.4f}</MDI><MDI key=\"fwhm\">{:.4f}</MDI>"
-        "<MDI key=\"wavelength_units\">nm</MDI></Metadata>\n"
-        "    <ComplexSource>\n"
-        "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
-        "      <SourceBand>{}</SourceBand>\n"
-        "      <NODATA>{:g}</NODATA>\n"
-        "      <ScaleOffset>{:.17g}</ScaleOffset>\n"
-        "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
-        "    </ComplexSource>\n"
-        "  </VRTRasterBand>\n",
-        ++out, b.number, b.wavelengthNm, b.wavelengthNm, b.fwhmNm, xmlEscaped(product.imagePath), b.number,
-        product.nodataDn, b.offset, b.gain);
+    xml += vrtScaledBand({++out, fmt::format("band {} ({:.2f} nm)", b.number, b.wavelengthNm),
+                          vrtWavelengthItems(b.wavelengthNm, b.fwhmNm), "nan", product.imagePath, b.number,
+                          product.nodataDn, b.offset, b.gain, ""});
   xml += "</VRTDataset>\n";
   return writeInMemoryVrt(fs::path(product.metadataPath).parent_path().filename().string() + ".enmap", xml);
 }

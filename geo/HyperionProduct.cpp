@@ -90,21 +90,8 @@ std::string hyperionVrt(GDALDataset& grid, const std::string& productName, const
   for (int b = 0; b < kHyperionBands; ++b) {
     const auto [file, sourceBand] = source(b);
     const SpectralBand& s = table.bands[b];
-    xml += fmt::format(
-        "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
-        "    <Description>B{:03d}</Description>\n"
-        "    <NoDataValue>nan</NoDataValue>\n"
-        "    <Metadata><MDI key=\"wavelength\">{:.4f}</MDI><MDI key=\"fwhm\">{:.4f}</MDI>"
-        "<MDI key=\"wavelength_units\">nm</MDI></Metadata>\n"
-        "    <ComplexSource>\n"
-        "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
-        "      <SourceBand>{}</SourceBand>\n"
-        "      <NODATA>0</NODATA>\n"
-        "      <ScaleOffset>0</ScaleOffset>\n"
-        "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
-        "    </ComplexSource>\n"
-        "  </VRTRasterBand>\n",
-        b + 1, b + 1, s.wavelengthNm, s.fwhmNm, xmlEscaped(file), sourceBand, hyperionRadianceScale(b + 1));
+    xml += vrtScaledBand({b + 1, fmt::format("B{:03d}", b + 1), vrtWavelengthItems(s.wavelengthNm, s.fwhmNm), "nan",
+                          file, sourceBand, 0, 0, hyperionRadianceScale(b + 1), ""});
   }
   return xml + "</VRTDataset>\n";
 }

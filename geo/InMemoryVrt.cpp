@@ -34,6 +34,31 @@ std::string vrtGeoreferencing(GDALDataset& ds) {
   return xml;
 }
 
+std::string vrtScaledBand(const VrtScaledBand& b) {
+  return fmt::format(
+      "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
+      "    <Description>{}</Description>\n"
+      "    <NoDataValue>{}</NoDataValue>\n"
+      "    <Metadata>{}</Metadata>\n"
+      "    <ComplexSource{}>\n"
+      "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
+      "      <SourceBand>{}</SourceBand>\n"
+      "{}"
+      "      <NODATA>{:g}</NODATA>\n"
+      "      <ScaleOffset>{:.17g}</ScaleOffset>\n"
+      "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
+      "    </ComplexSource>\n"
+      "  </VRTRasterBand>\n",
+      b.index, xmlEscaped(b.description), b.nodata, b.metadata, b.rects.empty() ? "" : " resampling=\"nearest\"",
+      xmlEscaped(b.file), b.sourceBand, b.rects, b.sourceNodata, b.offset, b.ratio);
+}
+
+std::string vrtWavelengthItems(double wavelengthNm, double fwhmNm) {
+  return fmt::format(
+      "<MDI key=\"wavelength\">{:.4f}</MDI><MDI key=\"fwhm\">{:.4f}</MDI><MDI key=\"wavelength_units\">nm</MDI>",
+      wavelengthNm, fwhmNm);
+}
+
 std::string writeInMemoryVrt(const std::string& stem, const std::string& xml) {
   static std::atomic<int> counter{0};
   const std::string name = fmt::format("/vsimem/hsifuse/{}.{}.vrt", stem, counter.fetch_add(1));

@@ -255,23 +255,12 @@ std::string sentinel2Vrt(const Sentinel2Product& product, const std::vector<Sent
     const double ratio = 1.0 / product.quantification, shift = bands[i].offset / product.quantification;
     const std::string nodata =
         product.saturatedDn ? fmt::format("{:.9g}", static_cast<float>(*product.saturatedDn * ratio + shift)) : "nan";
-    xml += fmt::format(
-        "  <VRTRasterBand dataType=\"Float32\" band=\"{}\">\n"
-        "    <Description>{}</Description>\n"
-        "    <Metadata><MDI key=\"{}\">{}</MDI></Metadata>\n"
-        "    <NoDataValue>{}</NoDataValue>\n"
-        "    <ComplexSource resampling=\"nearest\">\n"
-        "      <SourceFilename relativeToVRT=\"0\">{}</SourceFilename>\n"
-        "      <SourceBand>1</SourceBand>\n"
-        "      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n"
-        "      <DstRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n"
-        "      <NODATA>{:g}</NODATA>\n"
-        "      <ScaleOffset>{:.17g}</ScaleOffset>\n"
-        "      <ScaleRatio>{:.17g}</ScaleRatio>\n"
-        "    </ComplexSource>\n"
-        "  </VRTRasterBand>\n",
-        i + 1, bands[i].name, kNativeResolutionItem, bands[i].resolutionM, nodata, xmlEscaped(bands[i].path), f.width,
-        f.height, g.width, g.height, product.nodataDn, shift, ratio);
+    xml += vrtScaledBand({static_cast<int>(i) + 1, bands[i].name,
+                          fmt::format("<MDI key=\"{}\">{}</MDI>", kNativeResolutionItem, bands[i].resolutionM), nodata,
+                          bands[i].path, 1, product.nodataDn, shift, ratio,
+                          fmt::format("      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n"
+                                      "      <DstRect xOff=\"0\" yOff=\"0\" xSize=\"{}\" ySize=\"{}\"/>\n",
+                                      f.width, f.height, g.width, g.height)});
   }
   return xml + "</VRTDataset>\n";
 }
