@@ -7,8 +7,8 @@
 
 #include "lib/core/Error.h"
 #include "lib/fusion/ClassicalFusion.h"
-#include "lib/spatial/Degradation.h"
 #include "lib/numeric/LinearSolve.h"
+#include "lib/spatial/Degradation.h"
 
 namespace hsifuse {
 
@@ -58,6 +58,39 @@ BlurKernel solveKernelNormalEquations(std::vector<double> ata, const std::vector
   out.rows = out.cols = k;
   out.w.resize(n);
   for (std::size_t a = 0; a < n; ++a) out.w[a] = std::max(0.0, w[a]);
+  return out;
+}
+
+BlurKernel solveNonNegativeKernel(const std::vector<double>& ata, const std::vector<double>& atb, int k, double ridge) {
+  const std::size_t n = atb.size();
+  BlurKernel out;
+  out.rows = out.cols = k;
+  out.w.assign(n, 0.0);
+  double trace = 0;
+  for (std::size_t a = 0; a < n; ++a) trace += ata[a * n + a];
+  if (!(trace > 0)) return out;
+  const double lambda = ridge * trace / n;
+  std::vector<std::size_t> freeTaps(n);
+  std::iota(freeTaps.begin(), freeTaps.end(), 0);
+  while (!freeTaps.empty()) {
+    const std::size_t m = freeTaps.size();
+    std::vector<double> g(m * m), c(m);
+    for (std::size_t a = 0; a < m; ++a) {
+      c[a] = atb[freeTaps[a]];
+      const double* line = &ata[freeTaps[a] * n];
+      for (std::size_t b = 0; b < m; ++b) g[a * m + b] = line[freeTaps[b]];
+      g[a * m + a] += lambda;
+    }
+    const std::vector<double> w = solveSymmetric(std::move(g), std::move(c));
+    std::vector<std::size_t> kept;
+    for (std::size_t a = 0; a < m; ++a)
+      if (w[a] >= 0) kept.push_back(freeTaps[a]);
+    if (kept.size() == m) {
+      for (std::size_t a = 0; a < m; ++a) out.w[freeTaps[a]] = w[a];
+      break;
+    }
+    freeTaps = std::move(kept);
+  }
   return out;
 }
 

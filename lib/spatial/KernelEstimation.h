@@ -20,6 +20,13 @@ BlurKernel estimateKernelLeastSquares(const Cube& hrEstimate, const Cube& lr, in
 // Not normalised: the caller decides what a kernel with no positive tap means.
 BlurKernel solveKernelNormalEquations(std::vector<double> ata, const std::vector<double>& atb, int k);
 
+// The same fit held non-negative, with a ridge of `ridge` times the mean diagonal: solved on the free taps, every tap
+// that comes out negative is fixed at 0 and the rest solved again, until none is negative (taps never come back, so
+// this is close to, not exactly, the non-negative least-squares optimum). A blur has no negative taps; without the
+// constraint the noise's share of a fit of hundreds of taps lands in alternating-sign patterns that the clamp above
+// only halves. Not normalised; all zero when nothing positive fits.
+BlurKernel solveNonNegativeKernel(const std::vector<double>& ata, const std::vector<double>& atb, int k, double ridge);
+
 // The central LR window of an lrRows x lrCols scene holding at most sideHr x sideHr HR pixels (at least 8 LR
 // pixels a side where the scene has them): where the least-squares kernel fits run.
 Window kernelFitWindow(int lrRows, int lrCols, int scale, int sideHr);

@@ -6,7 +6,7 @@
 //
 // Candidates: fixed kernels (UAL's predefined 8 x 8 Gaussian, the MTF-matched Gaussian) and fitted ones (the
 // best isotropic Gaussian, the best anisotropic Gaussian, each with its centre fitted within half an HR pixel, a free
-// least-squares kernel of 4 s taps, at most 32).
+// least-squares kernel of 4 s taps, at most 32, held non-negative, its ridge cross-validated inside the training half).
 // The fitted ones are fitted on half of the LR pixels (a checkerboard) and every candidate is scored on the
 // other half: a free kernel of hundreds of taps fitted on a few hundred LR pixels fits the noise, and the
 // held-out residual shows it. The winner (lowest held-out RMSE) is refitted on all pixels.
