@@ -119,6 +119,7 @@ double crossValidatedRidge(const NormalEquations& a, const NormalEquations& b, i
 struct Fitted {
   BlurKernel kernel;
   std::string detail;
+  double sx = 0, sy = 0, angle = 0, dx = 0, dy = 0;  // the Gaussian's axes, angle (degrees) and centre's move
 };
 
 // The Gaussian with the lowest residual on `e`: a coarse grid of widths (0.3 HR pixels to twice s, geometric steps of
@@ -136,23 +137,31 @@ struct Fitted {
 // phase's ambiguity; a larger offset is a misregistration, which fuse estimates as the residual shift). Allowed a
 // whole pixel, a Gaussian moved off by it stood in for the off-centre motion kernels and beat the free kernel there,
 // and GLP-HS fed it lost 4 dB to GSA (native Houston, UAL's motion kernel 1, 35 dB).
-Fitted bestGaussian(const NormalEquations& e, int k, int s, bool anisotropic) {
+// `from`: a fit of the same family on part of the same pixels (the winner's refit on all of them); the pattern search
+// starts there instead of at the grid's best point, which at s = 8 is most of the cost (the grid is about 2700
+// evaluations of a 1024-tap quadratic form).
+Fitted bestGaussian(const NormalEquations& e, int k, int s, bool anisotropic, const Fitted* from = nullptr) {
   std::vector<double> sigmas;
   for (double v = 0.3; v <= 2.0 * s + 1e-9; v *= 1.4) sigmas.push_back(v);
   auto rmse = [&](double sx, double sy, double angle, double dx, double dy) {
     return e.rmse(centredGaussian(k, s, sx, sy, angle, dx, dy).w);
   };
   double best = std::numeric_limits<double>::infinity(), bx = sigmas.front(), by = bx, ba = 0, bdx = 0, bdy = 0;
-  for (double d : {0.0, -0.5, 0.5})
-    for (double sx : sigmas)
-      for (double sy : sigmas) {
-        if (sy > sx || (!anisotropic && sy != sx)) continue;
-        for (int angle = 0; angle < 180; angle += 15) {
-          if (angle > 0 && (sy == sx || !anisotropic)) break;
-          const double r = rmse(sx, sy, angle, d, d);
-          if (r < best) best = r, bx = sx, by = sy, ba = angle, bdx = bdy = d;
+  if (from) {
+    bx = from->sx, by = from->sy, ba = from->angle, bdx = from->dx, bdy = from->dy;
+    best = rmse(bx, by, ba, bdx, bdy);
+  } else {
+    for (double d : {0.0, -0.5, 0.5})
+      for (double sx : sigmas)
+        for (double sy : sigmas) {
+          if (sy > sx || (!anisotropic && sy != sx)) continue;
+          for (int angle = 0; angle < 180; angle += 15) {
+            if (angle > 0 && (sy == sx || !anisotropic)) break;
+            const double r = rmse(sx, sy, angle, d, d);
+            if (r < best) best = r, bx = sx, by = sy, ba = angle, bdx = bdy = d;
+          }
         }
-      }
+  }
   double logStep = std::log(1.4) / 2, angleStep = 7.5, shiftStep = 0.25;
   while (logStep > 0.005) {
     bool moved = false;
@@ -178,7 +187,7 @@ Fitted bestGaussian(const NormalEquations& e, int k, int s, bool anisotropic) {
   std::string detail =
       anisotropic ? fmt::format("sigma {:.2f} x {:.2f}, {:.0f} deg", bx, by, ba) : fmt::format("sigma {:.2f}", bx);
   if (bdx != 0 || bdy != 0) detail += fmt::format(", centre moved {:+.2f}, {:+.2f} px", bdx, bdy);
-  return {centredGaussian(k, s, bx, by, ba, bdx, bdy), detail};
+  return {centredGaussian(k, s, bx, by, ba, bdx, bdy), detail, bx, by, ba, bdx, bdy};
 }
 
 }  // namespace
@@ -251,9 +260,9 @@ SceneKernel chooseSceneKernel(const Cube& x, const Cube& py, int s, const std::v
   NormalEquations all = train;
   all += held;
   if (out.name == "gaussian")
-    out.kernel = bestGaussian(all, k, s, false).kernel;
+    out.kernel = bestGaussian(all, k, s, false, &iso).kernel;
   else if (out.name == "anisotropic-gaussian")
-    out.kernel = bestGaussian(all, k, s, true).kernel;
+    out.kernel = bestGaussian(all, k, s, true, &aniso).kernel;
   else if (out.name == "least-squares")
     out.kernel = leastSquaresKernel(all, k, ridge);
   else
