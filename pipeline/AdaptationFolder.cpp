@@ -45,35 +45,36 @@ json toJson(const AdaptationManifest& m) {
   for (const SavedInput& i : m.inputs)
     inputs.push_back(
         {{"option", i.option}, {"path", i.path}, {"bytes", i.checksum.bytes}, {"fnv1a64", i.checksum.fnv1a64}});
-  return {{"format", kFormat},
-          {"hsifuse_version", m.hsifuseVersion},
-          {"method", m.method},
-          {"inputs", inputs},
-          {"grids",
-           {{"scale", m.scale},
-            {"assume_aligned", m.assumeAligned},
-            {"resampling", m.resampling},
-            {"fix_shift", m.fixShift},
-            {"lr_nodata", m.lrNodata ? json(*m.lrNodata) : json(nullptr)},
-            {"msi_nodata", m.msiNodata ? json(*m.msiNodata) : json(nullptr)},
-            {"shift", m.shift ? json{m.shift->first, m.shift->second} : json(nullptr)},
-            {"lr_window", windowJson(m.lrWindow)},
-            {"hr_window", windowJson(m.hrWindow)},
-            {"area_of_interest", m.area ? windowJson(*m.area) : json(nullptr)},
-            {"fit_area_lr", m.fitAreaLr},
-            {"mask_clouds", m.maskClouds}}},
-          {"bands", {{"hsi_kept", m.hsiBands}, {"msi_kept", m.msiBands}, {"msi_names", m.msiNames}}},
-          {"P", m.p},
-          {"radiometry", {{"hsi_divided_by", m.peak}, {"msi_gains", m.gains}}},
-          {"first_stage",
-           {{"classical", m.stage1},
-            {"mtf", kernelJson(m.mtf)},
-            {"blend_parts", m.blend.parts},
-            {"blend_weights", m.blend.weights},
-            {"fusion_module", m.fusionModule},
-            {"fusion_module_source", m.fusionModuleSource}}},
-          {"tile", m.tile},
-          {"adaptation", {{"module", m.adapted}, {"kernel", kernelJson(m.kernel)}, {"kept_step", m.stepsKept}}}};
+  return {
+      {"format", kFormat},
+      {"hsifuse_version", m.hsifuseVersion},
+      {"method", m.method},
+      {"inputs", inputs},
+      {"grids",
+       {{"scale", m.scale},
+        {"assume_aligned", m.assumeAligned},
+        {"resampling", m.resampling},
+        {"fix_shift", m.fixShift},
+        {"lr_nodata", m.lrNodata ? json(*m.lrNodata) : json(nullptr)},
+        {"msi_nodata", m.msiNodata ? json(*m.msiNodata) : json(nullptr)},
+        {"shift", m.shift ? json{m.shift->first, m.shift->second} : json(nullptr)},
+        {"lr_window", windowJson(m.lrWindow)},
+        {"hr_window", windowJson(m.hrWindow)},
+        {"area_of_interest", m.area ? windowJson(*m.area) : json(nullptr)},
+        {"fit_area_lr", m.fitAreaLr},
+        {"mask_clouds", m.maskClouds}}},
+      {"bands", {{"hsi_kept", m.hsiBands}, {"msi_kept", m.msiBands}, {"msi_names", m.msiNames}}},
+      {"P", m.p},
+      {"radiometry", {{"hsi_divided_by", m.peak}, {"msi_gains", m.gains}, {"msi_kernel_correction", m.gainCorrection}}},
+      {"first_stage",
+       {{"classical", m.stage1},
+        {"mtf", kernelJson(m.mtf)},
+        {"blend_parts", m.blend.parts},
+        {"blend_weights", m.blend.weights},
+        {"fusion_module", m.fusionModule},
+        {"fusion_module_source", m.fusionModuleSource}}},
+      {"tile", m.tile},
+      {"adaptation", {{"module", m.adapted}, {"kernel", kernelJson(m.kernel)}, {"kept_step", m.stepsKept}}}};
 }
 
 AdaptationManifest fromJson(const json& j) {
@@ -108,6 +109,7 @@ AdaptationManifest fromJson(const json& j) {
   m.p = j.at("P").get<std::vector<std::vector<double>>>();
   m.peak = j.at("radiometry").at("hsi_divided_by").get<float>();
   m.gains = j.at("radiometry").at("msi_gains").get<std::vector<double>>();
+  m.gainCorrection = j.at("radiometry").value("msi_kernel_correction", std::vector<double>());
   const json& f = j.at("first_stage");
   m.stage1 = f.at("classical").get<std::string>();
   m.mtf = kernelFrom(f.at("mtf"));
@@ -125,6 +127,8 @@ AdaptationManifest fromJson(const json& j) {
     throw InputError("the scale or the tile side is invalid");
   if (m.p.size() != m.msiBands.size() || m.msiNames.size() != m.msiBands.size() || m.gains.size() != m.msiBands.size())
     throw InputError("P, the MSI bands and the gains do not agree");
+  if (!m.gainCorrection.empty() && m.gainCorrection.size() != m.gains.size())
+    throw InputError("the gains and their correction do not agree");
   for (const auto& row : m.p)
     if (row.size() != m.hsiBands.size()) throw InputError("P's rows do not match the HSI bands");
   if (m.stage1 == kBlendStage) {

@@ -51,6 +51,8 @@ struct AdaptationManifest {
   std::vector<std::vector<double>> p;
   float peak = 1;             // the LR HSI was divided by it; the output multiplied
   std::vector<double> gains;  // per MSI band
+  // Per MSI band, on top of gains: FuseScene::gainCorrection (empty: none; folders written before it have none).
+  std::vector<double> gainCorrection;
   // The first stage and the adaptation.
   std::string stage1;              // the classical fusion: gsa | glp-hs | bicubic | blend
   BlurKernel mtf;                  // GLP-HS's low-pass (empty: the MTF-matched Gaussian)

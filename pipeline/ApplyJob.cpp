@@ -111,6 +111,7 @@ FuseScene readSavedScene(const AdaptationManifest& m, const FuseOptions& f, Fuse
   bool same = scene.hrWin == m.hrWindow && near(scene.peak, m.peak) && scene.gains.size() == m.gains.size();
   for (std::size_t b = 0; same && b < m.gains.size(); ++b) same = near(scene.gains[b], m.gains[b]);
   if (!same) throw InputError("the inputs read differently from when the adaptation was made (window or scaling)");
+  if (!m.gainCorrection.empty()) scene.correctMsiGains(m.gainCorrection);
   return scene;
 }
 

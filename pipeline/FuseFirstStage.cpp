@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "lib/core/Error.h"
+#include "lib/spectral/Radiometry.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"
 #include "pipeline/Stopwatch.h"
@@ -71,8 +72,8 @@ void attachFirstStageSources(FirstStage& first, const FuseScene& scene, const Fu
   first.moduleApplied = module != nullptr;
 }
 
-FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
-                             int tile, json& report, json& seconds) {
+FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FuseScene& scene, int tile,
+                             json& report, json& seconds) {
   FirstStage first;
   const int s = scene.scale;
   // The scene's blur kernel, chosen on held-out LR pixels (pipeline/SceneChoices.h): the degradation the adaptation
@@ -85,6 +86,12 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
     first.kernel = sceneKernel(scene.fit->y, scene.fit->x, scene.sharpRowsOfP(), scene.msiDetailBands(), s,
                                scene.fit->lrValid, o.seedValue());
     if (known) first.kernel->impose("given", *known, "--kernel " + o.kernel);
+    // The MSI's gains matched through that kernel rather than block means (lib/spectral/Radiometry.h), before
+    // anything compares the two observations: the first-stage choice's reduced pairs and the adaptation's loss.
+    const std::vector<double> correction =
+        kernelGainCorrection(scene.fit->x, scene.fit->y, scene.p, first.kernel->kernel, s, scene.fit->lrValid);
+    scene.correctMsiGains(correction);
+    report["radiometry"]["msi_kernel_correction"] = correction;
     seconds["kernel_choice"] = secondsSince(t0);
   }
   first.name = firstStageName(o, method, chosen, scene, first.kernel, known, tile, first.blend, report, seconds);

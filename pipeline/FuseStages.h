@@ -39,6 +39,7 @@
 #include "pipeline/FusionJob.h"
 #include "pipeline/GridPairing.h"
 #include "pipeline/MemoryPlan.h"
+#include "pipeline/SceneWindows.h"
 
 namespace hsifuse {
 
@@ -122,7 +123,10 @@ struct FuseScene {
   int scale = 1;
   Window hrWin;  // the HR window of the MSI fused (the output's extent)
   std::vector<std::vector<double>> p;
-  std::vector<double> gains;     // the MSI bands' radiometric gains
+  std::vector<double> gains;  // the MSI bands' radiometric gains (block means, lib/spectral/Radiometry.h)
+  // Per MSI band, the factor applied on top of `gains` once the scene's kernel is known (kernelGainCorrection; empty:
+  // none yet). Kept apart from `gains`, which `apply` compares to tell that it reads the inputs as fuse did.
+  std::vector<double> gainCorrection;
   std::optional<HrShift> shift;  // the residual shift estimated (none on scenes under 16 HR pixels across)
   // Per MSI band: its native pixel over the HR pixel, rounded (1: sharp on the grid; 2: a 20 m Sentinel-2 band on
   // the 10 m grid). Bands over 1 lend the fusion their spectra, not spatial detail: the classical first stages take
@@ -134,6 +138,12 @@ struct FuseScene {
   // Whether fit is a part of the scene only; fit's window on the HR grid.
   bool partial() const { return fit->lr.width * scale != hrWin.width || fit->lr.height * scale != hrWin.height; }
   Window fitHr() const { return scaledBy(fit->lr, scale); }
+  // Multiplies MSI band b by factors[b] from now on, in the part held and in every window read later, and records
+  // them in gainCorrection.
+  void correctMsiGains(const std::vector<double>& factors);
+  // Set by readScene: the part held, writable (fit is the same object), and how a partial scene's windows are read.
+  std::shared_ptr<SceneFit> heldFit;
+  std::shared_ptr<SceneReading> reading;
 };
 // knownShift: a shift recorded earlier (apply), used instead of estimating it again.
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,
@@ -150,8 +160,8 @@ struct FirstStage {
   WindowSource classicalSource, source;  // source: Z~ (or, when the module trains in the loop, its input)
   bool moduleApplied = false;            // source runs the fusion module
 };
-FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, const FuseScene& scene,
-                             int tile, nlohmann::json& report, nlohmann::json& seconds);
+FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenModel& chosen, FuseScene& scene, int tile,
+                             nlohmann::json& report, nlohmann::json& seconds);
 // The sources of a first stage whose name and mtf (and blend) are set: the classical fusion fitted on the scene (for
 // "blend", each part fitted and the windows mixed), then `module`
 // over it when given (it must outlive the sources). Shared with `hsi-fuse apply`.

@@ -57,6 +57,7 @@ void saveForApply(const FuseOptions& o, const FuseInputs& in, const MsiResponse&
   m.p = scene.p;
   m.peak = scene.peak;
   m.gains = scene.gains;
+  m.gainCorrection = scene.gainCorrection;
   m.stage1 = first.name;
   m.mtf = first.mtf;
   m.blend = first.blend;
@@ -136,7 +137,7 @@ std::string runFusionJob(const FuseOptions& o, const ProgressFn& progress, const
                      {"hsi_dropped", in.hsiSelection.dropped.size()},
                      {"msi", response.p.keptBandNames()}};
   auto t0 = Clock::now();
-  const FuseScene scene = readScene(o, in, response, report, log);
+  FuseScene scene = readScene(o, in, response, report, log);
   report["seconds"]["read"] = secondsSince(t0);
   if (progress) progress(0.1, "read");
 

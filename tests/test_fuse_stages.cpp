@@ -10,6 +10,7 @@
 #include "geo/RasterDataset.h"
 #include "geo/RasterWriter.h"
 #include "lib/core/Error.h"
+#include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 #include "pipeline/FuseMethod.h"
 #include "pipeline/FuseOutput.h"
@@ -129,8 +130,9 @@ TEST(FuseStages, AClassicalMethodNeedsNoModelAndNoKernel) {
   ChosenModel chosen = chooseModel(o, FuseMethod::GlpHs, in.hsi.spectralBands(), r.p.keptBandNames(), 3, log);
   EXPECT_FALSE(chosen.model);
   json report;
-  const FuseScene scene = readScene(o, in, r, report, log);
+  FuseScene scene = readScene(o, in, r, report, log);
   const FirstStage first = prepareFirstStage(o, FuseMethod::GlpHs, chosen, scene, 192, report, report["seconds"]);
+  EXPECT_TRUE(scene.gainCorrection.empty());  // no kernel, no correction (GLP-HS's regression gains need none)
   EXPECT_EQ(first.name, "glp-hs");
   EXPECT_FALSE(first.kernel);
   EXPECT_FALSE(first.moduleApplied);
@@ -142,6 +144,34 @@ TEST(FuseStages, AClassicalMethodNeedsNoModelAndNoKernel) {
   for (std::size_t i = 0; i < zl.data.size(); ++i)
     err += std::pow(zl.data[i] - scene.fit->y.data[i], 2), norm += std::pow(scene.fit->y.data[i], 2);
   EXPECT_LT(std::sqrt(err / norm), 0.05);
+}
+
+// A method that adapts chooses the scene's kernel, then matches the MSI's gains through it: afterwards D_k X sums to
+// what P y sums to in every MSI band, and the factors are in the report.
+TEST(FuseStages, TheMsiGainsAreMatchedThroughTheScenesKernel) {
+  test::TempDir dir;
+  FuseOptions o = exampleOptions(dir, "ual");
+  o.stage1 = "gsa";
+  FuseInputs in = openInputs(o, 1);
+  FuseLog log({});
+  MsiResponse r = buildResponse(o, in, log);
+  ChosenModel chosen = chooseModel(o, FuseMethod::Ual, in.hsi.spectralBands(), r.p.keptBandNames(), 3, log);
+  json report;
+  FuseScene scene = readScene(o, in, r, report, log);
+  const FirstStage first = prepareFirstStage(o, FuseMethod::Ual, chosen, scene, 192, report, report["seconds"]);
+  ASSERT_TRUE(first.kernel);
+  ASSERT_EQ(scene.gainCorrection.size(), 11u);
+  EXPECT_EQ(report["radiometry"]["msi_kernel_correction"].size(), 11u);
+  const Cube dx = blurDownsample(scene.fit->x, first.kernel->kernel, 3);
+  for (int b = 0; b < dx.bands; ++b) {
+    double sx = 0, sp = 0;
+    for (std::size_t i = 0; i < dx.planeSize(); ++i) {
+      sx += dx.band(b)[i];
+      for (int k = 0; k < scene.fit->y.bands; ++k) sp += scene.p[b][k] * scene.fit->y.band(k)[i];
+    }
+    EXPECT_NEAR(sx, sp, 1e-4 * std::fabs(sp)) << "band " << b;
+    EXPECT_NEAR(scene.gainCorrection[b], 1.0, 0.05) << "band " << b;  // a correction, not a new calibration
+  }
 }
 
 TEST(FuseStages, OutputLayoutIsTheMsiGridWithTheHsiBands) {
