@@ -284,12 +284,13 @@ MemoryPlan planFuseMemory(const FuseOptions& o, FuseMethod method, const FuseInp
 }
 
 void FuseScene::correctMsiGains(const std::vector<double>& factors) {
-  if (!heldFit || factors.size() != static_cast<std::size_t>(heldFit->x.bands))
+  if (!heldFit_ || factors.size() != static_cast<std::size_t>(heldFit_->x.bands))
     throw Error("MSI gain correction: one factor per MSI band of a scene read by readScene");
-  for (int b = 0; b < heldFit->x.bands; ++b) {
-    float* x = heldFit->x.band(b);
-    for (std::size_t i = 0; i < heldFit->x.planeSize(); ++i) x[i] = static_cast<float>(x[i] * factors[b]);
-    if (reading && b < static_cast<int>(reading->gains.size())) reading->gains[b] *= factors[b];
+  for (int b = 0; b < heldFit_->x.bands; ++b) {
+    float* x = heldFit_->x.band(b);
+    for (std::size_t i = 0; i < heldFit_->x.planeSize(); ++i) x[i] = static_cast<float>(x[i] * factors[b]);
+    // The reading's gains are set (and used) only where windows are read from the files: a partial scene.
+    if (b < static_cast<int>(reading_->gains.size())) reading_->gains[b] *= factors[b];
   }
   if (gainCorrection.empty()) gainCorrection.assign(factors.size(), 1.0);
   for (std::size_t b = 0; b < factors.size(); ++b) gainCorrection[b] *= factors[b];
@@ -360,8 +361,8 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, json& 
   report["radiometry"] = {{"hsi_divided_by", scene.peak}, {"msi_gains", scene.gains}};
   checkShift(o, scene, *fit, report, log, knownShift);
   scene.fit = fit;
-  scene.heldFit = fit;
-  scene.reading = reading;
+  scene.heldFit_ = fit;
+  scene.reading_ = reading;
   if (!scene.partial()) {
     scene.hrValid = fit->hrValid;
     const auto invalid = [](const PixelMask& m) { return static_cast<std::size_t>(std::count(m.begin(), m.end(), 0)); };

@@ -39,9 +39,10 @@
 #include "pipeline/FusionJob.h"
 #include "pipeline/GridPairing.h"
 #include "pipeline/MemoryPlan.h"
-#include "pipeline/SceneWindows.h"
 
 namespace hsifuse {
+
+struct SceneReading;  // pipeline/SceneWindows.h
 
 // Messages held back until every input check has passed, so that bad input gets only its one-line error.
 class FuseLog {
@@ -141,9 +142,14 @@ struct FuseScene {
   // Multiplies MSI band b by factors[b] from now on, in the part held and in every window read later, and records
   // them in gainCorrection.
   void correctMsiGains(const std::vector<double>& factors);
-  // Set by readScene: the part held, writable (fit is the same object), and how a partial scene's windows are read.
-  std::shared_ptr<SceneFit> heldFit;
-  std::shared_ptr<SceneReading> reading;
+
+ private:
+  friend FuseScene readScene(const FuseOptions&, FuseInputs&, MsiResponse&, nlohmann::json&, FuseLog&,
+                             const std::optional<HrShift>&);
+  // The only writers of the scene's MSI (correctMsiGains): the part held (the object `fit` points to) and how a
+  // partial scene's windows are read.
+  std::shared_ptr<SceneFit> heldFit_;
+  std::shared_ptr<SceneReading> reading_;
 };
 // knownShift: a shift recorded earlier (apply), used instead of estimating it again.
 FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohmann::json& report, FuseLog& log,

@@ -111,7 +111,7 @@ double crossValidatedRidge(const NormalEquations& a, const NormalEquations& b, i
     return error[i];
   };
   int best = kStart;
-  const int step = kStart > 0 && at(kStart - 1) < at(kStart) ? -1 : 1;
+  const int step = at(kStart - 1) < at(kStart) ? -1 : 1;
   while (best + step >= 0 && best + step < kCount && at(best + step) < at(best)) best += step;
   return kRidges[best];
 }

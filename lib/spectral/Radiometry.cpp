@@ -7,16 +7,32 @@
 #include "lib/spatial/Resampling.h"
 
 namespace hsifuse {
+namespace {
+
+// Per band, sum(num) / sum(den) over the pixels both cover where `valid` (row-major on num's plane; empty: all) is
+// set; 1 where den sums to 0.
+std::vector<double> bandSumRatios(const Cube& num, const Cube& den, const std::vector<std::uint8_t>& valid) {
+  if (!valid.empty() && valid.size() != num.planeSize()) throw Error("radiometry: the LR mask does not match");
+  const int rows = std::min(num.rows, den.rows), cols = std::min(num.cols, den.cols);
+  std::vector<double> ratios;
+  for (int b = 0; b < den.bands; ++b) {
+    double sn = 0, sd = 0;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        if (valid.empty() || valid[static_cast<std::size_t>(r) * num.cols + c])
+          sn += num.at(b, r, c), sd += den.at(b, r, c);
+    ratios.push_back(sd != 0 ? sn / sd : 1.0);
+  }
+  return ratios;
+}
+
+}  // namespace
 
 std::vector<double> matchMsiToHsi(Cube& x, const Cube& y, const std::vector<std::vector<double>>& p, int scale) {
-  const Cube py = projectSpectrally(y, p), xl = blockMean(x, scale);
-  std::vector<double> gains;
+  const std::vector<double> gains = bandSumRatios(projectSpectrally(y, p), blockMean(x, scale), {});
   for (int b = 0; b < x.bands; ++b) {
-    double sp = 0, sx = 0;
-    for (std::size_t i = 0; i < py.planeSize(); ++i) sp += py.band(b)[i], sx += xl.band(b)[i];
-    const double gain = sx != 0 ? sp / sx : 1.0;
-    gains.push_back(gain);
-    for (std::size_t i = 0; i < x.planeSize(); ++i) x.band(b)[i] = static_cast<float>(x.band(b)[i] * gain);
+    float* band = x.band(b);
+    for (std::size_t i = 0; i < x.planeSize(); ++i) band[i] = static_cast<float>(band[i] * gains[b]);
   }
   return gains;
 }
@@ -24,19 +40,7 @@ std::vector<double> matchMsiToHsi(Cube& x, const Cube& y, const std::vector<std:
 std::vector<double> kernelGainCorrection(const Cube& x, const Cube& y, const std::vector<std::vector<double>>& p,
                                          const BlurKernel& kernel, int scale,
                                          const std::vector<std::uint8_t>& lrValid) {
-  const Cube py = projectSpectrally(y, p), dx = blurDownsample(x, kernel, scale);
-  const int rows = std::min(py.rows, dx.rows), cols = std::min(py.cols, dx.cols);
-  if (!lrValid.empty() && lrValid.size() != py.planeSize()) throw Error("gain correction: the LR mask does not match");
-  std::vector<double> factors;
-  for (int b = 0; b < x.bands; ++b) {
-    double sp = 0, sx = 0;
-    for (int r = 0; r < rows; ++r)
-      for (int c = 0; c < cols; ++c)
-        if (lrValid.empty() || lrValid[static_cast<std::size_t>(r) * py.cols + c])
-          sp += py.at(b, r, c), sx += dx.at(b, r, c);
-    factors.push_back(sx != 0 && sp != 0 ? sp / sx : 1.0);
-  }
-  return factors;
+  return bandSumRatios(projectSpectrally(y, p), blurDownsample(x, kernel, scale), lrValid);
 }
 
 }  // namespace hsifuse
