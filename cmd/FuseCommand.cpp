@@ -45,7 +45,8 @@ class FuseCommand : public Command {
     return "Writes OUTPUT on the HR MSI grid over the overlap of the two inputs, with the kept HSI bands, their "
            "wavelengths, FWHM and descriptions, and the HSI's metadata, in the HSI's units. Methods: ual (the "
            "pretrained fusion module, then the per-scene unsupervised adaptation with a learned degeneration), "
-           "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, bicubic. "
+           "the ablations fixed-kernel, dip and --finetune, fusion-only (the first stage alone), gsa, glp-hs, glp-reg, "
+           "bicubic. "
            "When the inputs are in different CRSs, or the LR grid "
            "does not fall on whole HR pixels, the LR HSI is warped (--resampling) onto a grid aligned with the MSI's, "
            "with a pixel of exactly s MSI pixels, over the overlap less one LR pixel per side. Plain pixel grids "
@@ -80,13 +81,16 @@ class FuseCommand : public Command {
         .text("method", &o_.job.method, "NAME",
               "ual, fixed-kernel (ual with a kernel that is not learned: --kernel SPEC, else the predefined 8x8 "
               "Gaussian), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, "
-              "glp-hs (MTF-GLP with regression gains) or bicubic.")
+              "glp-hs (MTF-GLP with regression gains, one MSI band per HSI band), glp-reg (MTF-GLP with a pan per HSI "
+              "band "
+              "regressed on all sharp MSI bands: hyper-sharpening) or bicubic. The GLP methods alone use the "
+              "MTF-matched Gaussian unless --kernel SPEC; as ual's first stage, the scene's kernel.")
         .text("stage1", &o_.job.stage1, "NAME",
-              "First stage: auto (the matching fusion module, GSA, GLP-HS or their band-by-band blend, whichever "
-              "scores best on the scene itself at reduced resolution; the report lists the scores and the blend's "
-              "weights; a scene too small to score gets the module where its sidecar records a held-out gain, else "
-              "GSA and GLP-HS blended equally), model, gsa, glp-hs or bicubic (dip: its module's input, default "
-              "bicubic).")
+              "First stage: auto (the matching fusion module, GSA, GLP-HS, GLP-REG or their band-by-band blend, "
+              "whichever scores best on the scene itself at reduced resolution; the report lists the scores and the "
+              "blend's weights; a scene too small to score gets the module where its sidecar records a held-out "
+              "gain, else GSA, GLP-HS and GLP-REG blended equally), model, gsa, glp-hs, glp-reg or bicubic (dip: its "
+              "module's input, default bicubic).")
         .text(
             "kernel", &o_.job.kernel, "auto|SPEC",
             "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
@@ -173,7 +177,8 @@ class FuseCommand : public Command {
               "Fuse only this area, in the MSI's CRS (as gdal_translate -projwin): the whole LR pixels inside it.")
         .text("save-adaptation", &o_.job.saveAdaptation, "DIR",
               "Save what 'hsi-fuse apply' needs to write any block of this output in another process (ual, "
-              "fixed-kernel, gsa, glp-hs, bicubic): the adapted module, the first stage, P, the scaling, the inputs' "
+              "fixed-kernel, gsa, glp-hs, glp-reg, bicubic): the adapted module, the first stage, P, the scaling, the "
+              "inputs' "
               "checksums. Without OUTPUT (ual, fixed-kernel) fuse only adapts.");
     o_.device.declare(t);
     o_.filter.declare(t);

@@ -54,7 +54,7 @@ struct AdaptationManifest {
   // Per MSI band, on top of gains: FuseScene::gainCorrection (empty: none; folders written before it have none).
   std::vector<double> gainCorrection;
   // The first stage and the adaptation.
-  std::string stage1;              // the classical fusion: gsa | glp-hs | bicubic | blend
+  std::string stage1;              // the classical fusion: gsa | glp-hs | glp-reg | bicubic | blend
   BlurKernel mtf;                  // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
   StageBlend blend;                // stage1 "blend": its parts and weights per HSI band
   bool fusionModule = false;       // fusion.safetensors holds the module run over the classical fusion
@@ -62,7 +62,7 @@ struct AdaptationManifest {
   int tile = 0;                    // the first stage's and the final pass's tile side (HR pixels)
   BlurKernel kernel;               // the kernel the adaptation learned or kept (for the record)
   int stepsKept = 0;
-  bool adapted = true;  // adaptation.safetensors holds the adapted module (not for gsa, glp-hs, bicubic)
+  bool adapted = true;  // adaptation.safetensors holds the adapted module (not for the classical fusions)
 };
 
 // Writes DIR through a temporary folder (lib/core/AtomicOutput.h FolderWriter); `adapted` is null for the classical

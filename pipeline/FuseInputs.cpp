@@ -77,7 +77,7 @@ void FuseLog::release() {
 
 FuseMethod checkFuseOptions(const FuseOptions& o) {
   const FuseMethod method = parseFuseMethod(o.method);
-  static const std::vector<std::string> stages{"auto", "model", "gsa", "glp-hs", "bicubic"};
+  static const std::vector<std::string> stages{"auto", "model", "gsa", "glp-hs", "glp-reg", "bicubic"};
   if (std::find(stages.begin(), stages.end(), o.stage1) == stages.end())
     throw InputError(fmt::format("--stage1: '{}' is not one of {}", o.stage1, fmt::join(stages, ", ")));
   if (o.kernel != "auto") BlurKernel::parse(o.kernel);  // a bad SPEC names --kernel
@@ -110,7 +110,8 @@ FuseMethod checkFuseOptions(const FuseOptions& o) {
   if (!o.saveAdaptation.empty()) {
     const bool adapts = method == FuseMethod::Ual || method == FuseMethod::FixedKernel;
     if (!(adapts || isClassical(method)) || o.finetune)
-      throw InputError("--save-adaptation: --method ual, fixed-kernel (without --finetune), gsa, glp-hs or bicubic");
+      throw InputError(
+          "--save-adaptation: --method ual, fixed-kernel (without --finetune), gsa, glp-hs, glp-reg or bicubic");
     if (!adapts && o.outPath.empty())
       throw InputError("--save-adaptation without OUTPUT: only ual and fixed-kernel have an adaptation to run alone");
     inputs.insert(inputs.end(), outputs.begin(), outputs.end());

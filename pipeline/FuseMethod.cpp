@@ -11,12 +11,13 @@
 namespace hsifuse {
 namespace {
 
-constexpr std::array<std::pair<FuseMethod, const char*>, 7> kNames{{{FuseMethod::Ual, "ual"},
+constexpr std::array<std::pair<FuseMethod, const char*>, 8> kNames{{{FuseMethod::Ual, "ual"},
                                                                     {FuseMethod::FixedKernel, "fixed-kernel"},
                                                                     {FuseMethod::Dip, "dip"},
                                                                     {FuseMethod::FusionOnly, "fusion-only"},
                                                                     {FuseMethod::Gsa, "gsa"},
                                                                     {FuseMethod::GlpHs, "glp-hs"},
+                                                                    {FuseMethod::GlpReg, "glp-reg"},
                                                                     {FuseMethod::Bicubic, "bicubic"}}};
 
 }  // namespace
@@ -40,7 +41,7 @@ std::string methodName(FuseMethod m) {
 }
 
 bool isClassical(FuseMethod m) {
-  return m == FuseMethod::Gsa || m == FuseMethod::GlpHs || m == FuseMethod::Bicubic;
+  return m == FuseMethod::Gsa || m == FuseMethod::GlpHs || m == FuseMethod::GlpReg || m == FuseMethod::Bicubic;
 }
 bool adaptsToScene(FuseMethod m) {
   return m == FuseMethod::Ual || m == FuseMethod::FixedKernel || m == FuseMethod::Dip;

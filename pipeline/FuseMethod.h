@@ -11,7 +11,8 @@ enum class FuseMethod {
   Dip,          // a new, untrained fusion module trained on the scene alone (no pretraining)
   FusionOnly,   // the pretrained fusion module alone
   Gsa,
-  GlpHs,
+  GlpHs,   // MTF-GLP-HS, one MSI band per group
+  GlpReg,  // MTF-GLP with a regression pan per HSI band (hyper-sharpening)
   Bicubic,
 };
 
@@ -20,7 +21,7 @@ FuseMethod parseFuseMethod(const std::string& name);
 std::string methodName(FuseMethod m);
 std::vector<std::string> methodNames();
 
-// bicubic, GSA, GLP-HS: no network, no model, no adaptation.
+// bicubic, GSA, GLP-HS, GLP-REG: no network, no model, no adaptation.
 bool isClassical(FuseMethod m);
 // ual, fixed-kernel, dip: the per-scene adaptation (and so a kernel, a stage file, adaptation steps) runs.
 bool adaptsToScene(FuseMethod m);

@@ -158,7 +158,7 @@ FuseScene readScene(const FuseOptions& o, FuseInputs& in, MsiResponse& r, nlohma
 // 7. What feeds the adaptation (or is the output): the classical fusion fitted on the scene and, when a fusion module
 // runs, its output over it. `report` gets "first_stage" (the choice's scores) and "model".
 struct FirstStage {
-  std::string name;                   // bicubic | gsa | glp-hs | blend: the classical part
+  std::string name;                   // bicubic | gsa | glp-hs | glp-reg | blend: the classical part
   std::optional<SceneKernel> kernel;  // the scene's kernel (methods that adapt, and fusion-only's auto choice)
   BlurKernel mtf;                     // GLP-HS's low-pass (empty: the MTF-matched Gaussian)
   StageBlend blend;                   // name "blend": the classical fusions mixed and their weights per band

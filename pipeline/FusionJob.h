@@ -32,8 +32,8 @@ struct FuseOptions {
   BandFilter bands;               // HSI band filters
   std::string msiBands;           // 1-based MSI bands to use, e.g. 2-4,8 ("" = all)
   std::string srf;                // shipped name or CSV (curves or P)
-  std::string method = "ual";     // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | bicubic
-  std::string stage1 = "auto";    // the first stage: auto (chosen per scene) | model | gsa | glp-hs | bicubic
+  std::string method = "ual";     // ual | fixed-kernel | dip | fusion-only | gsa | glp-hs | glp-reg | bicubic
+  std::string stage1 = "auto";    // the first stage: auto (chosen per scene) | model | gsa | glp-hs | glp-reg | bicubic
   std::string kernel = "auto";    // the degradation: auto (learned from the start chosen per scene) | a fixed SPEC
   std::string model;              // weights; "" = the shipped model that matches; "none" = no fusion module
   bool finetune = false;          // train the fusion module during the adaptation too (Table 1 ablation)

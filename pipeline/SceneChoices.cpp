@@ -1,6 +1,10 @@
 #include "pipeline/SceneChoices.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <utility>
 
 #include "lib/fusion/ClassicalFusion.h"
 #include "lib/spatial/Degradation.h"
@@ -15,6 +19,35 @@ Cube classicalFusion(ClassicalFusion::Method method, const Cube& y, const Cube& 
   const ClassicalFusion f(method, y, x, s, mtf, detail);
   return f.window({0, 0, f.cols(), f.rows()});
 }
+
+// The MTF the GLP candidates fuse a pair with, estimated once per pair: the first-stage choice hands each pair to every
+// candidate in turn, and GLP-HS and GLP-REG need the same estimate (the costliest part of either). Pairs are told
+// apart by their content (a hash of both cubes' values), not by their addresses, which a freed pair's successor reuses.
+class PairKernelMemo {
+ public:
+  template <typename Estimate>
+  BlurKernel get(const Cube& y, const Cube& x, Estimate&& estimate) {
+    const std::uint64_t key = hash(x, hash(y, 1469598103934665603ull));
+    if (!valid_ || key != key_) kernel_ = estimate(), key_ = key, valid_ = true;
+    return kernel_;
+  }
+
+ private:
+  static std::uint64_t hash(const Cube& c, std::uint64_t h) {
+    const auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ull; };
+    mix(static_cast<std::uint64_t>(c.bands)), mix(static_cast<std::uint64_t>(c.rows));
+    mix(static_cast<std::uint64_t>(c.cols));
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      std::uint32_t bits;
+      std::memcpy(&bits, c.data.data() + i, sizeof bits);
+      mix(bits);
+    }
+    return h;
+  }
+  bool valid_ = false;
+  std::uint64_t key_ = 0;
+  BlurKernel kernel_;
+};
 
 }  // namespace
 
@@ -63,12 +96,18 @@ std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std:
   // procedure one level down). The reduced pairs are made with the scene's kernel; handing GLP-HS that very kernel
   // there would give it an exact MTF it never has at full resolution. Measured on the 32 cases of the HypSen grid
   // slice (35 dB): the first stage alone +0.01 dB mean against the scene's kernel, the estimates mostly the same.
-  out.push_back({"glp-hs",
-                 [s, sharpP, detail, seed, known](const Cube& y, const Cube& x) {
-                   const BlurKernel mtf = known ? *known : sceneKernel(y, x, sharpP, detail, s, {}, seed).kernel;
-                   return classicalFusion(ClassicalFusion::Method::GlpHs, y, x, s, mtf, detail);
-                 },
-                 true});
+  // GLP-REG (a regression pan per HSI band from all sharp MSI bands) on the same estimate.
+  auto memo = std::make_shared<PairKernelMemo>();
+  for (const auto& [name, method] :
+       {std::pair{"glp-hs", ClassicalFusion::Method::GlpHs}, std::pair{"glp-reg", ClassicalFusion::Method::GlpReg}})
+    out.push_back({name,
+                   [method, s, sharpP, detail, seed, known, memo](const Cube& y, const Cube& x) {
+                     const BlurKernel mtf =
+                         known ? *known
+                               : memo->get(y, x, [&] { return sceneKernel(y, x, sharpP, detail, s, {}, seed).kernel; });
+                     return classicalFusion(method, y, x, s, mtf, detail);
+                   },
+                   true});
   if (model && !model->info().beatsClassicalHeldOut()) out.push_back(module);
   return out;
 }

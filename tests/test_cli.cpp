@@ -517,7 +517,7 @@ TEST(Cli, ValuesOutsideTheirDeclaredRangeAreRefusedByName) {
 
 TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
   TempDir dir;
-  for (const char* m : {"bicubic", "gsa", "glp-hs"}) {
+  for (const char* m : {"bicubic", "gsa", "glp-hs", "glp-reg"}) {
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
                         " --srf sentinel2a -q --method " + m + " --report " + dir.path(std::string(m) + ".json"));
     ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -533,10 +533,12 @@ TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
     EXPECT_EQ(e.exitCode, 0) << e.err;
     return json::parse(e.out);
   };
-  json b = evalOf("bicubic"), g = evalOf("gsa"), l = evalOf("glp-hs");
-  // Measured 2026-11-25: bicubic 29.4 dB, GSA 38.5 dB, GLP-HS 39.5 dB (its MTF Gaussian is the example's blur).
+  json b = evalOf("bicubic"), g = evalOf("gsa"), l = evalOf("glp-hs"), r = evalOf("glp-reg");
+  // Measured 2026-11-25: bicubic 29.4 dB, GSA 38.5 dB, GLP-HS 39.5 dB (its MTF Gaussian is the example's blur);
+  // 2026-12-01: GLP-REG (a pan per HSI band from all 11 MSI bands) 40.9 dB.
   EXPECT_GT(g["psnr"].get<double>(), b["psnr"].get<double>() + 5.0);
   EXPECT_GT(l["psnr"].get<double>(), b["psnr"].get<double>() + 5.0);
+  EXPECT_GT(r["psnr"].get<double>(), l["psnr"].get<double>());
   EXPECT_LT(g["sam"].get<double>(), b["sam"].get<double>());
   json report;
   std::ifstream(dir.path("gsa.json")) >> report;
@@ -570,7 +572,7 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
 }
 
 // Issue #12: on a scene too small to score the candidates (9 x 9 LR pixels: 3 x 3 one level down) the first stage is
-// GSA and GLP-HS blended with equal weights, not a fusion module without held-out evidence (the shipped HypSen module
+// the classical fusions blended with equal weights, not a fusion module without held-out evidence (the shipped HypSen module
 // lost 2-11 dB to GSA/GLP-HS on cubes it never saw); a module whose sidecar records a held-out gain over the classical
 // fusions is taken first.
 TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
@@ -591,9 +593,9 @@ TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
             "none: too few LR pixels for the reduced-resolution check, the classical candidates blended with equal "
             "weights");
   EXPECT_EQ(shipped["chosen"], "blend");
-  ASSERT_EQ(shipped["candidates"].size(), 4u);
-  EXPECT_EQ(shipped["candidates"][2]["name"], "model");
-  EXPECT_EQ(shipped["blend"]["parts"], json::array({"gsa", "glp-hs"}));
+  ASSERT_EQ(shipped["candidates"].size(), 5u);
+  EXPECT_EQ(shipped["candidates"][3]["name"], "model");
+  EXPECT_EQ(shipped["blend"]["parts"], json::array({"gsa", "glp-hs", "glp-reg"}));
   // A module with held-out evidence in its sidecar comes first.
   const std::string model = dir.path("m.safetensors");
   ASSERT_EQ(runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +
@@ -805,9 +807,9 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& stage = report["first_stage"];
   // 24 x 24 LR pixels at s = 3: 8 x 8 one level down, at 3 x 3 phases.
   EXPECT_EQ(stage["measure"], "reduced-resolution PSNR (mean error over 9 phases)");
-  ASSERT_EQ(stage["candidates"].size(), 4u);  // the shipped HypSen module, GSA, GLP-HS and their blend
+  ASSERT_EQ(stage["candidates"].size(), 5u);  // the shipped HypSen module, GSA, GLP-HS, GLP-REG and their blend
   EXPECT_EQ(stage["candidates"].back()["name"], "blend");
-  EXPECT_EQ(stage["blend"]["parts"], json({"gsa", "glp-hs"}));
+  EXPECT_EQ(stage["blend"]["parts"], json({"gsa", "glp-hs", "glp-reg"}));
   EXPECT_EQ(stage["blend"]["weights"].size(), report["P"][0].size());  // a row per HSI band
   double best = -1;
   std::string bestName;
@@ -824,10 +826,10 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   EXPECT_EQ(a["validation_history"][0][0], 0);
   EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
   auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name)); };
-  // Measured 2026-11-30: the blend chosen (0.84 GLP-HS with the scene's Gaussian as its MTF, 0.16 GSA, with the
-  // reduced pairs as noisy as the scene), 39.66 dB alone (GLP-HS 39.49).
+  // Measured 2026-12-01: the blend chosen (0.16 GSA, 0.41 GLP-HS and 0.44 GLP-REG, both with the scene's Gaussian as
+  // their MTF, on reduced pairs as noisy as the scene), 41.13 dB alone (GSA 38.54, GLP-HS 39.49, GLP-REG 40.93).
   EXPECT_GE(psnr("s150.tif"), psnr("s0.tif") - 0.05);
-  EXPECT_GT(psnr("s0.tif"), 38.8);  // above GSA (38.54)
+  EXPECT_GT(psnr("s0.tif"), 40.3);  // above GLP-HS with the MTF Gaussian, the example's blur
   expectBadInput(runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("x.tif") +
                             " --srf sentinel2a --stage1 best"),
                  "--stage1");

@@ -9,6 +9,7 @@
 
 #include "lib/core/Error.h"
 #include "lib/numeric/LinearSolve.h"
+#include "lib/numeric/SymmetricEigen.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
 
@@ -74,7 +75,8 @@ ClassicalFusion::Method ClassicalFusion::parseMethod(const std::string& name, co
   if (name == "bicubic") return Method::Bicubic;
   if (name == "gsa") return Method::Gsa;
   if (name == "glp-hs") return Method::GlpHs;
-  throw InputError(fmt::format("{}: '{}' is not bicubic, gsa or glp-hs", option, name));
+  if (name == "glp-reg") return Method::GlpReg;
+  throw InputError(fmt::format("{}: '{}' is not bicubic, gsa, glp-hs or glp-reg", option, name));
 }
 
 namespace {
@@ -105,12 +107,16 @@ ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& f
     : method_(method), lr_(std::move(lr)), msi_(std::move(msi)), s_(scale), mtf_(std::move(mtf)) {
   if (scale < 1) throw InputError("the scale must be at least 1");
   if (method == Method::Bicubic) return;
-  const char* name = method == Method::Gsa ? "GSA" : "GLP-HS";
+  const char* name = method == Method::Gsa ? "GSA" : method == Method::GlpHs ? "GLP-HS" : "GLP-REG";
   requireScaledGrids(fitLr, fitMsi, scale, name);
   if (msi_.rows != lr_.rows * scale || msi_.cols != lr_.cols * scale || lr_.bands != fitLr.bands ||
       msi_.bands != fitMsi.bands)
     throw InputError(fmt::format("{}: the scene's windows do not match the cubes it is fitted on", name));
   if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
+  if (method == Method::GlpReg) {
+    fitGlpReg(fitLr, fitMsi, detailBands);
+    return;
+  }
   const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale), detailBands);
   for (const auto& g : groups) {
     Group group;
@@ -228,13 +234,120 @@ void ClassicalFusion::fitGlpHs(const Cube& lr, const Cube& msi) {
   }
 }
 
+void ClassicalFusion::fitGlpReg(const Cube& lr, const Cube& msi, const std::vector<bool>& detail) {
+  if (!detail.empty() && detail.size() != static_cast<std::size_t>(msi.bands))
+    throw Error("classical fusion: one detail flag per MSI band expected");
+  const bool anyDetail = std::find(detail.begin(), detail.end(), true) != detail.end();
+  for (int i = 0; i < msi.bands; ++i)
+    if (!anyDetail || detail[i]) regressors_.push_back(i);
+  // The regression runs where the HSI band is observed, on the LR grid: the MSI through the scene's kernel and
+  // decimated (the LR sensor's view of it), centred, so the intercept drops out.
+  const Cube low = blurDownsample(msi, mtf_, s_);
+  const std::size_t n = lr.planeSize();
+  const int m = static_cast<int>(regressors_.size());
+  std::vector<std::vector<double>> centred(m, std::vector<double>(n));
+  for (int j = 0; j < m; ++j) {
+    const float* l = low.band(regressors_[j]);
+    const double mu = mean(l, n);
+    for (std::size_t p = 0; p < n; ++p) centred[j][p] = l[p] - mu;
+  }
+  std::vector<double> gram(static_cast<std::size_t>(m) * m);
+  for (int a = 0; a < m; ++a)
+    for (int c = 0; c <= a; ++c) {
+      double acc = 0;
+      for (std::size_t p = 0; p < n; ++p) acc += centred[a][p] * centred[c][p];
+      gram[a * m + c] = gram[c * m + a] = acc;
+    }
+  // Ridge regression through the Gram matrix's eigenbasis, shrunk towards GLP-HS's answer (the one MSI band that
+  // correlates best, with its least-squares gain) rather than towards no detail: with few LR pixels the fit falls
+  // back on GLP-HS, not on bicubic upsampling. For a ridge l the weights are b0 + V diag(1 / (e + l)) V' A'r with
+  // r = y - A b0, the residual |r|^2 - sum t_i^2 (e_i + 2 l) / (e_i + l)^2 with t = V' A'r, so each band's ridge is
+  // chosen by generalised cross-validation (n |res|^2 / (n - 1 - df)^2, df = sum e / (e + l)) at the cost of a few
+  // sums: the MSI bands are nearly collinear, and on a small scene a band's noise would otherwise be fitted.
+  const SymmetricEigen eig = symmetricEigen(gram, m);
+  std::vector<double> e(m);
+  double trace = 0;
+  for (int i = 0; i < m; ++i) trace += e[i] = std::max(0.0, eig.values[i]);
+  const double unit = trace > 0 ? trace / m : 1.0;
+  panWeights_.assign(static_cast<std::size_t>(lr.bands) * m, 0.0);
+  std::vector<double> aty(m), t(m), start(m), res(n);
+  for (int k = 0; k < lr.bands; ++k) {
+    const float* y = lr.band(k);
+    const double mu = mean(y, n);
+    std::fill(aty.begin(), aty.end(), 0.0);
+    double yy = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      res[p] = y[p] - mu;
+      yy += res[p] * res[p];
+      for (int j = 0; j < m; ++j) aty[j] += centred[j][p] * res[p];
+    }
+    // GLP-HS's weights: the best-correlated band alone.
+    std::fill(start.begin(), start.end(), 0.0);
+    int best = -1;
+    double bestCorr = 0;
+    for (int j = 0; j < m; ++j) {
+      const double g = gram[j * m + j];
+      const double c = g > 0 && yy > 0 ? aty[j] / std::sqrt(g * yy) : 0.0;
+      if (std::fabs(c) > bestCorr) bestCorr = std::fabs(c), best = j;
+    }
+    if (best >= 0) {
+      start[best] = aty[best] / gram[best * m + best];
+      for (std::size_t p = 0; p < n; ++p) res[p] -= start[best] * centred[best][p];
+      // A'r = A'y - G b0
+      for (int j = 0; j < m; ++j) aty[j] -= gram[j * m + best] * start[best];
+    }
+    double rr0 = 0;
+    for (std::size_t p = 0; p < n; ++p) rr0 += res[p] * res[p];
+    for (int i = 0; i < m; ++i) {
+      t[i] = 0;
+      for (int j = 0; j < m; ++j) t[i] += eig.vectors[j * m + i] * aty[j];
+    }
+    // An infinite ridge (GLP-HS's weights alone) is a candidate too; a fit spending more than half the LR pixels left
+    // on its effective parameters is not (GCV's known failure near interpolation: its denominator vanishes).
+    const double spare = static_cast<double>(n) - 2;
+    double bestGcv = spare > 0 ? n * rr0 / (spare * spare) : HUGE_VAL, bestRidge = -1;
+    for (int step = 0; step <= 20; ++step) {
+      const double ridge = unit * std::pow(10.0, -8.0 + 0.5 * step);
+      double rr = rr0, df = 0;
+      for (int i = 0; i < m; ++i) {
+        rr -= t[i] * t[i] * (e[i] + 2 * ridge) / ((e[i] + ridge) * (e[i] + ridge));
+        df += e[i] / (e[i] + ridge);
+      }
+      if (df > spare / 4) continue;
+      const double dof = spare - df;
+      const double gcv = n * std::max(rr, 0.0) / (dof * dof);
+      if (gcv < bestGcv) bestGcv = gcv, bestRidge = ridge;
+    }
+    for (int j = 0; j < m; ++j) {
+      double w = start[j];
+      if (bestRidge > 0)
+        for (int i = 0; i < m; ++i) w += eig.vectors[j * m + i] * t[i] / (e[i] + bestRidge);
+      panWeights_[static_cast<std::size_t>(k) * m + j] = w;
+    }
+  }
+}
+
 Cube ClassicalFusion::window(const Window& hr) const {
   Cube out = upsampleWindow(lr_, s_, Interpolation::Bicubic, hr);
   if (method_ == Method::Bicubic) return out;
   const Cube pan = msi_.read(hr);
-  const Cube low = method_ == Method::GlpHs ? lowPassWindow(hr) : Cube();
+  const Cube low = method_ == Method::Gsa ? Cube() : lowPassWindow(hr);
   const std::size_t np = out.planeSize();
   std::vector<double> detail(np);
+  if (method_ == Method::GlpReg) {
+    const int m = static_cast<int>(regressors_.size());
+    for (int j = 0; j < m; ++j) {
+      const float *x = pan.band(regressors_[j]), *l = low.band(regressors_[j]);
+      for (std::size_t p = 0; p < np; ++p) detail[p] = double(x[p]) - l[p];
+#pragma omp parallel for schedule(static)
+      for (int k = 0; k < out.bands; ++k) {
+        const double w = panWeights_[static_cast<std::size_t>(k) * m + j];
+        float* u = out.band(k);
+        for (std::size_t p = 0; p < np; ++p) u[p] = static_cast<float>(u[p] + w * detail[p]);
+      }
+    }
+    return out;
+  }
   for (std::size_t i = 0; i < groups_.size(); ++i) {
     const Group& grp = groups_[i];
     if (grp.bands.empty()) continue;
@@ -271,6 +384,11 @@ Cube ClassicalFusion::lowPassWindow(const Window& hr) const {
 
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
   const ClassicalFusion f(ClassicalFusion::Method::GlpHs, lrHsi, hrMsi, s, mtf);
+  return f.window({0, 0, f.cols(), f.rows()});
+}
+
+Cube fuseGlpReg(const Cube& lrHsi, const Cube& hrMsi, int s, const BlurKernel& mtf) {
+  const ClassicalFusion f(ClassicalFusion::Method::GlpReg, lrHsi, hrMsi, s, mtf);
   return f.window({0, 0, f.cols(), f.rows()});
 }
 

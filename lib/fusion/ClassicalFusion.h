@@ -2,7 +2,8 @@
 // Classical HSI-MSI fusion without learning, in the band-grouped form of Yokoya's comparison toolbox
 // (../shared/specs/metrics-and-quality.md 3.2.1; each HSI band joins the MSI band it correlates with best):
 // GSA (Gram-Schmidt adaptive, Aiazzi et al. 2007) and MTF-GLP-HS (generalised Laplacian pyramid with an
-// MTF-matched low-pass and regression-based injection gains).
+// MTF-matched low-pass and regression-based injection gains); and MTF-GLP with one synthesised pan per HSI band
+// (hyper-sharpening, Selva et al. 2015): each HSI band regressed on all sharp MSI bands, not only its group's.
 // A first stage for UAL, a fast method on its own, and the baseline learned results are compared with.
 #include <string>
 #include <vector>
@@ -21,8 +22,8 @@ namespace hsifuse {
 // windows read from the whole scene (the sources); the cubes and what the sources read must outlive the object.
 class ClassicalFusion {
  public:
-  enum class Method { Bicubic, Gsa, GlpHs };
-  // "bicubic", "gsa" or "glp-hs" (InputError naming `option` otherwise).
+  enum class Method { Bicubic, Gsa, GlpHs, GlpReg };
+  // "bicubic", "gsa", "glp-hs" or "glp-reg" (InputError naming `option` otherwise).
   static Method parseMethod(const std::string& name, const std::string& option);
 
   // Fitted on and evaluated over the cubes. `mtf` is GLP-HS's low-pass (mtfGaussian(s) when empty). `detailBands`
@@ -51,6 +52,7 @@ class ClassicalFusion {
   };
   void fitGsa(const Cube& lr, const Cube& msi);
   void fitGlpHs(const Cube& lr, const Cube& msi);
+  void fitGlpReg(const Cube& lr, const Cube& msi, const std::vector<bool>& detailBands);
   // GLP-HS: the MSI through the LR sensor's MTF, decimated and re-interpolated, over the HR window `hr`.
   Cube lowPassWindow(const Window& hr) const;
 
@@ -59,6 +61,9 @@ class ClassicalFusion {
   int s_;
   BlurKernel mtf_;  // GLP-HS's low-pass
   std::vector<Group> groups_;
+  // GLP-REG: the MSI bands the pans are made of and, per HSI band, their weights (bands x regressors_, row-major).
+  std::vector<int> regressors_;
+  std::vector<double> panWeights_;
 };
 
 // lrHsi: B x h x w; hrMsi: b x (h*s) x (w*s). Returns B x (h*s) x (w*s).
@@ -67,5 +72,9 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
 // MTF-GLP-HS: fused_k = up(y_k) + g_k (pan - up(down(MTF * pan))), g_k = cov(up(y_k), low) / var(low), with the
 // pan the MSI band of y_k's group and `mtf` the LR sensor's blur (mtfGaussian(s) when unknown).
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
+// MTF-GLP with regression pans: fused_k = up(y_k) + sum_j w_kj (x_j - up(down(MTF * x_j))), the weights w_k the ridge
+// regression of y_k on the low-passed, decimated MSI bands (ridge by generalised cross-validation per band), so the
+// injected detail is what the MSI says of band k, in band k's units (injection gain 1).
+Cube fuseGlpReg(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 
 }  // namespace hsifuse
