@@ -12,6 +12,8 @@
 #include "lib/numeric/SymmetricEigen.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
+#include "lib/spectral/BandNoise.h"
+#include "lib/spectral/SignalSubspace.h"
 
 namespace hsifuse {
 namespace {
@@ -114,7 +116,12 @@ ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& f
     throw InputError(fmt::format("{}: the scene's windows do not match the cubes it is fitted on", name));
   if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
   if (method == Method::GlpReg) {
-    fitGlpReg(fitLr, fitMsi, detailBands);
+    // The LR HSI on its signal subspace, for the fit and for every window read (lib/spectral/SignalSubspace.h).
+    const SignalSubspace subspace = estimateSignalSubspace(fitLr, estimateBandNoise(fitLr));
+    signalRank_ = subspace.rank;
+    if (subspace.rank > 0)
+      lr_.read = [read = std::move(lr_.read), subspace](const Window& w) { return subspace.project(read(w)); };
+    fitGlpReg(subspace.project(fitLr), fitMsi, detailBands);
     return;
   }
   const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale), detailBands);

@@ -3,7 +3,8 @@
 // (../shared/specs/metrics-and-quality.md 3.2.1; each HSI band joins the MSI band it correlates with best):
 // GSA (Gram-Schmidt adaptive, Aiazzi et al. 2007) and MTF-GLP-HS (generalised Laplacian pyramid with an
 // MTF-matched low-pass and regression-based injection gains); and MTF-GLP with one synthesised pan per HSI band
-// (hyper-sharpening, Selva et al. 2015): each HSI band regressed on all sharp MSI bands, not only its group's.
+// (hyper-sharpening, Selva et al. 2015): each HSI band regressed on all sharp MSI bands, not only its group's, and the
+// LR HSI projected onto its signal subspace first (lib/spectral/SignalSubspace.h).
 // A first stage for UAL, a fast method on its own, and the baseline learned results are compared with.
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ class ClassicalFusion {
   int bands() const { return lr_.bands; }
   int rows() const { return lr_.rows * s_; }
   int cols() const { return lr_.cols * s_; }
+  // GLP-REG: the directions of the LR HSI's signal subspace it upsamples (0: the LR HSI as it is).
+  int signalRank() const { return signalRank_; }
   // B x hr.height x hr.width.
   Cube window(const Window& hr) const;
 
@@ -64,6 +67,7 @@ class ClassicalFusion {
   // GLP-REG: the MSI bands the pans are made of and, per HSI band, their weights (bands x regressors_, row-major).
   std::vector<int> regressors_;
   std::vector<double> panWeights_;
+  int signalRank_ = 0;
 };
 
 // lrHsi: B x h x w; hrMsi: b x (h*s) x (w*s). Returns B x (h*s) x (w*s).
@@ -74,7 +78,8 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 // MTF-GLP with regression pans: fused_k = up(y_k) + sum_j w_kj (x_j - up(down(MTF * x_j))), the weights w_k the ridge
 // regression of y_k on the low-passed, decimated MSI bands (ridge by generalised cross-validation per band), so the
-// injected detail is what the MSI says of band k, in band k's units (injection gain 1).
+// injected detail is what the MSI says of band k, in band k's units (injection gain 1); y is first projected onto its
+// signal subspace (HySime), so that its noise is not upsampled into the result.
 Cube fuseGlpReg(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 
 }  // namespace hsifuse

@@ -12,6 +12,11 @@ struct SymmetricEigen {
 
 SymmetricEigen symmetricEigen(const std::vector<double>& matrix, int n);
 
+// The same decomposition by Householder reduction to tridiagonal form and the implicit QL iteration with Wilkinson
+// shifts: a few n^3 operations against the Jacobi sweeps' tens, for the band covariances of a hyperspectral cube
+// (425 x 425: 3.0 s with symmetricEigen on this CPU). The eigenvectors' signs may differ from symmetricEigen's.
+SymmetricEigen symmetricEigenTridiagonal(const std::vector<double>& matrix, int n);
+
 // Moore-Penrose pseudo-inverse of a symmetric matrix: eigenvalues below tol * max |eigenvalue| count as 0
 // (numpy.linalg.pinv's rcond = 1e-15 by default).
 std::vector<double> symmetricPseudoInverse(const std::vector<double>& matrix, int n, double tol = 1e-15);
