@@ -26,10 +26,10 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned);
 
 // The first stage's candidates on this scene, in order of preference: "model" (the fusion module on its sidecar's
 // input, when `model` is given; first only where its sidecar shows it beat the classical fusions on held-out cubes,
-// else last), "gsa", "glp-hs" and "glp-reg" (their MTF the kernel sceneKernel estimates on the pair they fuse, as
-// fuse estimates it on the scene, once per pair; sharpP: P's rows of the sharp MSI bands), the three classical ones
-// the parts of the choice's "blend"; the classical fusions take detail from the MSI bands flagged in `detail` (empty:
-// all). A `known` kernel (fuse --kernel SPEC) is the GLP methods' MTF on every pair instead of an estimate.
+// else last), "glp-reg", "gsa" and "glp-hs" (the GLP ones with the MTF that sceneKernel estimates on the pair they
+// fuse, as fuse estimates it on the scene, once per pair; sharpP: P's rows of the sharp MSI bands), the three
+// classical ones the parts of the choice's "blend"; the classical fusions take detail from the MSI bands flagged in
+// `detail` (empty: all). A `known` kernel (fuse --kernel SPEC) is the GLP fusions' MTF on every pair instead.
 std::vector<StageCandidate> stageCandidates(const FusionModel* model, const std::vector<std::vector<double>>& sharpP,
                                             int scale, const std::string& device, int tile,
                                             const std::vector<bool>& detail = {}, std::uint64_t seed = 0,

@@ -12,14 +12,14 @@ out=build/example
 mkdir -p "$out"
 "$bin" fuse "$ex/hypsen_lr_hyperion_30m.tif" "$ex/hypsen_msi_s2_10m.tif" "$out/hypsen_fused_10m.tif" \
   --srf sentinel2a --method ual --report "$out/hypsen_report.json" --quicklook "$out/hypsen_fused_rgb.png" --overwrite
-for m in gsa glp-hs; do
+for m in gsa glp-hs glp-reg; do
   "$bin" fuse "$ex/hypsen_lr_hyperion_30m.tif" "$ex/hypsen_msi_s2_10m.tif" "$out/hypsen_${m}_10m.tif" \
     --srf sentinel2a --method "$m" --overwrite -q
 done
 echo
 echo "UAL against the ground truth:"
 "$bin" eval "$ex/hypsen_truth_10m.tif" "$out/hypsen_fused_10m.tif" --ratio 3
-for m in gsa glp-hs; do
+for m in gsa glp-hs glp-reg; do
   echo "$m against the ground truth:"
   "$bin" eval "$ex/hypsen_truth_10m.tif" "$out/hypsen_${m}_10m.tif" --ratio 3
 done

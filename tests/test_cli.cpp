@@ -572,9 +572,9 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
 }
 
 // Issue #12: on a scene too small to score the candidates (9 x 9 LR pixels: 3 x 3 one level down) the first stage is
-// the classical fusions blended with equal weights, not a fusion module without held-out evidence (the shipped HypSen
-// module lost 2-11 dB to GSA/GLP-HS on cubes it never saw); a module whose sidecar records a held-out gain over the
-// classical fusions is taken first.
+// GLP-REG, the first classical fusion in order of preference, not a fusion module without held-out evidence (the
+// shipped HypSen module lost 2-11 dB to GSA/GLP-HS on cubes it never saw); a module whose sidecar records a held-out
+// gain over the classical fusions is taken first.
 TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
@@ -590,12 +590,11 @@ TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
   };
   const json shipped = firstStage("");
   EXPECT_EQ(shipped["measure"],
-            "none: too few LR pixels for the reduced-resolution check, the classical candidates blended with equal "
-            "weights");
-  EXPECT_EQ(shipped["chosen"], "blend");
-  ASSERT_EQ(shipped["candidates"].size(), 5u);
+            "none: too few LR pixels for the reduced-resolution check, the first candidate in order of preference");
+  EXPECT_EQ(shipped["chosen"], "glp-reg");
+  ASSERT_EQ(shipped["candidates"].size(), 4u);  // no blend: nothing to fit its weights on
   EXPECT_EQ(shipped["candidates"][3]["name"], "model");
-  EXPECT_EQ(shipped["blend"]["parts"], json::array({"gsa", "glp-hs", "glp-reg"}));
+  EXPECT_FALSE(shipped.contains("blend"));
   // A module with held-out evidence in its sidecar comes first.
   const std::string model = dir.path("m.safetensors");
   ASSERT_EQ(runHsiFuse("train " + kExampleTruth + " --bands-like " + kExampleLr +
@@ -779,7 +778,7 @@ TEST(Cli, AGivenKernelIsUsedByEveryStage) {
   ASSERT_EQ(kernel["candidates"].size(), 6u);  // the five estimated and the given one
   EXPECT_EQ(kernel["candidates"].back()["detail"], "--kernel gauss:7:1.5");
   EXPECT_GT(kernel["candidates"].back()["held_out_rmse"].get<double>(), 0.0);
-  EXPECT_EQ(report["first_stage"]["candidates"].size(), 4u);
+  EXPECT_EQ(report["first_stage"]["candidates"].size(), 5u);
   // fixed-kernel keeps the given kernel too (the taps ual kept above), and UAL's predefined 8 x 8 Gaussian only
   // without one (both embedded in 9 x 9 at s = 3).
   const json& given = report["adaptation"]["kernel"];
@@ -807,9 +806,9 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& stage = report["first_stage"];
   // 24 x 24 LR pixels at s = 3: 8 x 8 one level down, at 3 x 3 phases.
   EXPECT_EQ(stage["measure"], "reduced-resolution PSNR (mean error over 9 phases)");
-  ASSERT_EQ(stage["candidates"].size(), 5u);  // the shipped HypSen module, GSA, GLP-HS, GLP-REG and their blend
+  ASSERT_EQ(stage["candidates"].size(), 5u);  // GLP-REG, GSA, GLP-HS, the shipped HypSen module, the blend
   EXPECT_EQ(stage["candidates"].back()["name"], "blend");
-  EXPECT_EQ(stage["blend"]["parts"], json({"gsa", "glp-hs", "glp-reg"}));
+  EXPECT_EQ(stage["blend"]["parts"], json({"glp-reg", "gsa", "glp-hs"}));
   EXPECT_EQ(stage["blend"]["weights"].size(), report["P"][0].size());  // a row per HSI band
   double best = -1;
   std::string bestName;

@@ -68,22 +68,16 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   std::vector<std::size_t> parts;  // the blendable candidates
   for (std::size_t k = 0; k < candidates.size(); ++k)
     if (candidates[k].blendable) parts.push_back(k);
-  // Too small for the check, with a classical fusion first in preference (no module with held-out evidence): nothing
-  // on the scene can rank the classical fusions, so they are mixed with equal weights rather than one taken by a
-  // fixed preference (measured, first stage alone at 35 dB on the grid's 16 such cases, HypSen and native settings:
-  // GSA 36.6 dB mean, worst 6.2 dB below the better of GSA and GLP-HS; their mean 37.8 dB, worst 2.7 below).
-  const bool equalBlend = !reduced && parts.size() >= 2 && candidates.front().blendable;
-  out.measure = reduced      ? fmt::format("reduced-resolution PSNR (mean error over {} phase{})", phases.size(),
+  out.measure = reduced ? fmt::format("reduced-resolution PSNR (mean error over {} phase{})", phases.size(),
                                       phases.size() > 1 ? "s" : "")
-                : equalBlend ? "none: too few LR pixels for the reduced-resolution check, the classical candidates "
-                               "blended with equal weights"
-                             : "none: too few LR pixels for the reduced-resolution check, first candidate";
+                        : "none: too few LR pixels for the reduced-resolution check, the first candidate in order of "
+                          "preference";
   double best = -std::numeric_limits<double>::infinity();
   // The consistency crop: central, whole LR pixels, at most kConsistencyHrValues HR values.
   const int cc = consistencyCropLr(std::min(h, w), y.bands, s);
   const Window cw{(w - std::min(cc, w)) / 2, (h - std::min(cc, h)) / 2, std::min(cc, w), std::min(cc, h)};
   const Cube yc = y.crop(cw), xc = x.crop(scaledBy(cw, s));
-  const bool blends = (reduced && parts.size() >= 2) || equalBlend;
+  const bool blends = reduced && parts.size() >= 2;
   std::vector<Cube> partConsistency;  // the parts' results on the consistency crop, for the blend's
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     StageScore score;
@@ -129,29 +123,25 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
     for (std::size_t k : parts) out.blend.parts.push_back(candidates[k].name);
     StageScore score;
     score.name = kBlendStage;
-    score.reducedPsnr = score.reducedSam = std::nan("");
-    if (reduced) {
-      out.blend.weights = fit->weights();
-      double blendMse = 0, blendSam = 0;
-      for (std::size_t i = 0; i < phases.size(); ++i) {
-        const Cube ref = y.crop(phases[i]), z = blendCubes(partResults[i], out.blend.weights);
-        const double n = double(ref.rows) * ref.cols;
-        blendMse += cubeMse(ref, z) * n;
-        blendSam += samDegrees(ref, z) * n;
-      }
-      score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(blendMse / pixels, 1e-20));
-      score.reducedSam = blendSam / pixels;
-    } else {
-      out.blend.weights.assign(y.bands, std::vector<double>(parts.size(), 1.0 / parts.size()));
+    out.blend.weights = fit->weights();
+    double blendMse = 0, blendSam = 0;
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+      const Cube ref = y.crop(phases[i]), z = blendCubes(partResults[i], out.blend.weights);
+      const double n = double(ref.rows) * ref.cols;
+      blendMse += cubeMse(ref, z) * n;
+      blendSam += samDegrees(ref, z) * n;
     }
+    score.reducedPsnr = 10.0 * std::log10(1.0 / std::max(blendMse / pixels, 1e-20));
+    score.reducedSam = blendSam / pixels;
     score.consistencyPsnr = consistencyPsnr(blendCubes(partConsistency, out.blend.weights), yc, xc, p, kernel, s);
     out.scores.push_back(score);
-    if (reduced && score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = score.name;
+    if (score.reducedPsnr > best) best = score.reducedPsnr, out.chosen = score.name;
   }
-  // Too small for the reduced-resolution check: the first candidate, or the equal blend above. Consistency alone cannot
-  // rank the candidates (measured: GLP-HS fed the scene's kernel is consistent with Y by construction, and it won the
-  // consistency score on a Houston case where it was 4 dB below GSA against the truth), so it is reported, not used.
-  if (!reduced) out.chosen = equalBlend ? kBlendStage : candidates.front().name;
+  // Too small for the reduced-resolution check: the first candidate, the callers' preference from held-out evidence.
+  // Consistency alone cannot rank the candidates (measured: GLP-HS fed the scene's kernel is consistent with Y by
+  // construction, and it won the consistency score on a Houston case where it was 4 dB below GSA against the truth),
+  // so it is reported, not used.
+  if (!reduced) out.chosen = candidates.front().name;
   return out;
 }
 

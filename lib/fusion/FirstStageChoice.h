@@ -14,10 +14,8 @@
 // Where the scene allows the reduced-resolution check and two or more candidates are marked blendable (the classical
 // fusions), one more candidate, "blend", mixes them band by band with convex weights fitted on the reduced pairs
 // (lib/fusion/StageBlend.h); it is scored on the same pairs, as the others are.
-// The choice is the best reduced-resolution PSNR where the scene allows it. Where it does not, the first candidate
-// (callers list them in their order of preference) if it is not blendable (a fusion module with held-out evidence),
-// else the blend of the blendable candidates with equal weights: with nothing on the scene to rank the classical
-// fusions, their mean hedges (its squared error is at most the mean of theirs). The consistency is reported for every
+// The choice is the best reduced-resolution PSNR where the scene allows it. Where it does not, the first candidate:
+// callers list them in their order of preference, from held-out evidence. The consistency is reported for every
 // candidate but never decides: a candidate can be consistent with both observations by construction (GLP-HS fed the
 // scene's own kernel).
 // Scoring runs on a central crop of at most kChoiceCropLr LR pixels each way, and the full-resolution consistency
