@@ -86,11 +86,11 @@ class FuseCommand : public Command {
               "regressed on all sharp MSI bands: hyper-sharpening) or bicubic. The GLP methods alone use the "
               "MTF-matched Gaussian unless --kernel SPEC; as ual's first stage, the scene's kernel.")
         .text("stage1", &o_.job.stage1, "NAME",
-              "First stage: auto (the matching fusion module, GSA, GLP-HS, GLP-REG or their band-by-band blend, "
+              "First stage: auto (the matching fusion module, GLP-REG, GSA, GLP-HS or their band-by-band blend, "
               "whichever scores best on the scene itself at reduced resolution; the report lists the scores and the "
               "blend's weights; a scene too small to score gets the module where its sidecar records a held-out "
-              "gain, else GSA, GLP-HS and GLP-REG blended equally), model, gsa, glp-hs, glp-reg or bicubic (dip: its "
-              "module's input, default bicubic).")
+              "gain, else GLP-REG), model, gsa, glp-hs, glp-reg or bicubic (dip: its module's input, default "
+              "bicubic).")
         .text(
             "kernel", &o_.job.kernel, "auto|SPEC",
             "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
