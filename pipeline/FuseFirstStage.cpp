@@ -99,6 +99,14 @@ FirstStage prepareFirstStage(const FuseOptions& o, FuseMethod method, ChosenMode
   // on it), else the given kernel, else (empty) the MTF-matched Gaussian.
   first.mtf = first.kernel ? first.kernel->kernel : known.value_or(BlurKernel{});
   attachFirstStageSources(first, scene, nullptr, o.device);
+  // GLP-REG upsamples the LR HSI on its signal subspace: how many directions it kept says how much it smoothed.
+  for (const auto& part : first.classical)
+    if (part->signalRank() > 0)
+      report["glp_reg"] = {{"signal_rank", part->signalRank()},
+                           {"bands", scene.lr.bands},
+                           {"measure",
+                            "HySime: directions whose power exceeds twice their noise and the noise's "
+                            "sample spread"}};
   if (isClassical(method)) return first;
   std::optional<FusionModel>& model = chosen.model;
   const bool dip = method == FuseMethod::Dip;

@@ -544,6 +544,11 @@ TEST(Cli, FuseGsaOnTheExampleBeatsBicubicAndKeepsTheGrid) {
   std::ifstream(dir.path("gsa.json")) >> report;
   EXPECT_EQ(report["scale"], 3);
   EXPECT_EQ(report["bands"]["msi"].size(), 11u);
+  EXPECT_FALSE(report.contains("glp_reg"));
+  // GLP-REG reports how many directions of the LR HSI's signal subspace it kept (measured: 10 of 128).
+  std::ifstream(dir.path("glp-reg.json")) >> report;
+  EXPECT_GE(report["glp_reg"]["signal_rank"].get<int>(), 3);
+  EXPECT_LT(report["glp_reg"]["signal_rank"].get<int>(), 64);
 }
 
 TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
