@@ -9,9 +9,8 @@
 
 namespace hsifuse {
 
-BandNoise estimateBandNoise(const Cube& c, int maxRegressors) {
-  BandNoise out;
-  out.snrDb = std::numeric_limits<double>::quiet_NaN();
+BandCovariance bandCovariance(const Cube& c) {
+  BandCovariance out;
   const int nb = c.bands;
   const std::size_t plane = c.planeSize();
   std::vector<std::size_t> pixels;
@@ -22,29 +21,45 @@ BandNoise estimateBandNoise(const Cube& c, int maxRegressors) {
   }
   const int n = static_cast<int>(pixels.size());
   out.pixels = n;
+  out.mean.assign(nb, 0.0);
+  out.cov.assign(static_cast<std::size_t>(nb) * nb, 0.0);
+  if (n == 0) return out;
+  std::vector<double> v(nb);
+  for (std::size_t i : pixels)
+    for (int b = 0; b < nb; ++b) {
+      out.mean[b] += c.band(b)[i];
+      out.meanSquare += double(c.band(b)[i]) * c.band(b)[i];
+    }
+  for (double& m : out.mean) m /= n;
+  out.meanSquare /= double(n) * nb;
+  std::vector<double>& cov = out.cov;
+  for (std::size_t i : pixels) {
+    for (int b = 0; b < nb; ++b) v[b] = c.band(b)[i] - out.mean[b];
+    for (int a = 0; a < nb; ++a)
+      for (int b = a; b < nb; ++b) cov[static_cast<std::size_t>(a) * nb + b] += v[a] * v[b];
+  }
+  for (int a = 0; a < nb; ++a)
+    for (int b = a; b < nb; ++b)
+      cov[static_cast<std::size_t>(b) * nb + a] = cov[static_cast<std::size_t>(a) * nb + b] /= n;
+  return out;
+}
+
+BandNoise estimateBandNoise(const Cube& c, int maxRegressors) {
+  BandNoise out;
+  out.snrDb = std::numeric_limits<double>::quiet_NaN();
+  const int nb = c.bands;
+  const BandCovariance stats = bandCovariance(c);
+  const int n = stats.pixels;
+  out.pixels = n;
   out.regressors = std::min({nb - 1, maxRegressors, n / 2 - 1});
   if (out.regressors < 1) {
     out.regressors = 0;
     return out;
   }
-  // The covariance of the bands over the usable pixels (each regression has an intercept, so centred).
-  std::vector<double> mean(nb, 0.0), cov(static_cast<std::size_t>(nb) * nb, 0.0), v(nb);
-  double power = 0;
-  for (std::size_t i : pixels)
-    for (int b = 0; b < nb; ++b) {
-      mean[b] += c.band(b)[i];
-      power += double(c.band(b)[i]) * c.band(b)[i];
-    }
-  for (double& m : mean) m /= n;
-  for (std::size_t i : pixels) {
-    for (int b = 0; b < nb; ++b) v[b] = c.band(b)[i] - mean[b];
-    for (int a = 0; a < nb; ++a)
-      for (int b = a; b < nb; ++b) cov[static_cast<std::size_t>(a) * nb + b] += v[a] * v[b];
-  }
-  for (int a = 0; a < nb; ++a)
-    for (int b = a; b < nb; ++b) cov[static_cast<std::size_t>(b) * nb + a] = cov[static_cast<std::size_t>(a) * nb + b];
-  // Band i on its m nearest bands: the residual sum of squares is cov_ii - c' A^-1 c (A the regressors' covariance,
-  // c their covariance with band i); divided by the residual degrees of freedom n - m - 1.
+  // Each regression has an intercept, so on the centred covariance.
+  const std::vector<double>& cov = stats.cov;
+  // Band i on its m nearest bands: the residual sum of squares is n (cov_ii - c' A^-1 c) (A the regressors'
+  // covariance, c their covariance with band i); divided by the residual degrees of freedom n - m - 1.
   const int m = out.regressors;
   out.sigma.assign(nb, 0.0);
   double noisePower = 0;
@@ -67,10 +82,10 @@ BandNoise estimateBandNoise(const Cube& c, int maxRegressors) {
     } catch (const Error&) {
       // Degenerate neighbours (e.g. duplicated bands): the band's own variance, an upper bound.
     }
-    out.sigma[i] = std::sqrt(std::max(rss, 0.0) / (n - m - 1));
+    out.sigma[i] = std::sqrt(std::max(rss, 0.0) * n / (n - m - 1));
     noisePower += out.sigma[i] * out.sigma[i];
   }
-  if (noisePower > 0) out.snrDb = 10.0 * std::log10((power / (double(n) * nb)) / (noisePower / nb));
+  if (noisePower > 0) out.snrDb = 10.0 * std::log10(stats.meanSquare / (noisePower / nb));
   return out;
 }
 

@@ -24,6 +24,15 @@ struct BandNoise {
   double snrDb = 0;
 };
 
+// The bands' statistics over the pixels where every band is finite.
+struct BandCovariance {
+  int pixels = 0;
+  double meanSquare = 0;     // of every value
+  std::vector<double> mean;  // per band
+  std::vector<double> cov;   // bands x bands, row-major, divided by the pixel count
+};
+BandCovariance bandCovariance(const Cube& c);
+
 // At most `maxRegressors` nearest bands (ties to the lower band), and at most half the usable pixels, so that each
 // regression keeps residual degrees of freedom. Pixels with a non-finite band are skipped.
 BandNoise estimateBandNoise(const Cube& c, int maxRegressors = kNoiseRegressors);

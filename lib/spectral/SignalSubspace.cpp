@@ -36,27 +36,10 @@ SignalSubspace estimateSignalSubspace(const Cube& c, const BandNoise& noise) {
   SignalSubspace out;
   const int nb = c.bands;
   if (noise.sigma.size() != static_cast<std::size_t>(nb) || nb < 2) return out;
-  const std::size_t plane = c.planeSize();
-  std::vector<std::size_t> pixels;
-  for (std::size_t i = 0; i < plane; ++i) {
-    bool finite = true;
-    for (int b = 0; b < nb && finite; ++b) finite = std::isfinite(c.band(b)[i]);
-    if (finite) pixels.push_back(i);
-  }
-  const double n = static_cast<double>(pixels.size());
+  const BandCovariance stats = bandCovariance(c);
+  const double n = stats.pixels;
   if (n < 2) return out;
-  std::vector<double> mean(nb, 0.0), cov(static_cast<std::size_t>(nb) * nb, 0.0), v(nb);
-  for (std::size_t i : pixels)
-    for (int b = 0; b < nb; ++b) mean[b] += c.band(b)[i];
-  for (double& m : mean) m /= n;
-  for (std::size_t i : pixels) {
-    for (int b = 0; b < nb; ++b) v[b] = c.band(b)[i] - mean[b];
-    for (int a = 0; a < nb; ++a)
-      for (int b = a; b < nb; ++b) cov[static_cast<std::size_t>(a) * nb + b] += v[a] * v[b];
-  }
-  for (int a = 0; a < nb; ++a)
-    for (int b = a; b < nb; ++b)
-      cov[static_cast<std::size_t>(b) * nb + a] = cov[static_cast<std::size_t>(a) * nb + b] /= n;
+  const std::vector<double>& cov = stats.cov;
   std::vector<double> signal = cov;
   for (int b = 0; b < nb; ++b) signal[static_cast<std::size_t>(b) * nb + b] -= noise.sigma[b] * noise.sigma[b];
   const SymmetricEigen eig = symmetricEigenTridiagonal(signal, nb);
@@ -74,7 +57,7 @@ SignalSubspace estimateSignalSubspace(const Cube& c, const BandNoise& noise) {
   if (kept.empty() || static_cast<int>(kept.size()) == nb) return out;  // nothing to project away
   out.bands = nb;
   out.rank = static_cast<int>(kept.size());
-  out.mean = mean;
+  out.mean = stats.mean;
   out.basis.resize(static_cast<std::size_t>(nb) * out.rank);
   for (int b = 0; b < nb; ++b)
     for (int k = 0; k < out.rank; ++k)
