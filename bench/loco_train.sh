@@ -10,7 +10,7 @@
 # hypsen: 128 Hyperion bands + Sentinel-2A, s = 3, the pairs of bench/first_stage_check.sh; cave: 31 bands 400-700 nm +
 # Nikon D700, s = 8, two pairs per cube (defocus disk at 35 dB, UAL motion kernel 1 at 40 dB). --final: afterwards train
 # the module on all the cubes (DIR/all.safetensors) for the folds' median best step. Prints HELD_OUT PAIR GSA GLP-HS
-# SHIPPED LOCO per pair and a mean line; resumable (a fold's weights and a pair's line are kept).
+# GLP-REG SHIPPED LOCO per pair and a mean line; resumable (a fold's weights and a pair's line are kept).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 setting=hypsen
@@ -100,16 +100,18 @@ for i in "${!cubes[@]}"; do
   train "without_$held" "$(truth_of "$validation")" "$steps" "${rest[@]}"
   while read -r p _; do
     grep -q "^$held $p " "$out/results.txt" && continue
-    g=$(psnr "$p" --stage1 gsa) l=$(psnr "$p" --stage1 glp-hs)
+    g=$(psnr "$p" --stage1 gsa) l=$(psnr "$p" --stage1 glp-hs) r=$(psnr "$p" --stage1 glp-reg)
     m=$(psnr "$p" --stage1 model --model "$here/models/pretrained/$shipped.safetensors")
     x=$(psnr "$p" --stage1 model --model "$out/without_$held.safetensors")
-    printf '%s %s %.2f %.2f %.2f %.2f\n' "$held" "$p" "$g" "$l" "$m" "$x" | tee -a "$out/results.txt"
+    printf '%s %s %.2f %.2f %.2f %.2f %.2f\n' "$held" "$p" "$g" "$l" "$r" "$m" "$x" | tee -a "$out/results.txt"
   done < <(pairs_of "$held")
 done
-# The held-out gain a sidecar records (FusionModelInfo::heldOutGainDb): the folds' mean PSNR minus the better of GSA's
-# and GLP-HS's mean PSNR, each as the one fixed first stage a scene too small to score would get.
-awk '{ g += $3; l += $4; m += $5; x += $6; best = $3 > $4 ? $3 : $4; w += ($6 > best); n++ }
-  END { printf "mean of %d pairs: GSA %.2f GLP-HS %.2f shipped %.2f leave-one-out %.2f; held-out gain %+.2f dB (above both classical fusions on %d pairs)\n", n, g / n, l / n, m / n, x / n, x / n - (g > l ? g : l) / n, w }' "$out/results.txt"
+# The held-out gain a sidecar records (FusionModelInfo::heldOutGainDb, with "compared_with": ["gsa", "glp-hs",
+# "glp-reg"]): the folds' mean PSNR minus the best of GSA's, GLP-HS's and GLP-REG's mean PSNR, each as the one fixed
+# first stage a scene too small to score would get.
+awk 'NF == 7 { g += $3; l += $4; r += $5; m += $6; x += $7; best = $3 > $4 ? $3 : $4; best = $5 > best ? $5 : best; w += ($7 > best); n++ }
+  END { c = g > l ? g : l; c = r > c ? r : c
+        printf "mean of %d pairs: GSA %.2f GLP-HS %.2f GLP-REG %.2f shipped %.2f leave-one-out %.2f; held-out gain %+.2f dB (above all three classical fusions on %d pairs)\n", n, g / n, l / n, r / n, m / n, x / n, (x - c) / n, w }' "$out/results.txt"
 if [ "$final" = 1 ]; then
   # Each fold's best validation step (its log's "step N loss L validation V dB" lines), then their median.
   best=$(for c in "${cubes[@]}"; do

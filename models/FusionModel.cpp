@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,14 @@
 namespace hsifuse {
 
 using nlohmann::json;
+
+bool FusionModelInfo::beatsClassicalHeldOut(const std::vector<std::string>& offered) const {
+  if (heldOutPairs <= 0 || heldOutGainDb <= 0) return false;
+  for (const std::string& name : offered)
+    if (std::find(heldOutComparedWith.begin(), heldOutComparedWith.end(), name) == heldOutComparedWith.end())
+      return false;
+  return true;
+}
 
 std::string FusionModelInfo::toJson() const {
   json wl = json::array(), fw = json::array();
@@ -43,8 +52,10 @@ std::string FusionModelInfo::toJson() const {
          {"validation_psnr", validationPsnr},
          {"validation_psnr_stage1", validationPsnrStage1}};
   if (heldOutPairs > 0)
-    j["held_out"] = {
-        {"pairs", heldOutPairs}, {"gain_over_best_classical_db", heldOutGainDb}, {"evidence", heldOutEvidence}};
+    j["held_out"] = {{"pairs", heldOutPairs},
+                     {"gain_over_best_classical_db", heldOutGainDb},
+                     {"compared_with", heldOutComparedWith},
+                     {"evidence", heldOutEvidence}};
   return j.dump(2) + "\n";
 }
 
@@ -76,6 +87,7 @@ FusionModelInfo FusionModelInfo::fromJson(const std::string& text, const std::st
       i.heldOutPairs = h.at("pairs").get<int>();
       i.heldOutGainDb = h.at("gain_over_best_classical_db").get<double>();
       i.heldOutEvidence = h.value("evidence", std::string());
+      if (h.contains("compared_with")) i.heldOutComparedWith = h.at("compared_with").get<std::vector<std::string>>();
     }
     // Checked before anything is allocated from them (a sidecar is user input: "depth": 100000000 must not spin).
     auto require = [&](bool ok, const std::string& what) {

@@ -31,14 +31,18 @@ struct FusionModelInfo {
   double validationPsnr = 0;        // on the held-back cube, dB (UAL PSNR)
   double validationPsnrStage1 = 0;  // the stage-1 input alone on the same cube
   // Leave-one-cube-out evidence (bench/loco_train.sh, issue #12): the module alone against the best classical
-  // fusion (GSA, GLP-HS) on Wald pairs of cubes it neither trained nor validated on. Without it (heldOutPairs 0),
-  // or when the module loses, it is not the first stage `fuse` falls back to where a scene is too small to score
-  // the candidates; it stays a candidate the per-scene choice can pick.
+  // fusion on Wald pairs of cubes it neither trained nor validated on. Without it (heldOutPairs 0), when the module
+  // loses, or when it was not compared with every classical fusion `fuse` now offers, it is not the first stage
+  // `fuse` falls back to where a scene is too small to score the candidates; it stays a candidate the per-scene
+  // choice can pick.
   int heldOutPairs = 0;
-  double heldOutGainDb = 0;  // the module's mean PSNR minus the better of GSA's and GLP-HS's mean PSNR there, dB
+  double heldOutGainDb = 0;  // the module's mean PSNR minus the best classical fusion's mean PSNR there, dB
   std::string heldOutEvidence;
+  // The classical fusions that gain was measured against (a sidecar without the list: GSA and GLP-HS, all there was).
+  std::vector<std::string> heldOutComparedWith{"gsa", "glp-hs"};
 
-  bool beatsClassicalHeldOut() const { return heldOutPairs > 0 && heldOutGainDb > 0; }
+  // Held-out evidence of a gain over every one of the classical fusions `offered` (their --stage1 names).
+  bool beatsClassicalHeldOut(const std::vector<std::string>& offered) const;
 
   std::string toJson() const;
   static FusionModelInfo fromJson(const std::string& text, const std::string& source);

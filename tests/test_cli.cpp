@@ -579,7 +579,7 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
 // Issue #12: on a scene too small to score the candidates (9 x 9 LR pixels: 3 x 3 one level down) the first stage is
 // GLP-REG, the first classical fusion in order of preference, not a fusion module without held-out evidence (the
 // shipped HypSen module lost 2-11 dB to GSA/GLP-HS on cubes it never saw); a module whose sidecar records a held-out
-// gain over the classical fusions is taken first.
+// gain over every classical fusion offered is taken first.
 TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
   TempDir dir;
   const std::string lr = dir.path("lr.tif"), msi = dir.path("msi.tif");
@@ -610,7 +610,11 @@ TEST(Cli, ASceneTooSmallToScoreFallsBackToAModuleOnlyWithHeldOutEvidence) {
             0);
   json sidecar;
   std::ifstream(model + ".json") >> sidecar;
+  // Evidence against GSA and GLP-HS only (a sidecar from before GLP-REG) does not put the module first.
   sidecar["held_out"] = {{"pairs", 6}, {"gain_over_best_classical_db", 0.4}, {"evidence", "test"}};
+  std::ofstream(model + ".json") << sidecar.dump(2);
+  EXPECT_EQ(firstStage(" --model " + model)["chosen"], "glp-reg");
+  sidecar["held_out"]["compared_with"] = {"gsa", "glp-hs", "glp-reg"};
   std::ofstream(model + ".json") << sidecar.dump(2);
   const json evidenced = firstStage(" --model " + model);
   EXPECT_EQ(evidenced["chosen"], "model");
