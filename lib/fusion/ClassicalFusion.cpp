@@ -269,8 +269,9 @@ void ClassicalFusion::fitGlpReg(const Cube& lr, const Cube& msi, const std::vect
   // correlates best, with its least-squares gain) rather than towards no detail: with few LR pixels the fit falls
   // back on GLP-HS, not on bicubic upsampling. For a ridge l the weights are b0 + V diag(1 / (e + l)) V' A'r with
   // r = y - A b0, the residual |r|^2 - sum t_i^2 (e_i + 2 l) / (e_i + l)^2 with t = V' A'r, so each band's ridge is
-  // chosen by generalised cross-validation (n |res|^2 / (n - 1 - df)^2, df = sum e / (e + l)) at the cost of a few
-  // sums: the MSI bands are nearly collinear, and on a small scene a band's noise would otherwise be fitted.
+  // chosen by generalised cross-validation (n |res|^2 / (n - 2 - df)^2, df = sum e / (e + l); the mean and GLP-HS's
+  // gain are fitted too) at the cost of a few sums: the MSI bands are nearly collinear, and on a small scene a band's
+  // noise would otherwise be fitted.
   const SymmetricEigen eig = symmetricEigen(gram, m);
   std::vector<double> e(m);
   double trace = 0;
@@ -309,8 +310,9 @@ void ClassicalFusion::fitGlpReg(const Cube& lr, const Cube& msi, const std::vect
       t[i] = 0;
       for (int j = 0; j < m; ++j) t[i] += eig.vectors[j * m + i] * aty[j];
     }
-    // An infinite ridge (GLP-HS's weights alone) is a candidate too; a fit spending more than half the LR pixels left
-    // on its effective parameters is not (GCV's known failure near interpolation: its denominator vanishes).
+    // An infinite ridge (GLP-HS's weights alone) is a candidate too; a fit spending more than a quarter of the LR
+    // pixels left on its effective parameters is not (GCV's known failure near interpolation: its denominator vanishes;
+    // at a half, 16 LR pixels still fitted noise: test GlpReg.FallsBackOnGlpHsWithFewPixels).
     const double spare = static_cast<double>(n) - 2;
     double bestGcv = spare > 0 ? n * rr0 / (spare * spare) : HUGE_VAL, bestRidge = -1;
     for (int step = 0; step <= 20; ++step) {
