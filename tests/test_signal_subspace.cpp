@@ -4,7 +4,6 @@
 #include "GeoTestData.h"
 #include "lib/quality/Metrics.h"
 #include "lib/spatial/Degradation.h"
-#include "lib/spectral/BandNoise.h"
 #include "lib/spectral/SignalSubspace.h"
 
 using namespace hsifuse;
@@ -16,7 +15,7 @@ TEST(SignalSubspace, ProjectionRemovesMostOfTheNoiseOfARealCube) {
   const Cube z = test::hyperionCube();
   Cube y = z;
   addNoiseAtSnr(y, 35.0, 4);
-  const SignalSubspace subspace = estimateSignalSubspace(y, estimateBandNoise(y));
+  const SignalSubspace subspace = estimateSignalSubspace(y);
   RecordProperty("rank", subspace.rank);
   ASSERT_GE(subspace.rank, 2);
   EXPECT_LE(subspace.rank, 40);
@@ -30,7 +29,7 @@ TEST(SignalSubspace, FewPixelsKeepFewDirections) {
   const Cube z = test::hyperionCube().crop({20, 20, 6, 6});
   Cube y = z;
   addNoiseAtSnr(y, 35.0, 5);
-  const SignalSubspace subspace = estimateSignalSubspace(y, estimateBandNoise(y));
+  const SignalSubspace subspace = estimateSignalSubspace(y);
   EXPECT_LE(subspace.rank, 10);
   EXPECT_GE(psnrUal(z, subspace.project(y)), psnrUal(z, y));
 }
@@ -38,7 +37,7 @@ TEST(SignalSubspace, FewPixelsKeepFewDirections) {
 // No noise estimate (two pixels are too few for the band regressions): the identity.
 TEST(SignalSubspace, WithoutANoiseEstimateNothingIsProjected) {
   const Cube y = test::hyperionCube().crop({0, 0, 2, 1});
-  const SignalSubspace subspace = estimateSignalSubspace(y, estimateBandNoise(y));
+  const SignalSubspace subspace = estimateSignalSubspace(y);
   EXPECT_EQ(subspace.rank, 0);
   EXPECT_EQ(subspace.project(y).data, y.data);
 }

@@ -12,7 +12,6 @@
 #include "lib/numeric/SymmetricEigen.h"
 #include "lib/spatial/Degradation.h"
 #include "lib/spatial/Resampling.h"
-#include "lib/spectral/BandNoise.h"
 #include "lib/spectral/SignalSubspace.h"
 
 namespace hsifuse {
@@ -117,7 +116,7 @@ ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& f
   if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
   if (method == Method::GlpReg) {
     // The LR HSI on its signal subspace, for the fit and for every window read (lib/spectral/SignalSubspace.h).
-    const SignalSubspace subspace = estimateSignalSubspace(fitLr, estimateBandNoise(fitLr));
+    const SignalSubspace subspace = estimateSignalSubspace(fitLr);
     signalRank_ = subspace.rank;
     if (subspace.rank > 0)
       lr_.read = [read = std::move(lr_.read), subspace](const Window& w) { return subspace.project(read(w)); };

@@ -30,7 +30,7 @@ double choiceWorkingValues(int lrRows, int lrCols, int bands, int msiBands, int 
   const double h = std::min(lrRows, kChoiceCropLr), w = std::min(lrCols, kChoiceCropLr);
   const double c = consistencyCropLr(static_cast<int>(std::min(h, w)), bands, s) * double(s);
   // The crop of X at HR, then about 12 cubes at once: each candidate's reduced result and full-resolution
-  // consistency crop with their degradations, the reduced pair and its reference; and what the blend keeps: its two
+  // consistency crop with their degradations, the reduced pair and its reference; and what the blend keeps: its
   // parts' reduced results at up to 9 phases and their consistency crops.
   return msiBands * h * w * s * s * 2.0 + 12.0 * bands * std::max(h * w, c * c) + 18.0 * bands * h * w +
          2.0 * bands * c * c;
@@ -94,7 +94,7 @@ StageChoice chooseFirstStage(const std::vector<StageCandidate>& candidates, cons
   std::vector<double> mse(candidates.size(), 0.0), sam(candidates.size(), 0.0);
   std::vector<std::vector<Cube>> partResults;
   std::optional<BlendFit> fit;
-  if (blends && reduced) fit.emplace(static_cast<int>(parts.size()), y.bands);
+  if (blends) fit.emplace(static_cast<int>(parts.size()), y.bands);
   double pixels = 0;
   for (std::size_t i = 0; i < phases.size(); ++i) {
     const Window& ph = phases[i];

@@ -45,10 +45,13 @@ BandCovariance bandCovariance(const Cube& c) {
 }
 
 BandNoise estimateBandNoise(const Cube& c, int maxRegressors) {
+  return estimateBandNoise(bandCovariance(c), maxRegressors);
+}
+
+BandNoise estimateBandNoise(const BandCovariance& stats, int maxRegressors) {
   BandNoise out;
   out.snrDb = std::numeric_limits<double>::quiet_NaN();
-  const int nb = c.bands;
-  const BandCovariance stats = bandCovariance(c);
+  const int nb = static_cast<int>(stats.mean.size());
   const int n = stats.pixels;
   out.pixels = n;
   out.regressors = std::min({nb - 1, maxRegressors, n / 2 - 1});

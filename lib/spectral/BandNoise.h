@@ -36,5 +36,7 @@ BandCovariance bandCovariance(const Cube& c);
 // At most `maxRegressors` nearest bands (ties to the lower band), and at most half the usable pixels, so that each
 // regression keeps residual degrees of freedom. Pixels with a non-finite band are skipped.
 BandNoise estimateBandNoise(const Cube& c, int maxRegressors = kNoiseRegressors);
+// The same from the cube's band statistics, for callers that need them too.
+BandNoise estimateBandNoise(const BandCovariance& stats, int maxRegressors = kNoiseRegressors);
 
 }  // namespace hsifuse

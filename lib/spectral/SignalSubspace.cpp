@@ -32,13 +32,14 @@ Cube SignalSubspace::project(const Cube& c) const {
   return out;
 }
 
-SignalSubspace estimateSignalSubspace(const Cube& c, const BandNoise& noise) {
+SignalSubspace estimateSignalSubspace(const Cube& c) {
   SignalSubspace out;
   const int nb = c.bands;
-  if (noise.sigma.size() != static_cast<std::size_t>(nb) || nb < 2) return out;
+  // One pass over the cube for both the covariance and the noise regressions that read it.
   const BandCovariance stats = bandCovariance(c);
+  const BandNoise noise = estimateBandNoise(stats);
+  if (noise.sigma.size() != static_cast<std::size_t>(nb) || nb < 2) return out;
   const double n = stats.pixels;
-  if (n < 2) return out;
   const std::vector<double>& cov = stats.cov;
   std::vector<double> signal = cov;
   for (int b = 0; b < nb; ++b) signal[static_cast<std::size_t>(b) * nb + b] -= noise.sigma[b] * noise.sigma[b];

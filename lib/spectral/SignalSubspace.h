@@ -22,14 +22,15 @@ struct SignalSubspace {
   Cube project(const Cube& c) const;
 };
 
-// HySime's choice on the covariance C of the cube's finite pixels and the noise covariance N = diag(sigma^2): the
+// HySime's choice on the covariance C of the cube's finite pixels and its noise covariance N = diag(sigma^2): the
 // eigenvectors e of C - N whose power e'Ce exceeds twice their noise e'Ne (keeping such a direction lowers the
 // projection's expected squared error) and stands out of the noise's own spread: with n pixels and B bands the
 // sample covariance of pure noise has eigenvalues up to about (1 + sqrt(B / n))^2 times the true one
 // (Marchenko-Pastur), so a direction needs e'Ce above the larger of the two factors times e'Ne. Without the second, a
 // small scene keeps noise directions (measured: 37 directions on the 12 x 12-pixel native Moffett scene, 6 with it;
 // GLP-REG 42.27 against 43.02 dB); it does not bind on a 48 x 48-pixel crop of 128 bands (factor 1.53).
-// Empty (rank 0) when the noise is unknown (too few pixels or bands).
-SignalSubspace estimateSignalSubspace(const Cube& c, const BandNoise& noise);
+// The noise is estimated on the cube (lib/spectral/BandNoise.h). Empty (rank 0) when it is unknown (too few pixels
+// or bands).
+SignalSubspace estimateSignalSubspace(const Cube& c);
 
 }  // namespace hsifuse
