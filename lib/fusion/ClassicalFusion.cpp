@@ -96,6 +96,16 @@ double planeDot(const float* x, const float* y, std::size_t n) {
   return acc;
 }
 
+// `c` less its own reduction by s through `kernel` and the bicubic re-interpolation, over the part of its grid that
+// holds whole reduced pixels: the detail the next coarser scale would lose, as the LR grid lost the HR grid's.
+Cube detailBelow(const Cube& c, const BlurKernel& kernel, int s) {
+  Cube detail = c.crop({0, 0, (c.cols / s) * s, (c.rows / s) * s});
+  const Cube smooth =
+      upsampleWindow(blurDownsample(detail, kernel, s), s, Interpolation::Bicubic, {0, 0, detail.cols, detail.rows});
+  for (std::size_t i = 0; i < detail.data.size(); ++i) detail.data[i] -= smooth.data[i];
+  return detail;
+}
+
 }  // namespace
 
 ClassicalFusion::ClassicalFusion(Method method, const Cube& lrHsi, const Cube& hrMsi, int scale, BlurKernel mtf,
@@ -240,15 +250,23 @@ void ClassicalFusion::fitGlpHs(const Cube& lr, const Cube& msi) {
   }
 }
 
-void ClassicalFusion::fitGlpReg(const Cube& lr, const Cube& msi, const std::vector<bool>& detail) {
+void ClassicalFusion::fitGlpReg(const Cube& lrHsi, const Cube& msi, const std::vector<bool>& detail) {
   if (!detail.empty() && detail.size() != static_cast<std::size_t>(msi.bands))
     throw Error("classical fusion: one detail flag per MSI band expected");
   const bool anyDetail = std::find(detail.begin(), detail.end(), true) != detail.end();
   for (int i = 0; i < msi.bands; ++i)
     if (!anyDetail || detail[i]) regressors_.push_back(i);
   // The regression runs where the HSI band is observed, on the LR grid: the MSI through the scene's kernel and
-  // decimated (the LR sensor's view of it), centred, so the intercept drops out.
-  const Cube low = blurDownsample(msi, mtf_, s_);
+  // decimated (the LR sensor's view of it), centred, so the intercept drops out. It runs on the finest detail that
+  // grid holds, not on its levels: both less their own reduction by s through the same kernel (Wald's scale
+  // invariance, one scale down), since the weights only ever multiply detail. Where the scene's coarse variation
+  // (relief, water vapour over the absorption bands) ties a band to the MSI otherwise than its fine texture does,
+  // the levels' weights inject the wrong detail: native Cuprite at 35 dB, 41.64 dB on levels, 43.90 on detail
+  // (bench/RESULTS.md, session 17). A grid under 2 x 2 reduced pixels keeps the levels.
+  const bool onDetail = lrHsi.rows / s_ >= 2 && lrHsi.cols / s_ >= 2;
+  const Cube msiLr = blurDownsample(msi, mtf_, s_);
+  const Cube lr = onDetail ? detailBelow(lrHsi, mtf_, s_) : lrHsi;
+  const Cube low = onDetail ? detailBelow(msiLr, mtf_, s_) : msiLr;
   const std::size_t n = lr.planeSize();
   const int m = static_cast<int>(regressors_.size());
   std::vector<std::vector<double>> centred(m, std::vector<double>(n));

@@ -3,9 +3,10 @@
 // (../shared/specs/metrics-and-quality.md 3.2.1; each HSI band joins the MSI band it correlates with best):
 // GSA (Gram-Schmidt adaptive, Aiazzi et al. 2007) and MTF-GLP-HS (generalised Laplacian pyramid with an
 // MTF-matched low-pass and regression-based injection gains); and MTF-GLP with one synthesised pan per HSI band
-// (hyper-sharpening, Selva et al. 2015): each HSI band regressed on all sharp MSI bands, not only its group's, and the
-// LR HSI projected onto its signal subspace first (lib/spectral/SignalSubspace.h).
-// A first stage for UAL, a fast method on its own, and the baseline learned results are compared with.
+// (hyper-sharpening, Selva et al. 2015): each HSI band regressed on all sharp MSI bands, not only its group's, on the
+// finest detail of the LR grid, and the LR HSI projected onto its signal subspace first
+// (lib/spectral/SignalSubspace.h). A first stage for UAL, a fast method on its own, and the baseline learned results
+// are compared with.
 #include <string>
 #include <vector>
 
@@ -77,9 +78,10 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
 // pan the MSI band of y_k's group and `mtf` the LR sensor's blur (mtfGaussian(s) when unknown).
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 // MTF-GLP with regression pans: fused_k = up(y_k) + sum_j w_kj (x_j - up(down(MTF * x_j))), the weights w_k the ridge
-// regression of y_k on the low-passed, decimated MSI bands (ridge by generalised cross-validation per band), so the
-// injected detail is what the MSI says of band k, in band k's units (injection gain 1); y is first projected onto its
-// signal subspace (HySime), so that its noise is not upsampled into the result.
+// regression of y_k on the low-passed, decimated MSI bands, both less their own reduction by s through `mtf` (the
+// detail one scale down; the levels on a grid under 2 s x 2 s LR pixels; ridge by generalised cross-validation per
+// band), so the injected detail is what the MSI says of band k, in band k's units (injection gain 1); y is first
+// projected onto its signal subspace (HySime), so that its noise is not upsampled into the result.
 Cube fuseGlpReg(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 
 }  // namespace hsifuse
