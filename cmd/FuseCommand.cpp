@@ -83,7 +83,9 @@ class FuseCommand : public Command {
               "Gaussian), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, "
               "glp-hs (MTF-GLP with regression gains, one MSI band per HSI band), glp-reg (MTF-GLP with a pan per HSI "
               "band "
-              "regressed on all sharp MSI bands, fitted on the LR grid's finest detail: hyper-sharpening) or bicubic. "
+              "regressed on all sharp MSI bands: hyper-sharpening; fitted on the LR grid's finest detail where the "
+              "kernel is "
+              "known, from --kernel SPEC or as ual's first stage) or bicubic. "
               "The GLP methods alone use the "
               "MTF-matched Gaussian unless --kernel SPEC; as ual's first stage, the scene's kernel.")
         .text("stage1", &o_.job.stage1, "NAME",

@@ -123,14 +123,15 @@ ClassicalFusion::ClassicalFusion(Method method, const Cube& fitLr, const Cube& f
   if (msi_.rows != lr_.rows * scale || msi_.cols != lr_.cols * scale || lr_.bands != fitLr.bands ||
       msi_.bands != fitMsi.bands)
     throw InputError(fmt::format("{}: the scene's windows do not match the cubes it is fitted on", name));
-  if (mtf_.w.empty()) mtf_ = mtfGaussian(scale);
+  const bool kernelKnown = !mtf_.w.empty();
+  if (!kernelKnown) mtf_ = mtfGaussian(scale);
   if (method == Method::GlpReg) {
     // The LR HSI on its signal subspace, for the fit and for every window read (lib/spectral/SignalSubspace.h).
     const SignalSubspace subspace = estimateSignalSubspace(fitLr);
     signalRank_ = subspace.rank;
     if (subspace.rank > 0)
       lr_.read = [read = std::move(lr_.read), subspace](const Window& w) { return subspace.project(read(w)); };
-    fitGlpReg(subspace.project(fitLr), fitMsi, detailBands);
+    fitGlpReg(subspace.project(fitLr), fitMsi, detailBands, kernelKnown);
     return;
   }
   const std::vector<std::vector<int>> groups = bandGroups(fitLr, blockMean(fitMsi, scale), detailBands);
@@ -250,7 +251,7 @@ void ClassicalFusion::fitGlpHs(const Cube& lr, const Cube& msi) {
   }
 }
 
-void ClassicalFusion::fitGlpReg(const Cube& lrHsi, const Cube& msi, const std::vector<bool>& detail) {
+void ClassicalFusion::fitGlpReg(const Cube& lrHsi, const Cube& msi, const std::vector<bool>& detail, bool kernelKnown) {
   if (!detail.empty() && detail.size() != static_cast<std::size_t>(msi.bands))
     throw Error("classical fusion: one detail flag per MSI band expected");
   const bool anyDetail = std::find(detail.begin(), detail.end(), true) != detail.end();
@@ -262,8 +263,11 @@ void ClassicalFusion::fitGlpReg(const Cube& lrHsi, const Cube& msi, const std::v
   // invariance, one scale down), since the weights only ever multiply detail. Where the scene's coarse variation
   // (relief, water vapour over the absorption bands) ties a band to the MSI otherwise than its fine texture does,
   // the levels' weights inject the wrong detail: native Cuprite at 35 dB, 41.64 dB on levels, 43.90 on detail
-  // (bench/RESULTS.md, session 17). A grid under 2 x 2 reduced pixels keeps the levels.
-  const bool onDetail = lrHsi.rows / s_ >= 2 && lrHsi.cols / s_ >= 2;
+  // (bench/RESULTS.md, session 17). A grid under 2 x 2 reduced pixels keeps the levels, and so does a fit without the
+  // LR sensor's kernel (estimated or given): the finest LR detail is where an assumed MTF and the true blur differ
+  // most, and the weights take the ratio of the two (plain GLP-REG with the MTF-matched Gaussian on the HypSen 30 dB
+  // slice: -0.83 dB on detail against levels, where the grid's kernels are not that Gaussian).
+  const bool onDetail = kernelKnown && lrHsi.rows / s_ >= 2 && lrHsi.cols / s_ >= 2;
   const Cube msiLr = blurDownsample(msi, mtf_, s_);
   const Cube lr = onDetail ? detailBelow(lrHsi, mtf_, s_) : lrHsi;
   const Cube low = onDetail ? detailBelow(msiLr, mtf_, s_) : msiLr;

@@ -56,7 +56,9 @@ class ClassicalFusion {
   };
   void fitGsa(const Cube& lr, const Cube& msi);
   void fitGlpHs(const Cube& lr, const Cube& msi);
-  void fitGlpReg(const Cube& lr, const Cube& msi, const std::vector<bool>& detailBands);
+  // On the LR grid's detail when `kernelKnown` (mtf is the LR sensor's, not the assumed MTF) and the grid is large
+  // enough, else on its levels.
+  void fitGlpReg(const Cube& lr, const Cube& msi, const std::vector<bool>& detailBands, bool kernelKnown);
   // GLP-HS: the MSI through the LR sensor's MTF, decimated and re-interpolated, over the HR window `hr`.
   Cube lowPassWindow(const Window& hr) const;
 
@@ -79,9 +81,10 @@ Cube fuseGsa(const Cube& lrHsi, const Cube& hrMsi, int scale);
 Cube fuseGlpHs(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 // MTF-GLP with regression pans: fused_k = up(y_k) + sum_j w_kj (x_j - up(down(MTF * x_j))), the weights w_k the ridge
 // regression of y_k on the low-passed, decimated MSI bands, both less their own reduction by s through `mtf` (the
-// detail one scale down; the levels on a grid under 2 s x 2 s LR pixels; ridge by generalised cross-validation per
-// band), so the injected detail is what the MSI says of band k, in band k's units (injection gain 1); y is first
-// projected onto its signal subspace (HySime), so that its noise is not upsampled into the result.
+// detail one scale down; the levels on a grid under 2 s x 2 s LR pixels, or with `mtf` empty: the assumed MTF-matched
+// Gaussian then; ridge by generalised cross-validation per band), so the injected detail is what the MSI says of band
+// k, in band k's units (injection gain 1); y is first projected onto its signal subspace (HySime), so that its noise is
+// not upsampled into the result.
 Cube fuseGlpReg(const Cube& lrHsi, const Cube& hrMsi, int scale, const BlurKernel& mtf);
 
 }  // namespace hsifuse
