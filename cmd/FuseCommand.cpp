@@ -82,12 +82,9 @@ class FuseCommand : public Command {
               "ual, fixed-kernel (ual with a kernel that is not learned: --kernel SPEC, else the predefined 8x8 "
               "Gaussian), dip (ual with a new, untrained fusion module learned on the scene alone), fusion-only, gsa, "
               "glp-hs (MTF-GLP with regression gains, one MSI band per HSI band), glp-reg (MTF-GLP with a pan per HSI "
-              "band "
-              "regressed on all sharp MSI bands: hyper-sharpening; fitted on the LR grid's finest detail where the "
-              "kernel is "
-              "known, from --kernel SPEC or as ual's first stage) or bicubic. "
-              "The GLP methods alone use the "
-              "MTF-matched Gaussian unless --kernel SPEC; as ual's first stage, the scene's kernel.")
+              "band regressed on all sharp MSI bands: hyper-sharpening; fitted on the LR grid's finest detail where "
+              "the kernel is known, from --kernel SPEC or as ual's first stage) or bicubic. The GLP methods alone use "
+              "the MTF-matched Gaussian unless --kernel SPEC; as ual's first stage, the scene's kernel.")
         .text("stage1", &o_.job.stage1, "NAME",
               "First stage: auto (the matching fusion module, GLP-REG, GSA, GLP-HS or their band-by-band blend, "
               "whichever scores best on the scene itself at reduced resolution; the report lists the scores and the "

@@ -100,8 +100,7 @@ double planeDot(const float* x, const float* y, std::size_t n) {
 // holds whole reduced pixels: the detail the next coarser scale would lose, as the LR grid lost the HR grid's.
 Cube detailBelow(const Cube& c, const BlurKernel& kernel, int s) {
   Cube detail = c.crop({0, 0, (c.cols / s) * s, (c.rows / s) * s});
-  const Cube smooth =
-      upsampleWindow(blurDownsample(detail, kernel, s), s, Interpolation::Bicubic, {0, 0, detail.cols, detail.rows});
+  const Cube smooth = upsample(blurDownsample(detail, kernel, s), s, Interpolation::Bicubic);
   for (std::size_t i = 0; i < detail.data.size(); ++i) detail.data[i] -= smooth.data[i];
   return detail;
 }
