@@ -26,7 +26,10 @@ class EvalCommand : public Command {
            "rounded data, and the toolbox's on float data as sam_float); ssim UAL's (11x11 Gaussian, zero padding); "
            "ERGAS with --ratio; UIQI (Wang-Bovik, sliding box window); Q2n (Garzelli-Nencini, on the float data). "
            "Pixels that are nodata or NaN in either cube are left out: pixel-wise metrics use the valid pixels only, "
-           "SSIM and UIQI leave out the windows and Q2n the blocks that reach an invalid pixel.";
+           "SSIM and UIQI leave out the windows and Q2n the blocks that reach an invalid pixel; where no window "
+           "(block) is "
+           "left, that metric is reported as unavailable (null in JSON, n/a in text, a warning on stderr) and the "
+           "others still are.";
   }
   void declare(OptionTable& t) override {
     t.positional("REFERENCE", &o_.eval.reference, "Ground truth cube.")
@@ -44,8 +47,10 @@ class EvalCommand : public Command {
         .text("per-band", &o_.eval.perBandPath, "CSV", "Write per-band RMSE, PSNR and SSIM to CSV.")
         .flag("overwrite", 0, &o_.eval.overwrite, "Replace the --per-band file if it exists.");
   }
-  int run(const CommonOptions&, const ProgressFn& progress) override {
+  int run(const CommonOptions& common, const ProgressFn& progress) override {
     const EvalResult r = evaluateFiles(o_.eval, progress);
+    if (!common.quiet)
+      for (const auto& w : r.warnings) std::cerr << "Warning: " << w << "\n";
     std::cout << (o_.json ? r.json() : r.text());
     return 0;
   }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "geo/GridRelation.h"
 #include "geo/RasterDataset.h"
@@ -190,6 +191,15 @@ EvalResult evaluateFiles(const EvalOptions& o, const ProgressFn& progress) {
   step(0.8);
   const int q2nBlock = std::min({o.q2nBlock, g.rows, g.cols});
   r.q2n = q2n(g, f, {q2nBlock, q2nBlock, false, [&] { return !progress || progress(0.8, "eval"); }}, valid);
+  // The windowed metrics need a window (block) with no invalid pixel; where the mask leaves none (scattered nodata
+  // or NaN, as some pansharpening outputs have), they are unavailable, not the whole evaluation.
+  for (auto [name, value, side] :
+       {std::tuple<const char*, double, int>{"SSIM", r.ssim, 11}, {"UIQI", r.uiqi, window}, {"Q2n", r.q2n, q2nBlock}})
+    if (std::isnan(value))
+      r.warnings.push_back(
+          fmt::format("{0} unavailable: every {1}x{1} window of {2} reaches a pixel that is nodata or "
+                      "NaN in either cube; the pixel-wise metrics use the {3} valid pixels",
+                      name, side, o.estimate, r.validPixels));
   for (int k = 0; k < g.bands; ++k) {
     const Cube gb = singleBand(gp, k), fb = singleBand(fp, k);
     BandQuality q;
@@ -211,10 +221,10 @@ std::string EvalResult::json() const {
                    {"psnr_band_mean", psnrBandMean},
                    {"sam", sam},
                    {"sam_float", samFloat},
-                   {"ssim", ssim},
+                   {"ssim", finiteOrNull(ssim)},
                    {"ergas", finiteOrNull(ergas)},
-                   {"uiqi", uiqi},
-                   {"q2n", q2n},
+                   {"uiqi", finiteOrNull(uiqi)},
+                   {"q2n", finiteOrNull(q2n)},
                    {"normalisation_factor", normalisation},
                    {"valid_pixels", validPixels},
                    {"total_pixels", totalPixels}};
@@ -222,11 +232,12 @@ std::string EvalResult::json() const {
 }
 
 std::string EvalResult::text() const {
+  auto orNa = [](double v) { return std::isnan(v) ? std::string("n/a") : fmt::format("{:.5f}", v); };
   std::string s = fmt::format(
       "RMSE (8-bit): {:.4f}\nPSNR:         {:.4f} dB (UAL, whole cube, 8-bit rounded)\n"
       "PSNR (bands): {:.4f} dB (per-band mean, peak 1)\nSAM:          {:.4f} deg (UAL)\n"
-      "SAM (float):  {:.4f} deg\nSSIM:         {:.5f}\nUIQI:         {:.5f}\nQ2n:          {:.5f}\n",
-      rmse8, psnr, psnrBandMean, sam, samFloat, ssim, uiqi, q2n);
+      "SAM (float):  {:.4f} deg\nSSIM:         {}\nUIQI:         {}\nQ2n:          {}\n",
+      rmse8, psnr, psnrBandMean, sam, samFloat, orNa(ssim), orNa(uiqi), orNa(q2n));
   if (ratio > 0) s += fmt::format("ERGAS:        {:.4f} (ratio {:g})\n", ergas, ratio);
   if (validPixels < totalPixels)
     s +=
@@ -237,9 +248,9 @@ std::string EvalResult::text() const {
 std::string EvalResult::perBandCsv() const {
   std::string csv = "band,wavelength_nm,rmse8,psnr_peak1,ssim\n";
   for (const BandQuality& q : perBand)
-    csv +=
-        fmt::format("{},{},{:.6f},{:.6f},{:.6f}\n", q.band,
-                    std::isnan(q.wavelengthNm) ? "" : fmt::format("{:.2f}", q.wavelengthNm), q.rmse8, q.psnr, q.ssim);
+    csv += fmt::format("{},{},{:.6f},{:.6f},{}\n", q.band,
+                       std::isnan(q.wavelengthNm) ? "" : fmt::format("{:.2f}", q.wavelengthNm), q.rmse8, q.psnr,
+                       std::isnan(q.ssim) ? "" : fmt::format("{:.6f}", q.ssim));
   return csv;
 }
 

@@ -45,6 +45,8 @@ struct EvalResult {
   double normalisation = 1;  // the factor both cubes were multiplied by
   std::size_t validPixels = 0, totalPixels = 0;
   std::vector<BandQuality> perBand;
+  // Metrics that could not be computed (NaN: null in JSON, n/a in text), and why; for stderr.
+  std::vector<std::string> warnings;
   std::string json() const;
   std::string text() const;
   std::string perBandCsv() const;

@@ -55,3 +55,38 @@ TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_NE(r.out.find("5181 of 5184 valid"), std::string::npos) << r.out;
 }
+
+// Invalid pixels scattered so that no 32x32 window (block) and no 11x11 SSIM window is free of them (an output with
+// nodata speckle): the windowed metrics are reported unavailable, with a warning, and the pixel-wise ones still are.
+TEST(EvalFiles, ScatteredInvalidPixelsLeaveTheWindowedMetricsUnavailable) {
+  initGdal();
+  TempDir dir;
+  const std::string truthPath = HSIFUSE_SOURCE_DIR "/examples/hypsen/hypsen_truth_10m.tif";
+  const RasterDataset truth = RasterDataset::open(truthPath);
+  Cube speckled = truth.read();
+  for (float& v : speckled.data) v *= 1.01f;
+  for (int b = 0; b < speckled.bands; ++b)
+    for (int r = 3; r < speckled.rows; r += 7)  // every 11x11 window, the corners' too, reaches one
+      for (int c = 3; c < speckled.cols; c += 7) speckled.at(b, r, c) = std::nanf("");
+  RasterWriter w(dir.path("speckled.tif"), truth.info(), {});
+  w.writeWindow({0, 0, speckled.cols, speckled.rows}, speckled);
+  w.commit();
+  EvalOptions o;
+  o.reference = truthPath;
+  o.estimate = dir.path("speckled.tif");
+  const EvalResult e = evaluateFiles(o);
+  EXPECT_EQ(e.validPixels, 72u * 72u - 10u * 10u);
+  EXPECT_TRUE(std::isfinite(e.psnr) && std::isfinite(e.sam));
+  EXPECT_GT(e.psnr, 30.0);
+  EXPECT_TRUE(std::isnan(e.ssim) && std::isnan(e.uiqi) && std::isnan(e.q2n));
+  EXPECT_EQ(e.warnings.size(), 3u);
+  const RunResult r = runHsiFuse("eval --json " + truthPath + " " + dir.path("speckled.tif"));
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("\"uiqi\": null"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("UIQI unavailable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("speckled.tif"), std::string::npos) << r.err;
+  const RunResult text = runHsiFuse("eval -q " + truthPath + " " + dir.path("speckled.tif"));
+  EXPECT_EQ(text.exitCode, 0) << text.err;
+  EXPECT_NE(text.out.find("Q2n:          n/a"), std::string::npos) << text.out;
+  EXPECT_EQ(text.err.find("Warning"), std::string::npos) << text.err;
+}

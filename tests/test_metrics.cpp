@@ -118,6 +118,15 @@ TEST(MetricEdges, QualityIndicesIdenticalFlatAndMasked) {
   EXPECT_LT(q2n(g, bad, {16, 16, false}), q2n(g, f, {16, 16, false}) - 0.01);
   EXPECT_GT(q2n(g, bad, {16, 16, false}, mask), q2n(g, f, {16, 16, false}) - 0.01);
   EXPECT_THROW(q2n(g, f, {128, 128, false}), InputError);
+  // Invalid pixels every 7 rows and columns: no 8x8 window, 16x16 block or 11x11 SSIM window is free of them, so the
+  // windowed metrics are unavailable (NaN), not an error.
+  PixelMask sieve(40 * 40, 1);
+  for (int r = 0; r < 40; r += 7)
+    for (int c = 0; c < 40; c += 7) sieve[r * 40 + c] = 0;
+  EXPECT_TRUE(std::isnan(uiqi(g, f, 8, sieve)));
+  EXPECT_TRUE(std::isnan(q2n(g, f, {16, 16, false}, sieve)));
+  EXPECT_TRUE(std::isnan(ssimUal(g, f, sieve)));
+  EXPECT_TRUE(std::isfinite(uiqi(g, f, 6, sieve)));  // a 6x6 window fits between them
 }
 
 // The spec's QNR test inputs on T2: Yu = G sampled at (i - i mod 4, j - j mod 4), X_c = the mean of G over

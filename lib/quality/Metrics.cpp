@@ -207,7 +207,7 @@ std::vector<double> ssimUalPerBand(const Cube& g, const Cube& f, const std::vect
             excluded[static_cast<std::size_t>(rr) * g.cols + cc] = 1;
       }
     if (std::all_of(excluded.begin(), excluded.end(), [](std::uint8_t v) { return v != 0; }))
-      throw InputError("SSIM: no 11x11 window free of invalid pixels");
+      return std::vector<double>(g.bands, std::nan(""));
   }
   std::vector<double> perBand(g.bands);
 #pragma omp parallel for schedule(dynamic)

@@ -30,7 +30,8 @@ double samDegrees(const Cube& g, const Cube& f);
 double ergas(const Cube& g, const Cube& f, double ratio);
 // SSIM with an 11x11 Gaussian window (sigma 1.5), C1 = 0.01^2, C2 = 0.03^2 (data range 1).
 // UAL: zero padding, 'same' map averaged over all bands and pixels. With a pixel mask (1 = valid, row-major;
-// empty = all valid), invalid pixels are zeroed and positions whose window reaches one are left out.
+// empty = all valid), invalid pixels are zeroed and positions whose window reaches one are left out; NaN when every
+// position's window reaches one.
 double ssimUal(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid = {});
 // The same, one value per band (the mean of that band's map).
 std::vector<double> ssimUalPerBand(const Cube& g, const Cube& f, const std::vector<std::uint8_t>& valid = {});

@@ -233,7 +233,8 @@ double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid) {
     else
       total += sum / count;
   }
-  if (emptyBands > 0) throw InputError(fmt::format("UIQI: no {0}x{0} window free of invalid pixels", window));
+  // The mask is shared by every band, so either all bands have a window or none does.
+  if (emptyBands > 0) return std::nan("");
   return total / g.bands;
 }
 
@@ -319,7 +320,7 @@ double q2n(const Cube& g, const Cube& f, const Q2nOptions& o, const PixelMask& v
     ++blocks;
   }
   if (stopped) throw Interrupted();
-  if (blocks == 0) throw InputError("Q2n: every block holds an invalid pixel");
+  if (blocks == 0) return std::nan("");
   return total / blocks;
 }
 

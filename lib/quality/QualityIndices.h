@@ -13,7 +13,8 @@ namespace hsifuse {
 
 // UIQI (img_qi.m): SSIM with C1 = C2 = 0 on a sliding `window` x `window` box, 'valid' positions,
 // with img_qi's special cases for flat windows; the mean map per band, then the mean over bands.
-// Windows holding an invalid pixel are left out.
+// Windows holding an invalid pixel are left out; NaN when every window holds one (a metric that cannot be
+// computed on this mask, not an error: the pixel-wise metrics still can).
 double uiqi(const Cube& g, const Cube& f, int window, const PixelMask& valid = {});
 
 // The toolbox's Q from means and unbiased (co)variances: 4 Cxy mx my / ((Cxx + Cyy)(mx^2 + my^2)).
@@ -39,7 +40,7 @@ struct Q2nOptions {
 };
 // Q2^n: blocks of blockSize with the given shift over the mirror-padded cube, bands padded with zero
 // bands up to a power of two, the hypercomplex quality of each block (onions_quality.m), and the mean
-// over blocks of its modulus. Blocks holding an invalid pixel are left out.
+// over blocks of its modulus. Blocks holding an invalid pixel are left out; NaN when every block holds one.
 double q2n(const Cube& g, const Cube& f, const Q2nOptions& options = {}, const PixelMask& valid = {});
 
 }  // namespace hsifuse
