@@ -14,12 +14,23 @@
 using namespace hsifuse;
 using namespace hsifuse::test;
 
+namespace {
+
+const std::string kTruthPath = HSIFUSE_SOURCE_DIR "/examples/hypsen/hypsen_truth_10m.tif";
+
+void writeCube(const std::string& path, const RasterInfo& layout, const Cube& cube) {
+  RasterWriter w(path, layout, {});
+  w.writeWindow({0, 0, cube.cols, cube.rows}, cube);
+  w.commit();
+}
+
+}  // namespace
+
 // eval's nodata and NaN rule on real files: pixels invalid in either cube are left out of every metric.
 TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
   initGdal();
   TempDir dir;
-  const std::string truthPath = HSIFUSE_SOURCE_DIR "/examples/hypsen/hypsen_truth_10m.tif";
-  const RasterDataset truth = RasterDataset::open(truthPath);
+  const RasterDataset truth = RasterDataset::open(kTruthPath);
   RasterInfo layout = truth.info();
   for (BandInfo& b : layout.bands) b.nodata = -9999.0;
   Cube estimate = truth.read();
@@ -30,13 +41,10 @@ TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
     broken.at(b, 40, 50) = std::nanf("");             // NaN
     broken.at(b, 60, 5) = b == 3 ? -9999.0f : 50.0f;  // nodata in one band only, garbage in the others
   }
-  for (auto [name, cube] : {std::pair<std::string, const Cube*>{"ok.tif", &estimate}, {"broken.tif", &broken}}) {
-    RasterWriter w(dir.path(name), layout, {});
-    w.writeWindow({0, 0, cube->cols, cube->rows}, *cube);
-    w.commit();
-  }
+  writeCube(dir.path("ok.tif"), layout, estimate);
+  writeCube(dir.path("broken.tif"), layout, broken);
   EvalOptions o;
-  o.reference = truthPath;
+  o.reference = kTruthPath;
   o.estimate = dir.path("ok.tif");
   const EvalResult ok = evaluateFiles(o);
   o.estimate = dir.path("broken.tif");
@@ -51,7 +59,7 @@ TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
   EXPECT_NEAR(masked.uiqi, ok.uiqi, 2e-3);
   EXPECT_GT(masked.q2n, 0.9);
   // The CLI says how many pixels counted.
-  const RunResult r = runHsiFuse("eval " + truthPath + " " + dir.path("broken.tif"));
+  const RunResult r = runHsiFuse("eval " + kTruthPath + " " + dir.path("broken.tif"));
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_NE(r.out.find("5181 of 5184 valid"), std::string::npos) << r.out;
 }
@@ -61,18 +69,15 @@ TEST(EvalFiles, LeavesOutNodataAndNaNPixels) {
 TEST(EvalFiles, ScatteredInvalidPixelsLeaveTheWindowedMetricsUnavailable) {
   initGdal();
   TempDir dir;
-  const std::string truthPath = HSIFUSE_SOURCE_DIR "/examples/hypsen/hypsen_truth_10m.tif";
-  const RasterDataset truth = RasterDataset::open(truthPath);
+  const RasterDataset truth = RasterDataset::open(kTruthPath);
   Cube speckled = truth.read();
   for (float& v : speckled.data) v *= 1.01f;
   for (int b = 0; b < speckled.bands; ++b)
     for (int r = 3; r < speckled.rows; r += 7)  // every 11x11 window, the corners' too, reaches one
       for (int c = 3; c < speckled.cols; c += 7) speckled.at(b, r, c) = std::nanf("");
-  RasterWriter w(dir.path("speckled.tif"), truth.info(), {});
-  w.writeWindow({0, 0, speckled.cols, speckled.rows}, speckled);
-  w.commit();
+  writeCube(dir.path("speckled.tif"), truth.info(), speckled);
   EvalOptions o;
-  o.reference = truthPath;
+  o.reference = kTruthPath;
   o.estimate = dir.path("speckled.tif");
   const EvalResult e = evaluateFiles(o);
   EXPECT_EQ(e.validPixels, 72u * 72u - 10u * 10u);
@@ -80,12 +85,12 @@ TEST(EvalFiles, ScatteredInvalidPixelsLeaveTheWindowedMetricsUnavailable) {
   EXPECT_GT(e.psnr, 30.0);
   EXPECT_TRUE(std::isnan(e.ssim) && std::isnan(e.uiqi) && std::isnan(e.q2n));
   EXPECT_EQ(e.warnings.size(), 3u);
-  const RunResult r = runHsiFuse("eval --json " + truthPath + " " + dir.path("speckled.tif"));
+  const RunResult r = runHsiFuse("eval --json " + kTruthPath + " " + dir.path("speckled.tif"));
   EXPECT_EQ(r.exitCode, 0) << r.err;
   EXPECT_NE(r.out.find("\"uiqi\": null"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("UIQI unavailable"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("speckled.tif"), std::string::npos) << r.err;
-  const RunResult text = runHsiFuse("eval -q " + truthPath + " " + dir.path("speckled.tif"));
+  const RunResult text = runHsiFuse("eval -q " + kTruthPath + " " + dir.path("speckled.tif"));
   EXPECT_EQ(text.exitCode, 0) << text.err;
   EXPECT_NE(text.out.find("Q2n:          n/a"), std::string::npos) << text.out;
   EXPECT_EQ(text.err.find("Warning"), std::string::npos) << text.err;
