@@ -175,35 +175,40 @@ for cut in 100 4000 200000; do
   rm -f out_trunc.tif out.tif
 done
 base_list=$(listing)
-# Signals: Ctrl-C / SIGTERM mid-run give 130 and leave nothing. DELAY counts from the moment the process catches the
-# signal (eval and degrade of big_truth take about 1 and 2 s on this machine).
-signal_probe() {  # signal_probe NAME SIGNAL DELAY ARGS...
-  local name=$1 sig=$2 delay=$3; shift 3
-  "$bin" "$@" -q >/dev/null 2>&1 &
+# Signals: Ctrl-C / SIGTERM mid-run give 130 and leave nothing. The signal goes once the process catches it and its
+# progress (on stderr, through --progress) has reached STAGE, then DELAY seconds later: a fixed delay from the start
+# missed a run that had already finished on a fast machine (fuse ual stops early after 100 steps, ~6 s here).
+signal_probe() {  # signal_probe NAME SIGNAL STAGE DELAY ARGS...
+  local name=$1 sig=$2 stage=$3 delay=$4; shift 4
+  "$bin" "$@" -q --progress >/dev/null 2>progress.log &
   local pid=$!
-  # First until the process catches the signal (its handler is installed; on a loaded machine loading the libraries
-  # alone can take longer than the delay), then the delay into the run.
   local bit; bit=$(kill -l "$sig")
-  for _ in $(seq 200); do
+  local ready=0
+  for _ in $(seq 1200); do
     local caught; caught=$(sed -n 's/^SigCgt:\s*//p' "/proc/$pid/status" 2>/dev/null)
-    [ -n "$caught" ] && (( (16#$caught >> (bit - 1)) & 1 )) && break
+    [ -z "$caught" ] && break  # the process is gone
+    (( (16#$caught >> (bit - 1)) & 1 )) && { [ -z "$stage" ] || grep -q "$stage" progress.log; } && { ready=1; break; }
     sleep 0.05
   done
-  sleep "$delay"
+  [ "$ready" = 1 ] && sleep "$delay"
   local t0; t0=$(date +%s.%N)
   kill -"$sig" "$pid" 2>/dev/null
   wait "$pid"; local rc=$?
   local took; took=$(echo "$(date +%s.%N) - $t0" | bc)
+  rm -f progress.log
   local why=""
-  [ "$rc" = 130 ] || why="exit $rc"
+  [ "$ready" = 1 ] || why="the run never reached '$stage' (exit $rc)"
+  [ -z "$why" ] && [ "$rc" != 130 ] && why="exit $rc"
   [ -z "$why" ] && [ "$(listing)" != "$base_list" ] && why="files left: $(comm -13 <(echo "$base_list") <(listing) | tr '\n' ' ')"
   [ -z "$why" ] && [ "$(checksum)" != "$base_sum" ] && why="an input changed"
   report "$([ -z "$why" ] && echo 1 || echo 0)" "$name (stopped in ${took%???????} s)" "$why"
+  # What a failed probe left must not fail the next ones.
+  comm -13 <(echo "$base_list") <(listing) | xargs -r rm -rf
 }
-signal_probe "fuse ual SIGINT" INT 4 $fuse out.tif $srf --steps 3000
-signal_probe "fuse ual SIGTERM" TERM 4 $fuse out.tif $srf --steps 3000 --report out.json
-signal_probe "eval SIGINT" INT 0.3 eval big_truth.tif big_truth.tif --per-band out.csv
-signal_probe "degrade SIGTERM" TERM 0.3 degrade big_truth.tif $srf --scale 3 --kernel aniso:61:12:4:30 --lr-out out_l.tif --msi-out out_m.tif
+signal_probe "fuse ual SIGINT" INT "adapt:" 0.5 $fuse out.tif $srf --steps 3000
+signal_probe "fuse ual SIGTERM" TERM "adapt:" 0.5 $fuse out.tif $srf --steps 3000 --report out.json
+signal_probe "eval SIGINT" INT "" 0.3 eval big_truth.tif big_truth.tif --per-band out.csv
+signal_probe "degrade SIGTERM" TERM "" 0.3 degrade big_truth.tif $srf --scale 3 --kernel aniso:61:12:4:30 --lr-out out_l.tif --msi-out out_m.tif
 # A killed run's temporary is cleaned by the next run writing the same output.
 touch .out.tif.tmp-999999-1.tif
 "$bin" fuse lr.tif msi.tif out.tif $srf --method gsa -q >/dev/null 2>&1
