@@ -41,6 +41,7 @@ gdal_translate -q -outsize 400% 400% truth.tif big_truth.tif
 inputs="lr.tif msi.tif truth.tif big_truth.tif model.safetensors model.safetensors.json"
 checksum() { md5sum $inputs | md5sum | cut -c1-32; }
 listing() { find . -mindepth 1 | sort; }
+left_over() { comm -13 <(echo "$base_list") <(listing); }  # what a run added to the folder
 base_sum=$(checksum)
 base_list=$(listing)
 pass=0
@@ -61,7 +62,7 @@ probe() {
   [ -z "$why" ] && [ -n "$needle" ] && ! grep -qF -- "$needle" <<< "$err" && why="message lacks '$needle': $err"
   [ -z "$why" ] && [ "$want" != 0 ] && [ "$(grep -c . <<< "$err")" != 1 ] && why="not one line: $err"
   [ -z "$why" ] && [ "$(checksum)" != "$base_sum" ] && why="an input changed"
-  [ -z "$why" ] && [ "$(listing)" != "$base_list" ] && why="files left: $(comm -13 <(echo "$base_list") <(listing) | tr '\n' ' ')"
+  [ -z "$why" ] && [ "$(listing)" != "$base_list" ] && why="files left: $(left_over | tr '\n' ' ')"
   report "$([ -z "$why" ] && echo 1 || echo 0)" "$name" "$why"
   find . -mindepth 1 -newer "$work/lr.tif" -name 'out*' -delete 2>/dev/null
 }
@@ -199,11 +200,11 @@ signal_probe() {  # signal_probe NAME SIGNAL STAGE DELAY ARGS...
   local why=""
   [ "$ready" = 1 ] || why="the run never reached '$stage' (exit $rc)"
   [ -z "$why" ] && [ "$rc" != 130 ] && why="exit $rc"
-  [ -z "$why" ] && [ "$(listing)" != "$base_list" ] && why="files left: $(comm -13 <(echo "$base_list") <(listing) | tr '\n' ' ')"
+  [ -z "$why" ] && [ "$(listing)" != "$base_list" ] && why="files left: $(left_over | tr '\n' ' ')"
   [ -z "$why" ] && [ "$(checksum)" != "$base_sum" ] && why="an input changed"
   report "$([ -z "$why" ] && echo 1 || echo 0)" "$name (stopped in ${took%???????} s)" "$why"
   # What a failed probe left must not fail the next ones.
-  comm -13 <(echo "$base_list") <(listing) | xargs -r rm -rf
+  left_over | xargs -r rm -rf
 }
 signal_probe "fuse ual SIGINT" INT "adapt:" 0.5 $fuse out.tif $srf --steps 3000
 signal_probe "fuse ual SIGTERM" TERM "adapt:" 0.5 $fuse out.tif $srf --steps 3000 --report out.json
