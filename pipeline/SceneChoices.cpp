@@ -68,7 +68,7 @@ nlohmann::json kernelReport(const SceneKernel& k, bool learned) {
           {"free_form", k.name.rfind("least-squares", 0) == 0},
           {"learned_during_adaptation", learned},
           {"support", k.taps},
-          {"measure", "RMSE of D_k X against P Y on held-out LR pixels"},
+          {"measure", "RMSE of D_k X against P Y on held-out LR pixels (two-fold cross-validation)"},
           {"candidates", candidates}};
 }
 
