@@ -94,8 +94,9 @@ class FuseCommand : public Command {
         .text(
             "kernel", &o_.job.kernel, "auto|SPEC",
             "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
-            "held-out LR pixels: UAL's 8x8, the MTF-matched Gaussian, the best isotropic and anisotropic Gaussians, a "
-            "free non-negative kernel of 4s x 4s taps (at most 32 x 32) with a cross-validated ridge; the report lists "
+            "held-out LR pixels, two-fold cross-validated: UAL's 8x8, the MTF-matched Gaussian, the best isotropic and "
+            "anisotropic Gaussians, the best defocus disk, a free non-negative kernel of 4s x 4s taps (at most 32 x "
+            "32) with a cross-validated ridge; the report lists "
             "them) or a known, fixed SPEC, used by every stage (GLP-HS's MTF, the first-stage choice, the "
             "adaptation): gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 or a CSV.")
         .text("model", &o_.job.model, "FILE|none",
@@ -117,6 +118,10 @@ class FuseCommand : public Command {
                  "patches on scenes larger than 330 x 250 LR pixels; the run stops early when the scene's own "
                  "validation loss stops improving. The report gives the steps run and the visits per pixel.")
         .range(-1, 1000000)
+        .flag("fit-noise", 0, &o_.job.fitNoise,
+              "Let the adaptation run on once it explains the LR HSI down to the noise estimated on it (by default "
+              "it stops there, at step 0 when the first stage already does: further steps fit the noise). The "
+              "report gives the noise level (adaptation.lr_noise_l1) and where it was reached.")
         .number("adapt-lr", &o_.job.adaptLearningRate, "RATE", "Adam learning rate of the adaptation module (0: 2e-4).")
         .range(0, 1)
         .number("kernel-lr", &o_.job.kernelLearningRate, "RATE",

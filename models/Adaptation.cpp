@@ -265,7 +265,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   AdaptationResult result;
   const int qh = whole ? h : q, qw = whole ? w : q;
   // The loss L = |D(Z^) - Y|_1 + |P Z^ - X|_1 over patches whose top-left LR pixels are `at`.
-  auto lossOver = [&](const std::vector<std::pair<int, int>>& at) {
+  // `lrTerm`: where to put |D(Z^) - Y|_1 alone (the validation's discrepancy check).
+  auto lossOver = [&](const std::vector<std::pair<int, int>>& at, torch::Tensor* lrTerm = nullptr) {
     std::vector<torch::Tensor> zIn, yRef, xRef, yMask, xMask;
     for (const auto& [i0, j0] : at) {
       zIn.push_back(firstStageOver(area.row + s * i0, area.row + s * (i0 + qh) + pb + pa + 2 * r, area.col + s * j0,
@@ -281,7 +282,9 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
     auto zhat = adapt->forward(zb);
     auto inner = zhat.slice(2, r, zhat.size(2) - r).slice(3, r, zhat.size(3) - r);  // padded by (pb, pa)
     auto core = inner.slice(2, pb, pb + s * qh).slice(3, pb, pb + s * qw);
-    return l1(degen->forward(inner, true), yb, ym) + spectralLoss(projectSpectral(core, pt), xb, xm);
+    const torch::Tensor lr = l1(degen->forward(inner, true), yb, ym);
+    if (lrTerm) *lrTerm = lr;
+    return lr + spectralLoss(projectSpectral(core, pt), xb, xm);
   };
   const int budget = stepBudget(o.steps, o.visitsPerPixel, double(lrArea.count()), double(qh) * qw);
   result.stepBudget = budget;
@@ -308,16 +311,20 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   double bestValidation = INFINITY, improvementRef = INFINITY;
   int sinceImprovement = 0;
   const bool validating = o.validateEvery > 0;
-  // Returns false when the run should stop (no improvement for `patience` validations).
+  // Returns false when the run should stop (no improvement for `patience` validations, or Y's noise level reached).
   auto validate = [&](int stepsDone) {
     adapt->eval();
     if (fusionModel) fusion->eval();
-    double v;
+    double v, lrResidual;
     {
       torch::NoGradGuard g;
       // One patch at a time: a batch of all of them would hold several training steps' worth of activations.
-      v = 0;
-      for (const auto& at : validationAt) v += lossOver({at}).item<double>() / validationAt.size();
+      v = lrResidual = 0;
+      for (const auto& at : validationAt) {
+        torch::Tensor lr;
+        v += lossOver({at}, &lr).item<double>() / validationAt.size();
+        lrResidual += lr.item<double>() / validationAt.size();
+      }
     }
     adapt->train();
     if (fusionModel) fusion->train();
@@ -328,6 +335,11 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       torch::NoGradGuard g;
       kept.clear();
       for (const auto& t : learned) kept.push_back(t.detach().clone());
+    }
+    result.validationLrHistory.emplace_back(stepsDone, lrResidual / norm);
+    if (o.lrNoiseL1 > 0 && lrResidual <= o.lrNoiseL1 * norm) {
+      result.noiseLevelStep = stepsDone;
+      return false;
     }
     if (v < improvementRef * (1.0 - o.minImprovement)) {
       improvementRef = v;
@@ -341,8 +353,8 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
   if (fusionModel) fusion->train();                   // after the kernel start, whose inference left it in eval mode
   std::optional<ScopedTorchThreads> trainingThreads;  // back to the caller's count for the final pass
   if (o.trainingThreads > 0) trainingThreads.emplace(o.trainingThreads);
-  if (validating) validate(0);
-  for (int step = 0; step < budget; ++step) {
+  const bool fitsAlready = validating && !validate(0);
+  for (int step = 0; step < budget && !fitsAlready; ++step) {
     std::vector<std::pair<int, int>> at;
     const int count = whole ? 1 : o.patchesPerStep;
     for (int n = 0; n < count; ++n) at.push_back(pickPatch());
@@ -383,6 +395,7 @@ AdaptationResult adapt(const WindowSource& firstStage, const Cube& lrHsi, const 
       break;
     }
   }
+  if (fitsAlready) result.stoppedEarly = budget > 0;
   result.visitsPerPixel =
       lrArea.count() > 0 ? double(result.stepsRun) * (whole ? 1.0 : o.patchesPerStep) * qh * qw / lrArea.count() : 0;
   trainingThreads.reset();

@@ -77,6 +77,13 @@ struct AdaptationOptions {
   int patience = 4;
   // 0.5 %: on held-back cases, 200-step stretches under it moved the truth PSNR by <= 0.005 dB (README).
   double minImprovement = 5e-3;
+  // The expected |n| of the LR HSI's noise per value, in the inputs' units (sqrt(2 / pi) times its bands' mean noise
+  // sigma; 0: unknown, no such check). The discrepancy principle (Morozov): Y holds that much noise, so a Z^ whose
+  // |D(Z^) - Y| on the validation set is down to it has explained all of Y that is signal, and further steps fit the
+  // noise. The run stops at the first validation that reaches it, at step 0 when the first stage already does.
+  // Measured: native AVIRIS-NG 2016 under a defocus disk at s = 4, 30 dB (6 x 7 LR pixels, 425 bands): |D(Z~) - Y|
+  // 0.0095 against a noise level of 0.0100 at step 0, and 1500 steps took the first stage's 44.25 dB to 36.48.
+  double lrNoiseL1 = 0;
   // Pixel masks (1 = valid, row-major; empty = all valid): nodata pixels of the LR HSI (lrHsi's grid) and of the
   // HR grid (MSI nodata, or under an invalid LR pixel) are left out of the two loss terms.
   std::vector<std::uint8_t> lrValid, hrValid;
@@ -110,11 +117,13 @@ struct AdaptationOptions {
 };
 
 struct AdaptationResult {
-  Cube z;                                                 // Z^, same units as the inputs
-  BlurKernel kernel;                                      // the estimated (or fixed) kernel
-  std::vector<std::pair<int, double>> lossHistory;        // (step, loss)
-  std::vector<std::pair<int, double>> validationHistory;  // (steps done, validation loss); step 0 is Z~
-  int bestStep = 0;  // the steps done when the kept state was reached (0: the first stage itself)
+  Cube z;                                                   // Z^, same units as the inputs
+  BlurKernel kernel;                                        // the estimated (or fixed) kernel
+  std::vector<std::pair<int, double>> lossHistory;          // (step, loss)
+  std::vector<std::pair<int, double>> validationHistory;    // (steps done, validation loss); step 0 is Z~
+  std::vector<std::pair<int, double>> validationLrHistory;  // (steps done, |D(Z^) - Y|_1 on it, inputs' units)
+  int noiseLevelStep = -1;  // the validation whose |D(Z^) - Y|_1 reached lrNoiseL1 (-1: none did)
+  int bestStep = 0;         // the steps done when the kept state was reached (0: the first stage itself)
   bool stoppedEarly = false;
   int stepsRun = 0;
   int stepBudget = 0;         // the steps allowed (options.steps, or more by visitsPerPixel)

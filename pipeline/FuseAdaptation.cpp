@@ -3,11 +3,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "lib/core/Error.h"
 #include "lib/spatial/KernelEstimation.h"
 #include "lib/spatial/TilePlan.h"
+#include "lib/spectral/BandNoise.h"
 #include "models/Adaptation.h"
 #include "pipeline/FuseStages.h"
 #include "pipeline/SceneChoices.h"
@@ -98,6 +100,15 @@ AdaptationOptions adaptationOptions(const FuseOptions& o, const FuseScene& scene
   a.msiNativeRatio = scene.msiNativeRatio;
   if (scene.partial()) a.trainingArea = scene.fitHr();
   if (o.steps == 0) a.validateEvery = 0;
+  // Y's noise level for the discrepancy check (models/Adaptation.h), on the central 256 x 256 HR pixels at most;
+  // --fit-noise turns the check off (the report's lr_noise_l1 is then 0).
+  if (!o.fitNoise) {
+    const SceneFit& fit = *scene.fit;
+    const BandNoise noise = estimateBandNoise(fit.y.crop(kernelFitWindow(fit.y.rows, fit.y.cols, scene.scale, 256)));
+    double sigma = 0;
+    for (double v : noise.sigma) sigma += v / noise.sigma.size();
+    a.lrNoiseL1 = std::sqrt(2.0 / M_PI) * sigma;
+  }
   a.device = o.device;
   a.finalPass = !o.outPath.empty();  // without OUTPUT only the adapted module is wanted
   return a;
@@ -130,16 +141,20 @@ void chooseStartKernel(const FuseOptions& o, FuseMethod method, FirstStage& firs
   }
 }
 
-json adaptationReport(const AdaptationResult& r) {
-  json hist = json::array(), validation = json::array();
+json adaptationReport(const AdaptationResult& r, double lrNoiseL1) {
+  json hist = json::array(), validation = json::array(), validationLr = json::array();
   for (const auto& [step, loss] : r.lossHistory) hist.push_back({step, loss});
   for (const auto& [step, loss] : r.validationHistory) validation.push_back({step, loss});
+  for (const auto& [step, residual] : r.validationLrHistory) validationLr.push_back({step, residual});
   return {{"steps", r.stepsRun},
           {"step_budget", r.stepBudget},
           {"visits_per_pixel", r.visitsPerPixel},
           {"loss_history", hist},
           {"validation_history", validation},
           {"kept_step", r.bestStep},
+          {"lr_noise_l1", lrNoiseL1},
+          {"noise_level_step", r.noiseLevelStep >= 0 ? json(r.noiseLevelStep) : json(nullptr)},
+          {"validation_lr_history", validationLr},
           {"stopped_early", r.stoppedEarly},
           {"kernel_size", r.kernel.rows},
           {"kernel", r.kernel.w}};
@@ -191,7 +206,7 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   const AdaptationResult r =
       adaptSceneStreamed(stage, scene.fit->y, scene.fit->x, scene.p, s, a, output,
                          trainsFusion ? &*chosen.model : nullptr, scaledProgress(progress, 0.2, 0.9));
-  report["adaptation"] = adaptationReport(r);
+  report["adaptation"] = adaptationReport(r, a.lrNoiseL1);
   seconds["adaptation"] = secondsSince(t0);
   return {r.kernel, r.adapted};
 }

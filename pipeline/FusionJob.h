@@ -36,6 +36,7 @@ struct FuseOptions {
   std::string stage1 = "auto";    // the first stage: auto (chosen per scene) | model | gsa | glp-hs | glp-reg | bicubic
   std::string kernel = "auto";    // the degradation: auto (learned from the start chosen per scene) | a fixed SPEC
   std::string model;              // weights; "" = the shipped model that matches; "none" = no fusion module
+  bool fitNoise = false;          // adapt past the LR HSI's estimated noise level (models/Adaptation.h lrNoiseL1: 0)
   bool finetune = false;          // train the fusion module during the adaptation too (Table 1 ablation)
   int dipWidth = 32;              // width of the new fusion module of --method dip
   double fusionLearningRate = 0;  // 0 = the AdaptationOptions default (fine-tuning and dip)

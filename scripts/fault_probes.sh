@@ -206,8 +206,8 @@ signal_probe() {  # signal_probe NAME SIGNAL STAGE DELAY ARGS...
   # What a failed probe left must not fail the next ones.
   left_over | xargs -r rm -rf
 }
-signal_probe "fuse ual SIGINT" INT "adapt:" 0.5 $fuse out.tif $srf --steps 3000
-signal_probe "fuse ual SIGTERM" TERM "adapt:" 0.5 $fuse out.tif $srf --steps 3000 --report out.json
+signal_probe "fuse ual SIGINT" INT "adapt:" 0.5 $fuse out.tif $srf --steps 3000 --fit-noise
+signal_probe "fuse ual SIGTERM" TERM "adapt:" 0.5 $fuse out.tif $srf --steps 3000 --fit-noise --report out.json
 signal_probe "eval SIGINT" INT "" 0.3 eval big_truth.tif big_truth.tif --per-band out.csv
 signal_probe "degrade SIGTERM" TERM "" 0.3 degrade big_truth.tif $srf --scale 3 --kernel aniso:61:12:4:30 --lr-out out_l.tif --msi-out out_m.tif
 # A killed run's temporary is cleaned by the next run writing the same output.

@@ -92,6 +92,30 @@ TEST(Adaptation, StopsEarlyWhenTheValidationLossStopsImproving) {
   EXPECT_EQ(r.bestStep, 0);
 }
 
+// The discrepancy principle: a run stops at the first validation whose |D(Z^) - Y| is down to Y's noise level, and
+// one whose first stage is already there never starts (the first stage returned unchanged).
+TEST(Adaptation, StopsWhereItReachesTheNoiseLevelOfY) {
+  RealCase c;
+  const AdaptationResult free = adaptScene(c.first, c.y, c.x, c.p, c.s, validating(60, 2e-4, 10, 0));
+  ASSERT_EQ(free.validationLrHistory.size(), 7u);
+  EXPECT_EQ(free.noiseLevelStep, -1);
+  const double atStart = free.validationLrHistory.front().second, at30 = free.validationLrHistory[3].second;
+  ASSERT_LT(at30, atStart);  // the steps explain Y better
+  AdaptationOptions o = validating(60, 2e-4, 10, 0);
+  o.lrNoiseL1 = at30 * 1.000001;
+  const AdaptationResult stopped = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  EXPECT_LE(stopped.noiseLevelStep, 30);  // the first validation at or under it
+  EXPECT_GT(stopped.noiseLevelStep, 0);
+  EXPECT_EQ(stopped.stepsRun, stopped.noiseLevelStep);
+  EXPECT_TRUE(stopped.stoppedEarly);
+  o.lrNoiseL1 = atStart * 1.01;
+  const AdaptationResult none = adaptScene(c.first, c.y, c.x, c.p, c.s, o);
+  EXPECT_EQ(none.noiseLevelStep, 0);
+  EXPECT_EQ(none.stepsRun, 0);
+  EXPECT_EQ(none.bestStep, 0);
+  for (std::size_t i = 0; i < none.z.size(); ++i) ASSERT_NEAR(none.z.data[i], c.first.data[i], 1e-6);
+}
+
 // The step budget follows the valid area: scenes up to the HypSen size keep options.steps, larger ones get enough
 // steps for the asked visits per valid LR pixel; and patches are drawn where the scene holds data.
 TEST(Adaptation, StepBudgetFollowsTheValidArea) {

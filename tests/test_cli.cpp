@@ -371,7 +371,7 @@ TEST(Cli, Sentinel2CoarseBandsLendSpectraNotDetail) {
   EXPECT_EQ(ten["msi_native_ratio"], json({1, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
   EXPECT_GE(ten["psnr"].get<double>(), four["psnr"].get<double>() - 0.05);
   // The adaptation's loss at native resolution runs (a few steps).
-  const json adapted = fused("B2,B3,B4,B8,B5,B11", " --stage1 gsa --steps 5");
+  const json adapted = fused("B2,B3,B4,B8,B5,B11", " --stage1 gsa --steps 5 --fit-noise");
   EXPECT_EQ(adapted["adaptation"]["steps"], 5);
   EXPECT_GE(adapted["psnr"].get<double>(), four["psnr"].get<double>() - 0.5);
 }
@@ -560,8 +560,8 @@ TEST(Cli, FuseWithATinyTrainedModelAndAdaptation) {
   ASSERT_EQ(t.exitCode, 0) << t.err;
   for (const char* m : {"fusion-only", "ual"}) {
     auto r = runHsiFuse("fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path(std::string(m) + ".tif") +
-                        " --srf sentinel2a -q --steps 5 --method " + m + " --model " + dir.path("m.safetensors") +
-                        " --report -");
+                        " --srf sentinel2a -q --steps 5 --fit-noise --method " + m + " --model " +
+                        dir.path("m.safetensors") + " --report -");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     json report = json::parse(r.out);
     EXPECT_EQ(report["method"], m);
@@ -658,7 +658,7 @@ TEST(Cli, FuseKilledDuringTheAdaptationLeavesNoStageFile) {
   const std::string err = dir.path("stderr.txt");
   auto killed = hsifuse::test::runShell(
       hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " + dir.path("out.tif") +
-      " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --num-threads 1 2> " + err +
+      " --srf sentinel2a --method ual --model none --stage1 gsa --steps 100000 --fit-noise --num-threads 1 2> " + err +
       " & pid=$!; for i in $(seq 600); do grep -q 'adapt:' " + err +
       " && break; sleep 0.05; done; kill -9 $pid; wait $pid; echo status $?");
   ASSERT_NE(killed.out.find("status 137"), std::string::npos) << killed.out << killed.err;
@@ -784,7 +784,7 @@ TEST(Cli, AGivenKernelIsUsedByEveryStage) {
   const json& kernel = report["kernel_choice"];
   EXPECT_EQ(kernel["chosen"], "given");
   EXPECT_FALSE(kernel["learned_during_adaptation"].get<bool>());
-  ASSERT_EQ(kernel["candidates"].size(), 6u);  // the five estimated and the given one
+  ASSERT_EQ(kernel["candidates"].size(), 7u);  // the six estimated and the given one
   EXPECT_EQ(kernel["candidates"].back()["detail"], "--kernel gauss:7:1.5");
   EXPECT_GT(kernel["candidates"].back()["held_out_rmse"].get<double>(), 0.0);
   EXPECT_EQ(report["first_stage"]["candidates"].size(), 5u);
@@ -827,12 +827,16 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   // The example's LR HSI has white noise at 35 dB (examples/hypsen/README.md); measured 34.3 dB.
   EXPECT_NEAR(stage["lr_noise"]["snr_db"].get<double>(), 35.0, 1.5);
   const json& kernel = report["kernel_choice"];
-  EXPECT_EQ(kernel["candidates"].size(), 6u);
+  EXPECT_EQ(kernel["candidates"].size(), 7u);
   EXPECT_EQ(kernel["candidates"].back()["name"], "least-squares-first-stage");
   for (const json& c : kernel["candidates"]) EXPECT_GE(c["held_out_rmse"].get<double>(), 0.0);
   const json& a = report["adaptation"];
   EXPECT_EQ(a["validation_history"][0][0], 0);
   EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
+  // Y's noise level is reported, with |D(Z^) - Y| at each validation; a run that reached it stopped there.
+  EXPECT_GT(a["lr_noise_l1"].get<double>(), 0.0);
+  EXPECT_EQ(a["validation_lr_history"].size(), a["validation_history"].size());
+  if (!a["noise_level_step"].is_null()) EXPECT_EQ(a["noise_level_step"], a["steps"]);
   auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name)); };
   // Measured 2026-12-01: the blend chosen (0.07 GSA, 0.15 GLP-HS and 0.78 GLP-REG, both with the scene's Gaussian as
   // their MTF, on reduced pairs as noisy as the scene), 42.14 dB alone (GSA 38.54, GLP-HS 39.49, GLP-REG 41.70).
@@ -859,7 +863,7 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
   };
   auto psnr = [&](const std::string& name) { return psnrAgainstExampleTruth(dir.path(name + ".tif")); };
   fuse("gsa", "-q --method gsa");
-  auto [none, noneReport] = fuse("none", "-q --method ual --model none --stage1 gsa --steps 300 --patch 0");
+  auto [none, noneReport] = fuse("none", "-q --method ual --model none --stage1 gsa --steps 300 --patch 0 --fit-noise");
   EXPECT_EQ(noneReport["model"]["path"], "none");
   EXPECT_EQ(noneReport["model"]["stage1"], "gsa");
   EXPECT_GT(psnr("none"), psnr("gsa") + 0.25);
@@ -1029,8 +1033,8 @@ TEST(Cli, FuseEstimatesAndFixesAResidualShift) {
 TEST(Cli, InterruptedFuseLeavesNothingBehind) {
   TempDir dir;
   const std::string cmd = hsifuse::test::binaryPath() + " fuse " + kExampleLr + " " + kExampleMsi + " " +
-                          dir.path("out.tif") + " --srf sentinel2a --method ual --steps 100000 -q --report " +
-                          dir.path("r.json");
+                          dir.path("out.tif") +
+                          " --srf sentinel2a --method ual --steps 100000 --fit-noise -q --report " + dir.path("r.json");
   auto r = hsifuse::test::runShell("( (" + cmd + ") & pid=$!; sleep 4; kill -INT $pid; wait $pid; echo \"exit=$?\" )");
   EXPECT_NE(r.out.find("exit=130"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.err.find("ERROR: fuse: interrupted"), std::string::npos) << r.err;
