@@ -96,9 +96,9 @@ class FuseCommand : public Command {
             "Degradation kernel: auto (learned, starting from the candidate kernel with the lowest residual on "
             "held-out LR pixels, two-fold cross-validated: UAL's 8x8, the MTF-matched Gaussian, the best isotropic and "
             "anisotropic Gaussians, the best defocus disk, a free non-negative kernel of 4s x 4s taps (at most 32 x "
-            "32) with a cross-validated ridge; the report lists "
-            "them) or a known, fixed SPEC, used by every stage (GLP-HS's MTF, the first-stage choice, the "
-            "adaptation): gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, disk:SIZE:RADIUS, ual8 or a CSV.")
+            "32) with a cross-validated ridge; the report lists them) or a known, fixed SPEC, used by every stage "
+            "(GLP-HS's MTF, the first-stage choice, the adaptation): gauss:SIZE:SIGMA, aniso:SIZE:SX:SY:ANGLE, "
+            "disk:SIZE:RADIUS, ual8 or a CSV.")
         .text("model", &o_.job.model, "FILE|none",
               "Fusion weights (default: the shipped model that matches; ual falls back to none when none matches). "
               "none: UAL adapts the --stage1 estimate directly.")

@@ -46,7 +46,7 @@ std::string BlurKernel::toCsv() const {
   return out;
 }
 
-BlurKernel BlurKernel::disk(int size, double radius) {
+BlurKernel BlurKernel::disk(int size, double radius, double dx, double dy) {
   if (size < 1 || size > 255) throw InputError(fmt::format("kernel size {} is out of range (1..255)", size));
   if (!(radius > 0)) throw InputError("the disk radius must be positive");
   BlurKernel k;
@@ -55,12 +55,15 @@ BlurKernel BlurKernel::disk(int size, double radius) {
   const double c = (size - 1) / 2.0;
   constexpr int kSub = 8;
   for (int r = 0; r < size; ++r)
-    for (int q = 0; q < size; ++q)
+    for (int q = 0; q < size; ++q) {
+      const double y0 = r - c - dy, x0 = q - c - dx;
+      if (std::fabs(y0) > radius + 1 || std::fabs(x0) > radius + 1) continue;  // wholly outside
       for (int i = 0; i < kSub; ++i)
         for (int j = 0; j < kSub; ++j) {
-          const double y = r - c + (i + 0.5) / kSub - 0.5, x = q - c + (j + 0.5) / kSub - 0.5;
+          const double y = y0 + (i + 0.5) / kSub - 0.5, x = x0 + (j + 0.5) / kSub - 0.5;
           if (x * x + y * y <= radius * radius) k.w[r * size + q] += 1.0;
         }
+    }
   k.normalise();
   return k;
 }

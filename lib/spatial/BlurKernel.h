@@ -20,9 +20,10 @@ struct BlurKernel {
   static BlurKernel ualPredefined();
   // The kernel as CSV, one kernel row per line (what fromCsv reads).
   std::string toCsv() const;
-  // A defocus (pillbox) disk of `radius` HR pixels, centred, each tap weighted by the share of its pixel inside
-  // the disk (8 x 8 subsamples), so small radii are not all-or-nothing.
-  static BlurKernel disk(int size, double radius);
+  // A defocus (pillbox) disk of `radius` HR pixels, centred (or moved by dx, dy HR pixels right and down), each tap
+  // weighted by the share of its pixel inside the disk (8 x 8 subsamples), so small radii are not all-or-nothing and
+  // the radius and centre move it smoothly.
+  static BlurKernel disk(int size, double radius, double dx = 0, double dy = 0);
   // A size x size averaging (box) kernel.
   static BlurKernel box(int size);
   // A CSV of numbers, one kernel row per line, no header (like ../shared/data/kernels/).

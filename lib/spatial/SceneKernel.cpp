@@ -139,28 +139,11 @@ struct Fitted {
   double sx = 0, sy = 0, angle = 0, dx = 0, dy = 0;
 };
 
-// A defocus disk of `radius` HR pixels on a K x K support, centred as centredGaussian, each tap weighted by the share
-// of its pixel inside the disk (8 x 8 subsamples, as BlurKernel::disk), so the radius and centre move it smoothly.
+// BlurKernel::disk on a K x K support, centred as centredGaussian: its own centre is that of the support, (K - 1) / 2,
+// and the LR pixel's lies (s - 1) / 2 + p from the support's corner.
 BlurKernel centredDisk(int k, int s, double radius, double dx, double dy) {
-  BlurKernel out;
-  out.rows = out.cols = k;
-  out.w.assign(static_cast<std::size_t>(k) * k, 0.0);
-  const double centre = (s - 1) / 2.0 + degradationPadding(k, s);
-  constexpr int kSub = 8;
-  for (int r = 0; r < k; ++r)
-    for (int q = 0; q < k; ++q) {
-      const double y0 = r - centre - dy, x0 = q - centre - dx;
-      if (std::fabs(y0) > radius + 1 || std::fabs(x0) > radius + 1) continue;
-      double inside = 0;
-      for (int i = 0; i < kSub; ++i)
-        for (int j = 0; j < kSub; ++j) {
-          const double y = y0 + (i + 0.5) / kSub - 0.5, x = x0 + (j + 0.5) / kSub - 0.5;
-          if (x * x + y * y <= radius * radius) inside += 1;
-        }
-      out.w[static_cast<std::size_t>(r) * k + q] = inside;
-    }
-  out.normalise();
-  return out;
+  const double shift = (s - 1) / 2.0 + degradationPadding(k, s) - (k - 1) / 2.0;
+  return BlurKernel::disk(k, radius, shift + dx, shift + dy);
 }
 
 BlurKernel familyKernel(Family f, int k, int s, double sx, double sy, double angle, double dx, double dy) {
