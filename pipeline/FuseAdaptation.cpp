@@ -201,11 +201,12 @@ SceneRun runOnScene(const FuseOptions& o, FuseMethod method, ChosenModel& chosen
   t0 = Clock::now();
   AdaptationOptions a = adaptationOptions(o, scene, tile);
   chooseStartKernel(o, method, first, scene, a);
-  if (first.kernel) report["kernel_choice"] = kernelReport(*first.kernel, a.learnKernel);
   const bool trainsFusion = method == FuseMethod::Dip || o.finetune;
   const AdaptationResult r =
       adaptSceneStreamed(stage, scene.fit->y, scene.fit->x, scene.p, s, a, output,
                          trainsFusion ? &*chosen.model : nullptr, scaledProgress(progress, 0.2, 0.9));
+  // The kept state holds a learned kernel only when it is a later state than the start (step 0 keeps the estimate).
+  if (first.kernel) report["kernel_choice"] = kernelReport(*first.kernel, a.learnKernel && r.bestStep > 0);
   report["adaptation"] = adaptationReport(r, a.lrNoiseL1);
   seconds["adaptation"] = secondsSince(t0);
   return {r.kernel, r.adapted};

@@ -833,6 +833,8 @@ TEST(Cli, UalChoosesItsFirstStageAndKernelOnTheSceneAndReportsThem) {
   const json& a = report["adaptation"];
   EXPECT_EQ(a["validation_history"][0][0], 0);
   EXPECT_LE(a["kept_step"].get<int>(), a["steps"].get<int>());
+  // The kernel kept is a learned one only where a later state than step 0 was kept.
+  EXPECT_EQ(kernel["learned_during_adaptation"].get<bool>(), a["kept_step"].get<int>() > 0);
   // Y's noise level is reported, with |D(Z^) - Y| at each validation; a run that reached it stopped there.
   EXPECT_GT(a["lr_noise_l1"].get<double>(), 0.0);
   EXPECT_EQ(a["validation_lr_history"].size(), a["validation_history"].size());
@@ -867,6 +869,8 @@ TEST(Cli, UalWithoutFusionModuleAndTheDipAblation) {
   EXPECT_EQ(noneReport["model"]["path"], "none");
   EXPECT_EQ(noneReport["model"]["stage1"], "gsa");
   EXPECT_GT(psnr("none"), psnr("gsa") + 0.25);
+  EXPECT_GT(noneReport["adaptation"]["kept_step"].get<int>(), 0);
+  EXPECT_TRUE(noneReport["kernel_choice"]["learned_during_adaptation"].get<bool>());
   // One HSI band less: no shipped model matches, so ual says so and adapts the classical first stage.
   auto [fallback, fallbackReport] = fuse("fewer", "--method ual --drop-bands 100 --steps 5");
   EXPECT_NE(fallback.err.find("no shipped model matches these 127 HSI bands"), std::string::npos) << fallback.err;
